@@ -1,0 +1,164 @@
+"""Text normalization: str -> str.
+
+Vietnamese text arrives decomposed (macOS, some sites), with look-alike characters (``Ð`` for
+``Đ``), invisible characters and both tone-mark placements (``hòa``/``hoà``). ``normalize`` makes
+it NFC and clean; it keeps the writer's tone-mark style unless asked for another one, and moves a
+misplaced mark (``lựơng``) onto the vowel that carries it in either style.
+
+>>> normalize("Ho\u0300a Bi\u0300nh\u00a0\u0110o\u0301n")
+'Hòa Bình Đón'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Literal
+
+__all__ = ["ToneStyle", "normalize", "place_tone", "tone_key"]
+
+ToneStyle = Literal["keep", "old", "new"]
+"""``keep`` the input's placement; ``old`` (``hòa``, ``thủy``) or ``new`` (``hoà``, ``thuỷ``)."""
+
+# The five combining tone marks; every other combining mark on a Vietnamese vowel (circumflex,
+# breve, horn) is part of the letter itself.
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+
+# Characters that carry no text: zero-width space/joiners, word joiner, soft hyphen, BOM.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\u00ad\ufeff"
+# Spaces other than U+0020 that show up in scraped news; tabs and newlines are kept.
+_ODD_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+
+_CHARACTER_FIXES = str.maketrans(
+    {
+        **{c: None for c in _INVISIBLE},
+        **{c: " " for c in _ODD_SPACES},
+        # Icelandic eth looks like Vietnamese đ and is typed for it by legacy keyboards.
+        "\u00d0": "\u0110",
+        "\u00f0": "\u0111",
+        "\r": "\n",
+    }
+)
+_NEEDS_FIXES = re.compile(f"[{_INVISIBLE}{_ODD_SPACES}\u00d0\u00f0\r]")
+
+# A run of letters is a candidate syllable for tone-mark handling.
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+_VOWELS = frozenset("aăâeêioôơuưy")
+_MARKED_VOWELS = frozenset("ăâêôơư")  # vowels with a letter diacritic: they take the tone first
+_INITIALS = frozenset(
+    "b c ch d đ g gh gi h k kh l m n ng ngh nh p ph q qu r s t th tr v x".split()
+)
+_FINALS = frozenset("c ch m n ng nh p t".split())
+# Two-vowel nuclei written at the end of a syllable whose tone moves in the new style.
+_NEW_STYLE_NUCLEI = frozenset({"oa", "oe", "uy"})
+
+
+def normalize(text: str, *, tone_style: ToneStyle = "keep") -> str:
+    """Return ``text`` as clean NFC with line feeds only; idempotent.
+
+    ``tone_style`` chooses where tone marks sit in ``oa``/``oe``/``uy`` syllables; ``keep`` leaves
+    each syllable as written, after moving a mark that sits where neither style puts it.
+
+    >>> normalize("Thủy hoà\\r\\n", tone_style="new")
+    'Thuỷ hoà\\n'
+    """
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
+    if _NEEDS_FIXES.search(text):
+        text = text.translate(_CHARACTER_FIXES)
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        text = _LETTERS.sub(_tone_fixer(tone_style), text)
+    return text
+
+
+def _tone_fixer(style: ToneStyle):
+    def fix(match: re.Match[str]) -> str:
+        word = match.group()
+        return word if word.isascii() else place_tone(word, style)
+
+    return fix
+
+
+def tone_key(syllable: str) -> str:
+    """Canonical spelling of one syllable: lower case, tone mark in the new-style position.
+
+    The model sees this key, so ``Hòa``, ``hoà`` and ``HOÀ`` are one syllable to it.
+
+    >>> tone_key("Thủy") == tone_key("thuỷ") == "thuỷ"
+    True
+    """
+    return place_tone(syllable.lower(), "new")
+
+
+@lru_cache(maxsize=65536)
+def place_tone(syllable: str, style: ToneStyle) -> str:
+    """Move the tone mark of one NFC syllable to where ``style`` puts it.
+
+    Anything that does not parse as a Vietnamese syllable (foreign words, several tone marks) is
+    returned unchanged.
+
+    >>> place_tone("hòa", "new"), place_tone("hoà", "old"), place_tone("lựơng", "keep")
+    ('hoà', 'hòa', 'lượng')
+    """
+    letters: list[str] = []
+    tone = ""
+    tone_at = -1
+    for i, char in enumerate(syllable):
+        parts = unicodedata.normalize("NFD", char)
+        marks = [m for m in parts if m in _TONE_MARKS]
+        if marks:
+            if tone or len(marks) > 1:
+                return syllable
+            tone, tone_at = marks[0], i
+            parts = parts.replace(marks[0], "")
+        letters.append(unicodedata.normalize("NFC", parts))
+    if not tone:
+        return syllable
+    target = _tone_position([c.lower() for c in letters], style, tone_at)
+    if target < 0:
+        return syllable
+    letters[target] = unicodedata.normalize("NFC", letters[target] + tone)
+    return "".join(letters)
+
+
+def _tone_position(letters: list[str], style: ToneStyle, written_at: int) -> int:
+    """Index of the letter that carries the tone, or -1 when this is no Vietnamese syllable."""
+    n = len(letters)
+    start = 0
+    while start < n and letters[start] not in _VOWELS:
+        start += 1
+    end = start
+    while end < n and letters[end] in _VOWELS:
+        end += 1
+    initial = "".join(letters[:start])
+    final = "".join(letters[end:])
+    if end == start or final and final not in _FINALS:
+        return -1
+    # "qu" and "gi" own their vowel letter: "quá", "già" carry the tone on the next vowel.
+    if start < end - 1 and (
+        (initial == "q" and letters[start] == "u") or (initial == "g" and letters[start] == "i")
+    ):
+        initial += letters[start]
+        start += 1
+    if initial and initial not in _INITIALS:
+        return -1
+    nucleus = letters[start:end]
+    if len(nucleus) > 3:
+        return -1
+    marked = [i for i, c in enumerate(nucleus) if c in _MARKED_VOWELS]
+    if marked:
+        return start + marked[-1]  # "ươ" takes it on the second vowel, every other one on the only one
+    if len(nucleus) == 1:
+        return start
+    if final or len(nucleus) == 3:
+        return start + 1 if len(nucleus) == 3 or final else start
+    # Two vowels closing the syllable: only oa/oe/uy differ between the styles.
+    if "".join(nucleus) in _NEW_STYLE_NUCLEI:
+        if style == "keep":
+            return written_at if written_at in (start, start + 1) else start
+        return start + 1 if style == "new" else start
+    return start
