@@ -16,7 +16,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Literal
 
-__all__ = ["ToneStyle", "normalize", "place_tone", "tone_key"]
+__all__ = ["ToneStyle", "is_vietnamese_syllable", "normalize", "place_tone", "tone_key"]
 
 ToneStyle = Literal["keep", "old", "new"]
 """``keep`` the input's placement; ``old`` (``hòa``, ``thủy``) or ``new`` (``hoà``, ``thuỷ``)."""
@@ -155,10 +155,26 @@ def _tone_position(letters: list[str], style: ToneStyle, written_at: int) -> int
     if len(nucleus) == 1:
         return start
     if final or len(nucleus) == 3:
-        return start + 1 if len(nucleus) == 3 or final else start
+        return start + 1
     # Two vowels closing the syllable: only oa/oe/uy differ between the styles.
     if "".join(nucleus) in _NEW_STYLE_NUCLEI:
         if style == "keep":
             return written_at if written_at in (start, start + 1) else start
         return start + 1 if style == "new" else start
     return start
+
+
+@lru_cache(maxsize=65536)
+def is_vietnamese_syllable(word: str) -> bool:
+    """Whether ``word`` is spelled like a Vietnamese syllable (initial, vowels, final consonant).
+
+    >>> is_vietnamese_syllable("Nguyễn"), is_vietnamese_syllable("Putin")
+    (True, False)
+    """
+    letters = [
+        unicodedata.normalize("NFC", "".join(m for m in unicodedata.normalize("NFD", c) if m not in _TONE_MARKS))
+        for c in word.lower()
+    ]
+    if not all(c in _VOWELS or c.isascii() and c.isalpha() or c == "đ" for c in letters):
+        return False
+    return _tone_position(letters, "new", -1) >= 0

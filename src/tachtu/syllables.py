@@ -1,0 +1,132 @@
+"""Syllables: normalized text -> the units a segmenter joins into words, with character offsets.
+
+A unit is a Vietnamese syllable (tiếng), a foreign word, a number (``1.000``, ``3,5``, ``50%``,
+``1/8/2014``, ``10:30``), a URL, an e-mail address, a hashtag or mention, an abbreviation
+(``TP.HCM``, ``v.v.``, ``PGS.TS``), or one punctuation mark, bracket, quote or symbol (``...`` and
+``…`` are one unit). Units never contain or cross whitespace, so deleting the spaces between them
+gives back the text.
+
+Every quantifier that could run away on a long line without whitespace is either bounded or
+consumes what it scanned, so tokenizing is linear in the length of the text.
+
+>>> split_syllables("TP.HCM có 1.000 người, tăng 50%...")
+['TP.HCM', 'có', '1.000', 'người', ',', 'tăng', '50%', '...']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tachtu.normalize import is_vietnamese_syllable
+
+__all__ = ["Syllable", "SyllableKind", "iter_syllables", "split_syllables", "syllables"]
+
+
+class SyllableKind(StrEnum):
+    VIETNAMESE = "vietnamese"
+    FOREIGN = "foreign"  # letters that are no Vietnamese syllable, and letter-digit mixes (H5N1)
+    NUMBER = "number"
+    URL = "url"
+    EMAIL = "email"
+    HANDLE = "handle"  # hashtag or mention
+    ABBREVIATION = "abbreviation"
+    PUNCTUATION = "punctuation"
+    BRACKET = "bracket"
+    QUOTE = "quote"
+    SYMBOL = "symbol"
+
+
+@dataclass(frozen=True, slots=True)
+class Syllable:
+    """One unit of text; ``start``/``end`` index the text it was read from."""
+
+    text: str
+    start: int
+    end: int
+    kind: SyllableKind
+
+
+_LETTER = r"[^\W\d_]"
+_ALNUM = r"[^\W_]"
+# Abbreviations that end in a dot, written before a name or number: "TP. HCM", "PGS. Nguyễn".
+_KNOWN_ABBREVIATIONS = (
+    "TP Tp TX TT Th ThS TS GS PGS BS KS CN Ph Kh Ch Tr Mr Mrs Ms Dr St Jr Sr Co Ltd Inc No "
+    "vs etc tr sp"
+).split()
+
+# Order matters: the first alternative that matches at a position wins.
+_PARTS: list[tuple[SyllableKind, str]] = [
+    (SyllableKind.URL, r"""(?:https?://|www\.)[^\s<>"“”]*[^\s<>"“”.,;:!?'’)\]}]"""),
+    (SyllableKind.EMAIL, r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}"),
+    (SyllableKind.HANDLE, rf"(?<!\w)[#@]{_LETTER}\w{{0,99}}"),
+    (
+        SyllableKind.ABBREVIATION,
+        r"v\.v\.(?:\.\.)?"
+        rf"|(?:[A-ZĐ]\.){{2,6}}(?!{_LETTER})"  # initials: N.V., U.S.A.
+        rf"|(?:[A-ZĐ]{{1,4}}|Tp|Th|Ph|Kh|Ch|Tr|Gs|Ts|Pgs|Ths)"
+        rf"(?:\.{_LETTER}{{1,12}}){{1,5}}(?!\w)"  # dotted: TP.HCM, PGS.TS, N.ẨN, C.C.Chen
+        rf"|(?:{'|'.join(_KNOWN_ABBREVIATIONS)}|[A-ZĐ])\.(?!{_ALNUM}|\.)",  # TP., Q., H.
+    ),
+    (
+        SyllableKind.NUMBER,
+        r"\d{1,2}/\d{1,2}/\d{2,4}(?!\d)|\d{1,2}-\d{1,2}-\d{2,4}(?!\d)"  # dates: 1/8/2014, 30-4-1975
+        r"|\d{1,2}[/-]\d{1,4}(?![\d/-])"  # day-month, month-year, ranges: 30-4, 6-2004, 20-25
+        r"|\d+/\d+(?!\d)"  # fractions, ratios: 1/3
+        r"|\d{1,2}:\d{2}(?::\d{2})?(?!\d)"  # clock times
+        # Atomic, so that "80km" is not read as "8" followed by "0km".
+        rf"|(?>\d+(?:[.,]\d+)*%?)(?!{_LETTER})",
+    ),
+    # A word: letters (and digits, for H5N1 or 80km), with inner apostrophes (M'Ga) and hyphens
+    # (Co-op, Mác-Lênin, COVID-19) that writers put inside one syllable unit.
+    (SyllableKind.VIETNAMESE, rf"{_ALNUM}+(?:['’]{_LETTER}+)*(?:-{_ALNUM}+)*"),
+    (SyllableKind.PUNCTUATION, r"\.{2,}|…|-{2,}|[.,;:!?]"),
+    (SyllableKind.BRACKET, r"[()\[\]{}]"),
+    (SyllableKind.QUOTE, r"""["“”„‘’'«»‹›`]"""),
+    (SyllableKind.SYMBOL, r"\S"),
+]
+
+_NAMED = re.compile("|".join(f"(?P<{kind.name}>{pattern})" for kind, pattern in _PARTS))
+_PLAIN = re.compile("|".join(f"(?:{pattern})" for _, pattern in _PARTS))
+
+
+def split_syllables(text: str) -> list[str]:
+    """The units of ``text`` as strings: the fast path the segmenter uses.
+
+    >>> split_syllables("Ông Vladimir Putin (Nga) phát biểu: “Xin chào”.")
+    ['Ông', 'Vladimir', 'Putin', '(', 'Nga', ')', 'phát', 'biểu', ':', '“', 'Xin', 'chào', '”', '.']
+    """
+    return _PLAIN.findall(text)
+
+
+def iter_syllables(text: str) -> Iterator[Syllable]:
+    """Yield the units of ``text`` with offsets and kinds.
+
+    >>> [(s.text, s.kind.value) for s in iter_syllables("Hà Nội, 10:30 (H5N1)")]
+    [('Hà', 'vietnamese'), ('Nội', 'vietnamese'), (',', 'punctuation'), ('10:30', 'number'), \
+('(', 'bracket'), ('H5N1', 'foreign'), (')', 'bracket')]
+    """
+    for match in _NAMED.finditer(text):
+        kind = SyllableKind[match.lastgroup]  # type: ignore[misc]
+        unit = match.group()
+        if kind is SyllableKind.VIETNAMESE:
+            kind = _word_kind(unit)
+        elif kind is SyllableKind.SYMBOL and unicodedata.category(unit).startswith("P"):
+            kind = SyllableKind.PUNCTUATION
+        yield Syllable(unit, match.start(), match.end(), kind)
+
+
+def syllables(text: str) -> list[Syllable]:
+    """The units of ``text`` as a list; see :func:`iter_syllables`."""
+    return list(iter_syllables(text))
+
+
+def _word_kind(word: str) -> SyllableKind:
+    if word.isdigit():
+        return SyllableKind.NUMBER
+    if is_vietnamese_syllable(word):
+        return SyllableKind.VIETNAMESE
+    return SyllableKind.FOREIGN
