@@ -48,9 +48,9 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _VOWELS = frozenset("aăâeêioôơuưy")
 _MARKED_VOWELS = frozenset("ăâêôơư")  # vowels with a letter diacritic: they take the tone first
 _INITIALS = frozenset(
-    "b c ch d đ g gh gi h k kh l m n ng ngh nh p ph q qu r s t th tr v x".split()
+    ["b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh", "p", "ph", "q", "qu", "r", "s", "t", "th", "tr", "v", "x"]
 )
-_FINALS = frozenset("c ch m n ng nh p t".split())
+_FINALS = frozenset(["c", "ch", "m", "n", "ng", "nh", "p", "t"])
 # Two-vowel nuclei written at the end of a syllable whose tone moves in the new style.
 _NEW_STYLE_NUCLEI = frozenset({"oa", "oe", "uy"})
 
@@ -136,7 +136,7 @@ def _tone_position(letters: list[str], style: ToneStyle, written_at: int) -> int
         end += 1
     initial = "".join(letters[:start])
     final = "".join(letters[end:])
-    if end == start or final and final not in _FINALS:
+    if end == start or (final and final not in _FINALS):
         return -1
     # "qu" and "gi" own their vowel letter: "quá", "già" carry the tone on the next vowel.
     if start < end - 1 and (
@@ -175,6 +175,6 @@ def is_vietnamese_syllable(word: str) -> bool:
         unicodedata.normalize("NFC", "".join(m for m in unicodedata.normalize("NFD", c) if m not in _TONE_MARKS))
         for c in word.lower()
     ]
-    if not all(c in _VOWELS or c.isascii() and c.isalpha() or c == "đ" for c in letters):
+    if not all(c in _VOWELS or (c.isascii() and c.isalpha()) or c == "đ" for c in letters):
         return False
     return _tone_position(letters, "new", -1) >= 0

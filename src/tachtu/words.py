@@ -1,0 +1,101 @@
+"""Words: syllable units -> words, by the word model behind :class:`Segmenter`.
+
+>>> >>> segmenter = Segmenter(LongestMatchModel(["hà nội", "thủ đô"]))
+>>> segmenter.segment("Hà Nội là thủ đô.")
+'Hà_Nội là thủ_đô .'
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import chain
+
+from tachtu.model import WordModel, load_model
+from tachtu.normalize import ToneStyle, normalize
+from tachtu.syllables import Syllable, SyllableKind, split_syllables, syllables
+
+__all__ = ["Segmenter", "Word"]
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word: its syllable units and where it stands in the (normalized) text."""
+
+    syllables: tuple[str, ...]
+    start: int
+    end: int
+    kind: SyllableKind
+
+    def form(self, sep: str = "_") -> str:
+        """The word as corpus text: ``Hà_Nội``."""
+        return sep.join(self.syllables)
+
+
+class Segmenter:
+    """A loaded word model and the text handling around it.
+
+    Load it once per process and reuse it: it holds no per-call state, so one instance serves
+    threads, and it pickles as its model.
+    """
+
+    def __init__(self, model: WordModel, *, tone_style: ToneStyle = "keep") -> None:
+        self.model = model
+        self.tone_style: ToneStyle = tone_style
+
+    @classmethod
+    def load(
+        cls, path: str | os.PathLike[str] | None = None, *, tone_style: ToneStyle = "keep"
+    ) -> Segmenter:
+        """The shipped model, or the model file at ``path``."""
+        return cls(load_model(path), tone_style=tone_style)
+
+    def __call__(self, text: str) -> list[Word]:
+        """The words of ``text``; offsets index ``normalize(text)`` (the text itself when clean)."""
+        return self.words(syllables(normalize(text, tone_style=self.tone_style)))
+
+    def words(self, units: Sequence[Syllable]) -> list[Word]:
+        """Group already-tokenized units into words."""
+        flags = self.model.joins([u.text for u in units])
+        return _group(units, flags)
+
+    def segment(self, text: str, *, sep: str = "_") -> str:
+        """Segmented text: words joined by ``sep`` inside, one space between; lines kept."""
+        return "\n".join(
+            self._segment_lines(normalize(text, tone_style=self.tone_style).split("\n"), sep)
+        )
+
+    def segment_batch(self, texts: Iterable[str], *, sep: str = "_") -> list[str]:
+        """:meth:`segment` for many texts, run through the model as one batch."""
+        texts_lines = [normalize(t, tone_style=self.tone_style).split("\n") for t in texts]
+        segmented = iter(
+            self._segment_lines([line for lines in texts_lines for line in lines], sep)
+        )
+        return ["\n".join(next(segmented) for _ in lines) for lines in texts_lines]
+
+    def _segment_lines(self, lines: list[str], sep: str) -> list[str]:
+        batch = [split_syllables(line) for line in lines]
+        flags = self.model.joins_batch(batch)
+        return [_join(units, joins, sep) for units, joins in zip(batch, flags, strict=True)]
+
+
+def _join(units: list[str], flags: Sequence[bool], sep: str) -> str:
+    if not units:
+        return ""
+    glue = [sep if joined else " " for joined in flags]
+    return "".join(chain.from_iterable(zip(glue, units, strict=True)))[len(glue[0]) :]
+
+
+def _group(units: Sequence[Syllable], flags: Sequence[bool]) -> list[Word]:
+    words: list[Word] = []
+    first = 0
+    for i in range(1, len(units) + 1):
+        if i == len(units) or not flags[i]:
+            if i > first:
+                run = units[first:i]
+                words.append(
+                    Word(tuple(u.text for u in run), run[0].start, run[-1].end, run[0].kind)
+                )
+            first = i
+    return words
