@@ -48,7 +48,36 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _VOWELS = frozenset("aăâeêioôơuưy")
 _MARKED_VOWELS = frozenset("ăâêôơư")  # vowels with a letter diacritic: they take the tone first
 _INITIALS = frozenset(
-    ["b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh", "p", "ph", "q", "qu", "r", "s", "t", "th", "tr", "v", "x"]
+    [
+        "b",
+        "c",
+        "ch",
+        "d",
+        "đ",
+        "g",
+        "gh",
+        "gi",
+        "h",
+        "k",
+        "kh",
+        "l",
+        "m",
+        "n",
+        "ng",
+        "ngh",
+        "nh",
+        "p",
+        "ph",
+        "q",
+        "qu",
+        "r",
+        "s",
+        "t",
+        "th",
+        "tr",
+        "v",
+        "x",
+    ]
 )
 _FINALS = frozenset(["c", "ch", "m", "n", "ng", "nh", "p", "t"])
 # Two-vowel nuclei written at the end of a syllable whose tone moves in the new style.
@@ -151,7 +180,9 @@ def _tone_position(letters: list[str], style: ToneStyle, written_at: int) -> int
         return -1
     marked = [i for i, c in enumerate(nucleus) if c in _MARKED_VOWELS]
     if marked:
-        return start + marked[-1]  # "ươ" takes it on the second vowel, every other one on the only one
+        return (
+            start + marked[-1]
+        )  # "ươ" takes it on the second vowel, every other one on the only one
     if len(nucleus) == 1:
         return start
     if final or len(nucleus) == 3:
@@ -172,7 +203,9 @@ def is_vietnamese_syllable(word: str) -> bool:
     (True, False)
     """
     letters = [
-        unicodedata.normalize("NFC", "".join(m for m in unicodedata.normalize("NFD", c) if m not in _TONE_MARKS))
+        unicodedata.normalize(
+            "NFC", "".join(m for m in unicodedata.normalize("NFD", c) if m not in _TONE_MARKS)
+        )
         for c in word.lower()
     ]
     if not all(c in _VOWELS or (c.isascii() and c.isalpha()) or c == "đ" for c in letters):

@@ -53,7 +53,39 @@ class Syllable:
 _LETTER = r"[^\W\d_]"
 _ALNUM = r"[^\W_]"
 # Abbreviations that end in a dot, written before a name or number: "TP. HCM", "PGS. Nguyễn".
-_KNOWN_ABBREVIATIONS = ["TP", "Tp", "TX", "TT", "Th", "ThS", "TS", "GS", "PGS", "BS", "KS", "CN", "Ph", "Kh", "Ch", "Tr", "Mr", "Mrs", "Ms", "Dr", "St", "Jr", "Sr", "Co", "Ltd", "Inc", "No", "vs", "etc", "tr", "sp"]
+_KNOWN_ABBREVIATIONS = [
+    "TP",
+    "Tp",
+    "TX",
+    "TT",
+    "Th",
+    "ThS",
+    "TS",
+    "GS",
+    "PGS",
+    "BS",
+    "KS",
+    "CN",
+    "Ph",
+    "Kh",
+    "Ch",
+    "Tr",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "St",
+    "Jr",
+    "Sr",
+    "Co",
+    "Ltd",
+    "Inc",
+    "No",
+    "vs",
+    "etc",
+    "tr",
+    "sp",
+]
 
 # Order matters: the first alternative that matches at a position wins.
 _PARTS: list[tuple[SyllableKind, str]] = [
