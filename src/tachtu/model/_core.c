@@ -1,0 +1,772 @@
+/* Compiled core of the perceptron word model: syllable codes, lexicon matches, hashed features,
+ * greedy decoding and averaged-perceptron training.
+ *
+ * The Python module tachtu.model.perceptron holds the same algorithm in pure Python
+ * (tachtu.model.features); tests check that both give identical joins. Every hash here must stay
+ * bit-for-bit equal to its Python twin, or shipped weights silently stop matching their features.
+ *
+ * Why C: the whole segmenter has about 500 ns per syllable to reach 2M syllables/s end to end, and
+ * the model gets a fraction of that. Feature hashing in numpy spends most of it on temporaries.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define MAX_SPAN 12       /* longest lexicon match looked for, in syllables */
+#define CAP_SPAN 8        /* lexicon lengths above this share one feature value */
+#define N_TEMPLATES 32
+#define MAX_FEATURES 32
+#define SHAPE_PAD 8       /* shape of the positions before and after a sentence */
+#define FID_BOS 8
+#define FID_EOS 9
+#define LEX_WORD 1
+#define LEX_PREFIX 2
+
+static inline uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+}
+
+/* Hash of a syllable span, one id at a time; equal spans of ids give equal hashes. */
+#define SPAN_SEED 0x5bd1e9955bd1e995ULL
+static inline uint64_t span_step(uint64_t h, uint32_t id)
+{
+    return mix64(h ^ ((uint64_t)id * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL));
+}
+
+static inline uint64_t slot_key(uint64_t h)
+{
+    uint64_t key = h & ~3ULL;
+    return key ? key : 4;
+}
+
+/* Open-addressing set of span hashes; the two low bits of a slot are LEX_WORD / LEX_PREFIX. */
+static inline int table_find(const uint64_t *table, uint64_t mask, uint64_t h, uint64_t *slot)
+{
+    uint64_t key = slot_key(h);
+    uint64_t i = (h >> 20) & mask;
+    for (;;) {
+        uint64_t s = table[i];
+        if (!s) {
+            *slot = i;
+            return 0;
+        }
+        if ((s & ~3ULL) == key) {
+            *slot = i;
+            return (int)(s & 3);
+        }
+        i = (i + 1) & mask;
+    }
+}
+
+static inline int table_get(const uint64_t *table, uint64_t mask, uint64_t h)
+{
+    uint64_t slot;
+    if (!mask)
+        return 0;
+    return table_find(table, mask, h, &slot);
+}
+
+/* Feature hashes: template number in the top bits, arguments mixed below. */
+static inline uint64_t feat1(uint64_t t, uint64_t a) { return mix64((t << 56) ^ a); }
+static inline uint64_t feat2(uint64_t t, uint64_t a, uint64_t b)
+{
+    return mix64((t << 56) ^ (a << 28) ^ b);
+}
+static inline uint64_t feat3(uint64_t t, uint64_t a, uint64_t b, uint64_t c)
+{
+    return mix64(feat2(t, a, b) ^ (c * 0x9e3779b97f4a7c15ULL));
+}
+
+typedef struct {
+    const float *weights;
+    int shift; /* 64 - log2(table size): a feature's slot is its hash's top bits */
+    const uint64_t *lexicon;
+    uint64_t lexicon_mask;
+    uint32_t templates; /* bit t set: template t is used */
+} Params;
+
+/* Per-sentence work arrays, sized for the longest sentence of a call. */
+typedef struct {
+    Py_ssize_t capacity;
+    uint32_t *ids, *fids;
+    uint8_t *shapes, *cover, *end_left, *start_right, *fmm, *bmm, *run_len, *run_pos;
+    uint8_t *longest_from, *longest_to, *forced, *labels;
+} Work;
+
+static void work_free(Work *w)
+{
+    PyMem_Free(w->ids);
+    memset(w, 0, sizeof(*w));
+}
+
+static int work_reserve(Work *w, Py_ssize_t n)
+{
+    if (n <= w->capacity)
+        return 0;
+    work_free(w);
+    Py_ssize_t cap = n < 256 ? 256 : n;
+    /* one block: two uint32 arrays then the byte arrays */
+    char *block = PyMem_Malloc((size_t)cap * (2 * sizeof(uint32_t) + 12) + 64);
+    if (!block) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    w->ids = (uint32_t *)block;
+    w->fids = w->ids + cap;
+    uint8_t *b = (uint8_t *)(w->fids + cap);
+    uint8_t **arrays[] = {&w->shapes, &w->cover, &w->end_left, &w->start_right, &w->fmm, &w->bmm,
+                          &w->run_len, &w->run_pos, &w->longest_from, &w->longest_to, &w->forced,
+                          &w->labels};
+    for (int k = 0; k < 12; k++)
+        *arrays[k] = b + (size_t)k * cap;
+    w->capacity = cap;
+    return 0;
+}
+
+static inline uint8_t cap8(Py_ssize_t v, uint8_t limit) { return v > limit ? limit : (uint8_t)v; }
+
+/* Lexicon matches over spans of 2..MAX_SPAN syllables: for every boundary i (between syllables
+ * i-1 and i), the longest word covering it, ending just before it, starting just after it, and
+ * whether forward / backward maximum matching joins there. */
+static void lexicon_features(const Params *p, Work *w, Py_ssize_t n)
+{
+    const uint32_t *ids = w->ids;
+    memset(w->cover, 0, (size_t)n);
+    memset(w->longest_from, 1, (size_t)n);
+    memset(w->longest_to, 1, (size_t)n);
+    memset(w->fmm, 0, (size_t)n);
+    memset(w->bmm, 0, (size_t)n);
+    if (p->lexicon_mask) {
+        for (Py_ssize_t a = 0; a + 1 < n; a++) {
+            if (!ids[a])
+                continue;
+            uint64_t h = span_step(SPAN_SEED, ids[a]);
+            Py_ssize_t limit = n - a < MAX_SPAN ? n - a : MAX_SPAN;
+            for (Py_ssize_t len = 2; len <= limit; len++) {
+                uint32_t id = ids[a + len - 1];
+                if (!id)
+                    break;
+                h = span_step(h, id);
+                int flags = table_get(p->lexicon, p->lexicon_mask, h);
+                if (!flags)
+                    break;
+                if (flags & LEX_WORD) {
+                    uint8_t l = cap8(len, 255);
+                    w->longest_from[a] = l;
+                    if (l > w->longest_to[a + len - 1])
+                        w->longest_to[a + len - 1] = l;
+                    uint8_t c = cap8(len, CAP_SPAN);
+                    for (Py_ssize_t b = a + 1; b < a + len; b++)
+                        if (c > w->cover[b])
+                            w->cover[b] = c;
+                }
+            }
+        }
+        for (Py_ssize_t a = 0; a < n;) {
+            Py_ssize_t l = w->longest_from[a];
+            for (Py_ssize_t b = a + 1; b < a + l; b++)
+                w->fmm[b] = 1;
+            a += l;
+        }
+        for (Py_ssize_t e = n - 1; e >= 0;) {
+            Py_ssize_t l = w->longest_to[e];
+            for (Py_ssize_t b = e - l + 2; b <= e; b++)
+                w->bmm[b] = 1;
+            e -= l;
+        }
+    }
+    w->end_left[0] = w->start_right[0] = 0;
+    for (Py_ssize_t i = 1; i < n; i++) {
+        w->end_left[i] = cap8(w->longest_to[i - 1], CAP_SPAN);
+        w->start_right[i] = cap8(w->longest_from[i], CAP_SPAN);
+    }
+    /* runs of capitalized syllables (title case, upper case, abbreviations) */
+    for (Py_ssize_t a = 0; a < n;) {
+        uint8_t s = w->shapes[a];
+        int capital = s == 1 || s == 2 || s == 6 || s == 7;
+        if (!capital) {
+            w->run_len[a] = w->run_pos[a] = 0;
+            a++;
+            continue;
+        }
+        Py_ssize_t e = a;
+        while (e < n && (w->shapes[e] == 1 || w->shapes[e] == 2 || w->shapes[e] == 6 ||
+                         w->shapes[e] == 7))
+            e++;
+        for (Py_ssize_t k = a; k < e; k++) {
+            w->run_len[k] = cap8(e - a, 6);
+            w->run_pos[k] = cap8(k - a, 6);
+        }
+        a = e;
+    }
+}
+
+/* The hashed feature slots of boundary i, given the decisions before it. */
+static int boundary_features(const Params *p, const Work *w, Py_ssize_t n, Py_ssize_t i,
+                             int prev_label, Py_ssize_t word_len, int extension,
+                             uint32_t *out)
+{
+    const uint32_t *f = w->fids;
+    const uint8_t *c = w->shapes;
+    uint64_t fm2 = i >= 2 ? f[i - 2] : FID_BOS, fm1 = f[i - 1], f0 = f[i];
+    uint64_t fp1 = i + 1 < n ? f[i + 1] : FID_EOS, fp2 = i + 2 < n ? f[i + 2] : FID_EOS;
+    uint64_t cm2 = i >= 2 ? c[i - 2] : SHAPE_PAD, cm1 = c[i - 1], c0 = c[i];
+    uint64_t cp1 = i + 1 < n ? c[i + 1] : SHAPE_PAD;
+    uint64_t lex = (uint64_t)w->cover[i] << 8 | (uint64_t)w->end_left[i] << 4 | w->start_right[i];
+    uint64_t mm = (uint64_t)w->fmm[i] << 1 | w->bmm[i];
+    uint64_t wl = word_len > 5 ? 5 : (uint64_t)word_len;
+    uint64_t h[N_TEMPLATES];
+    uint32_t used = p->templates;
+    int k = 0;
+#define ADD(t, expr)                                                                               \
+    if (used & (1u << (t)))                                                                        \
+        h[k++] = (expr);
+    ADD(0, feat1(0, 0));
+    ADD(1, feat1(1, fm1));
+    ADD(2, feat1(2, f0));
+    ADD(3, feat1(3, fm2));
+    ADD(4, feat1(4, fp1));
+    ADD(5, feat2(5, fm1, f0));
+    ADD(6, feat2(6, fm2, fm1));
+    ADD(7, feat2(7, f0, fp1));
+    ADD(8, feat3(8, fm2, fm1, f0));
+    ADD(9, feat3(9, fm1, f0, fp1));
+    ADD(10, feat2(10, fm1, fp1));
+    ADD(11, feat1(11, cm2 << 12 | cm1 << 8 | c0 << 4 | cp1));
+    ADD(12, feat1(12, cm1 << 8 | c0 << 4 | (i == 1)));
+    ADD(13, feat1(13, lex));
+    ADD(14, feat1(14, w->cover[i]));
+    ADD(15, feat1(15, mm));
+    ADD(16, feat1(16, (uint64_t)prev_label << 4 | wl));
+    ADD(17, feat1(17, (uint64_t)extension << 4 | wl));
+    ADD(18, feat1(18, (uint64_t)extension << 8 | (uint64_t)w->cover[i] << 4 | mm));
+    if (w->run_len[i - 1] && w->run_len[i] && w->run_pos[i] > w->run_pos[i - 1]) {
+        ADD(19, feat1(19, (uint64_t)w->run_len[i] << 4 | w->run_pos[i]));
+        ADD(20, feat2(20, (uint64_t)w->run_len[i] << 4 | w->run_pos[i], lex));
+    }
+    ADD(21, feat3(21, (uint64_t)prev_label, fm1, f0));
+    ADD(22, feat2(22, fp1, fp2));
+    ADD(23, feat1(23, fp2));
+    ADD(24, feat3(24, lex, fm1, f0));
+    ADD(25, feat2(25, (uint64_t)extension << 4 | wl, f0));
+    ADD(26, feat2(26, lex, cm1 << 4 | c0));
+#undef ADD
+    for (int j = 0; j < k; j++)
+        out[j] = (uint32_t)(h[j] >> p->shift);
+    return k;
+}
+
+/* Greedy left-to-right decoding; with weights/updates given, one perceptron pass (training).
+ * gold == NULL: predict only. Returns the number of wrong boundaries (training) or 0. */
+static Py_ssize_t decode(const Params *p, Work *w, Py_ssize_t n, const uint8_t *gold,
+                         float *train_w, float *train_u, double *counter)
+{
+    Py_ssize_t errors = 0;
+    uint32_t slots[MAX_FEATURES];
+    lexicon_features(p, w, n);
+    if (n)
+        w->labels[0] = 0;
+    Py_ssize_t word_start = 0;
+    uint64_t word_hash = n ? span_step(SPAN_SEED, w->ids[0]) : 0;
+    const float *weights = train_w ? train_w : p->weights;
+    for (Py_ssize_t i = 1; i < n; i++) {
+        int prev_label = i == 1 ? 2 : w->labels[i - 1];
+        Py_ssize_t word_len = i - word_start;
+        uint64_t extended = span_step(word_hash, w->ids[i]);
+        int extension = w->ids[i] && w->ids[word_start]
+                            ? table_get(p->lexicon, p->lexicon_mask, extended) : 0;
+        int k = boundary_features(p, w, n, i, prev_label, word_len, extension, slots);
+        int label;
+        if (w->forced[i]) {
+            label = w->forced[i] == 1;
+        } else {
+            float score = 0.0f;
+            for (int j = 0; j < k; j++)
+                score += weights[slots[j]];
+            label = score > 0.0f;
+        }
+        if (gold) {
+            *counter += 1.0;
+            if (label != gold[i]) {
+                float delta = gold[i] ? 1.0f : -1.0f;
+                float acc = (float)(*counter) * delta;
+                for (int j = 0; j < k; j++) {
+                    train_w[slots[j]] += delta;
+                    train_u[slots[j]] += acc;
+                }
+                errors++;
+            }
+        }
+        w->labels[i] = (uint8_t)label;
+        if (label) {
+            word_hash = extended;
+        } else {
+            word_start = i;
+            word_hash = span_step(SPAN_SEED, w->ids[i]);
+        }
+    }
+    return errors;
+}
+
+/* User dictionary: phrases whose inner boundaries are forced. Slots hold span hashes as in the
+ * lexicon; masks[slot] has bit j set when the phrase joins its syllables j and j+1, and bit 31
+ * set when the slot ends a phrase (not only a prefix of one). */
+static void apply_user_phrases(const uint64_t *keys, const uint32_t *masks, uint64_t mask,
+                               Work *w, Py_ssize_t n)
+{
+    memset(w->forced, 0, (size_t)n);
+    if (!mask)
+        return;
+    for (Py_ssize_t a = 0; a + 1 < n;) {
+        uint64_t h = span_step(SPAN_SEED, w->ids[a]);
+        Py_ssize_t best = 0;
+        uint32_t best_mask = 0;
+        Py_ssize_t limit = n - a < 31 ? n - a : 31;
+        for (Py_ssize_t len = 2; len <= limit && w->ids[a + len - 1]; len++) {
+            h = span_step(h, w->ids[a + len - 1]);
+            uint64_t slot;
+            if (!table_find(keys, mask, h, &slot))
+                break;
+            if (masks[slot] & 0x80000000u) {
+                best = len;
+                best_mask = masks[slot];
+            }
+        }
+        if (!best) {
+            a++;
+            continue;
+        }
+        for (Py_ssize_t j = 0; j + 1 < best; j++)
+            w->forced[a + j + 1] = (best_mask >> j) & 1 ? 1 : 2;
+        a += best;
+    }
+}
+
+/* ---------------------------------------------------------------- the Python type */
+
+typedef struct {
+    PyObject_HEAD
+    Params params;
+    Py_buffer weights_view, lexicon_view, featmap_view, user_keys_view, user_masks_view;
+    const int32_t *featmap;
+    Py_ssize_t featmap_len;
+    const uint64_t *user_keys;
+    const uint32_t *user_masks;
+    uint64_t user_mask;
+    PyObject *surfaces; /* dict: surface string -> code (id << 3 | shape) */
+    PyObject *fallback; /* callable: surface string -> code, for strings not in surfaces */
+    Work work;
+} CoreObject;
+
+static int get_view(PyObject *obj, Py_buffer *view, Py_ssize_t itemsize, const char *what)
+{
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS) < 0)
+        return -1;
+    if (view->len % itemsize) {
+        PyErr_Format(PyExc_ValueError, "%s: buffer of %zd bytes is no array of %zd-byte items",
+                     what, view->len, itemsize);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
+static int is_power_of_two(Py_ssize_t v) { return v > 0 && (v & (v - 1)) == 0; }
+
+static int table_mask(Py_ssize_t items, uint64_t *mask, const char *what)
+{
+    if (items == 0) {
+        *mask = 0;
+        return 0;
+    }
+    if (!is_power_of_two(items)) {
+        PyErr_Format(PyExc_ValueError, "%s: size %zd is no power of two", what, items);
+        return -1;
+    }
+    *mask = (uint64_t)items - 1;
+    return 0;
+}
+
+static void Core_dealloc(CoreObject *self)
+{
+    PyBuffer_Release(&self->weights_view);
+    PyBuffer_Release(&self->lexicon_view);
+    PyBuffer_Release(&self->featmap_view);
+    PyBuffer_Release(&self->user_keys_view);
+    PyBuffer_Release(&self->user_masks_view);
+    Py_XDECREF(self->surfaces);
+    Py_XDECREF(self->fallback);
+    work_free(&self->work);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int Core_init(CoreObject *self, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"weights", "lexicon", "featmap", "user_keys", "user_masks",
+                             "surfaces", "fallback", "templates", NULL};
+    PyObject *weights, *lexicon, *featmap, *user_keys, *user_masks, *surfaces, *fallback;
+    unsigned int templates;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOOO!OI", kwlist, &weights, &lexicon,
+                                     &featmap, &user_keys, &user_masks, &PyDict_Type, &surfaces,
+                                     &fallback, &templates))
+        return -1;
+    if (self->surfaces) {
+        PyErr_SetString(PyExc_RuntimeError, "Core is initialized once");
+        return -1;
+    }
+    if (get_view(weights, &self->weights_view, 4, "weights") < 0)
+        return -1;
+    Py_ssize_t n_weights = self->weights_view.len / 4;
+    if (!is_power_of_two(n_weights)) {
+        PyErr_SetString(PyExc_ValueError, "weights: size is no power of two");
+        return -1;
+    }
+    self->params.weights = self->weights_view.buf;
+    int bits = 0;
+    while (((Py_ssize_t)1 << bits) < n_weights)
+        bits++;
+    self->params.shift = 64 - bits;
+    if (get_view(lexicon, &self->lexicon_view, 8, "lexicon") < 0)
+        return -1;
+    self->params.lexicon = self->lexicon_view.buf;
+    if (table_mask(self->lexicon_view.len / 8, &self->params.lexicon_mask, "lexicon") < 0)
+        return -1;
+    if (get_view(featmap, &self->featmap_view, 4, "featmap") < 0)
+        return -1;
+    self->featmap = self->featmap_view.buf;
+    self->featmap_len = self->featmap_view.len / 4;
+    if (get_view(user_keys, &self->user_keys_view, 8, "user_keys") < 0)
+        return -1;
+    if (get_view(user_masks, &self->user_masks_view, 4, "user_masks") < 0)
+        return -1;
+    if (self->user_keys_view.len / 8 != self->user_masks_view.len / 4) {
+        PyErr_SetString(PyExc_ValueError, "user_keys and user_masks differ in length");
+        return -1;
+    }
+    self->user_keys = self->user_keys_view.buf;
+    self->user_masks = self->user_masks_view.buf;
+    if (table_mask(self->user_keys_view.len / 8, &self->user_mask, "user_keys") < 0)
+        return -1;
+    self->params.templates = templates;
+    Py_INCREF(surfaces);
+    self->surfaces = surfaces;
+    Py_INCREF(fallback);
+    self->fallback = fallback;
+    return 0;
+}
+
+/* Fill ids, feature ids and shapes of one sentence (a list or tuple of str). */
+static int encode_sentence(CoreObject *self, PyObject *seq, Py_ssize_t n)
+{
+    Work *w = &self->work;
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *s = items[i];
+        PyObject *code = PyDict_GetItemWithError(self->surfaces, s);
+        long v;
+        if (code) {
+            v = PyLong_AsLong(code);
+        } else {
+            if (PyErr_Occurred())
+                return -1;
+            if (!PyUnicode_Check(s)) {
+                PyErr_Format(PyExc_TypeError, "syllables must be str, not %.100s",
+                             Py_TYPE(s)->tp_name);
+                return -1;
+            }
+            code = PyObject_CallOneArg(self->fallback, s);
+            if (!code)
+                return -1;
+            v = PyLong_AsLong(code);
+            Py_DECREF(code);
+        }
+        if (v < 0) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "negative syllable code");
+            return -1;
+        }
+        uint32_t id = (uint32_t)(v >> 3);
+        uint8_t shape = (uint8_t)(v & 7);
+        int32_t fid = id < (uint64_t)self->featmap_len ? self->featmap[id] : -1;
+        w->ids[i] = id;
+        w->shapes[i] = shape;
+        w->fids[i] = fid < 0 ? shape : (uint32_t)fid;
+    }
+    return 0;
+}
+
+static PyObject *Core_joins_batch(CoreObject *self, PyObject *batch)
+{
+    PyObject *outer = PySequence_Fast(batch, "joins_batch takes a sequence of sentences");
+    if (!outer)
+        return NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(outer);
+    PyObject *result = PyList_New(count);
+    if (!result) {
+        Py_DECREF(outer);
+        return NULL;
+    }
+    for (Py_ssize_t s = 0; s < count; s++) {
+        PyObject *seq = PySequence_Fast(PySequence_Fast_GET_ITEM(outer, s),
+                                        "a sentence is a sequence of syllable strings");
+        if (!seq)
+            goto fail;
+        Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+        if (work_reserve(&self->work, n) < 0 || encode_sentence(self, seq, n) < 0) {
+            Py_DECREF(seq);
+            goto fail;
+        }
+        Py_DECREF(seq);
+        apply_user_phrases(self->user_keys, self->user_masks, self->user_mask, &self->work, n);
+        decode(&self->params, &self->work, n, NULL, NULL, NULL, NULL);
+        PyObject *labels = PyList_New(n);
+        if (!labels)
+            goto fail;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *b = self->work.labels[i] ? Py_True : Py_False;
+            Py_INCREF(b);
+            PyList_SET_ITEM(labels, i, b);
+        }
+        PyList_SET_ITEM(result, s, labels);
+    }
+    Py_DECREF(outer);
+    return result;
+fail:
+    Py_DECREF(outer);
+    Py_DECREF(result);
+    return NULL;
+}
+
+static PyObject *Core_joins(CoreObject *self, PyObject *sentence)
+{
+    PyObject *one = PyTuple_Pack(1, sentence);
+    if (!one)
+        return NULL;
+    PyObject *all = Core_joins_batch(self, one);
+    Py_DECREF(one);
+    if (!all)
+        return NULL;
+    PyObject *first = PyList_GET_ITEM(all, 0);
+    Py_INCREF(first);
+    Py_DECREF(all);
+    return first;
+}
+
+static PyMethodDef Core_methods[] = {
+    {"joins", (PyCFunction)Core_joins, METH_O,
+     "joins(syllables) -> list[bool]: True where a syllable continues the previous word."},
+    {"joins_batch", (PyCFunction)Core_joins_batch, METH_O,
+     "joins_batch(sentences) -> list[list[bool]]"},
+    {NULL}};
+
+static PyTypeObject CoreType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "tachtu.model._core.Core",
+    .tp_basicsize = sizeof(CoreObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Core_init,
+    .tp_dealloc = (destructor)Core_dealloc,
+    .tp_methods = Core_methods,
+    .tp_doc = "Core(weights, lexicon, featmap, user_keys, user_masks, surfaces, fallback, "
+              "templates): compiled decoder over numpy arrays built by tachtu.model.perceptron.",
+};
+
+/* ---------------------------------------------------------------- module functions */
+
+/* insert_spans(table: uint64 array, ids: uint32 array, lengths: int64 array, flags: int)
+ * Adds each span's hash with LEX_WORD (or the given flags) and all its proper prefixes of two or
+ * more syllables with LEX_PREFIX. Returns the number of occupied slots. */
+static PyObject *insert_spans(PyObject *module, PyObject *args)
+{
+    Py_buffer tv, iv, lv;
+    int with_prefixes = 1;
+    if (!PyArg_ParseTuple(args, "w*y*y*|p", &tv, &iv, &lv, &with_prefixes))
+        return NULL;
+    PyObject *result = NULL;
+    uint64_t *table = tv.buf;
+    Py_ssize_t slots = tv.len / 8;
+    const uint32_t *ids = iv.buf;
+    const int64_t *lengths = lv.buf;
+    Py_ssize_t n_spans = lv.len / 8, n_ids = iv.len / 4, pos = 0, used = 0;
+    if (!is_power_of_two(slots)) {
+        PyErr_SetString(PyExc_ValueError, "table size is no power of two");
+        goto done;
+    }
+    uint64_t mask = (uint64_t)slots - 1;
+    for (Py_ssize_t i = 0; i < slots; i++)
+        used += table[i] != 0;
+    for (Py_ssize_t s = 0; s < n_spans; s++) {
+        int64_t len = lengths[s];
+        if (len < 0 || pos + len > n_ids) {
+            PyErr_SetString(PyExc_ValueError, "span lengths run past the ids");
+            goto done;
+        }
+        uint64_t h = len ? span_step(SPAN_SEED, ids[pos]) : 0;
+        for (int64_t k = 1; k < len; k++) {
+            h = span_step(h, ids[pos + k]);
+            int flag = k + 1 == len ? LEX_WORD : (with_prefixes ? LEX_PREFIX : 0);
+            if (!flag)
+                continue;
+            uint64_t slot;
+            int old = table_find(table, mask, h, &slot);
+            if (!table[slot]) {
+                if (2 * (used + 1) > slots) {
+                    PyErr_SetString(PyExc_ValueError, "table more than half full");
+                    goto done;
+                }
+                used++;
+                table[slot] = slot_key(h);
+            }
+            table[slot] |= (uint64_t)(old | flag);
+        }
+        pos += len;
+    }
+    result = PyLong_FromSsize_t(used);
+done:
+    PyBuffer_Release(&tv);
+    PyBuffer_Release(&iv);
+    PyBuffer_Release(&lv);
+    return result;
+}
+
+/* find_slot(table, span_ids) -> slot index of the span's hash (occupied or the free one). */
+static PyObject *find_slot(PyObject *module, PyObject *args)
+{
+    Py_buffer tv, iv;
+    if (!PyArg_ParseTuple(args, "y*y*", &tv, &iv))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t slots = tv.len / 8, n = iv.len / 4;
+    const uint32_t *ids = iv.buf;
+    if (!is_power_of_two(slots) || n < 1) {
+        PyErr_SetString(PyExc_ValueError, "need a power-of-two table and a span");
+        goto done;
+    }
+    uint64_t h = span_step(SPAN_SEED, ids[0]), slot;
+    for (Py_ssize_t k = 1; k < n; k++)
+        h = span_step(h, ids[k]);
+    table_find(tv.buf, (uint64_t)slots - 1, h, &slot);
+    result = Py_BuildValue("(nK)", (Py_ssize_t)slot, (unsigned long long)slot_key(h));
+done:
+    PyBuffer_Release(&tv);
+    PyBuffer_Release(&iv);
+    return result;
+}
+
+/* train_epoch(weights, totals, counter, ids, fids, shapes, labels, starts, order, folds,
+ *             lexicons, templates) -> (counter, errors)
+ * One averaged-perceptron pass over the sentences in `order`; sentence s spans
+ * [starts[s], starts[s+1]) of the flat arrays and sees lexicons[folds[s]] (out-of-fold). */
+static PyObject *train_epoch(PyObject *module, PyObject *args)
+{
+    Py_buffer wv, uv, idv, fv, sv, lv, stv, ov, fov;
+    double counter;
+    PyObject *lexicons;
+    unsigned int templates;
+    if (!PyArg_ParseTuple(args, "w*w*dy*y*y*y*y*y*y*OI", &wv, &uv, &counter, &idv, &fv, &sv, &lv,
+                          &stv, &ov, &fov, &lexicons, &templates))
+        return NULL;
+    PyObject *result = NULL;
+    Py_buffer *lex_views = NULL;
+    Py_ssize_t n_lex = 0;
+    Work work = {0};
+    PyObject *lex_seq = PySequence_Fast(lexicons, "lexicons must be a sequence of arrays");
+    if (!lex_seq)
+        goto done;
+    n_lex = PySequence_Fast_GET_SIZE(lex_seq);
+    lex_views = PyMem_Calloc((size_t)n_lex + 1, sizeof(Py_buffer));
+    for (Py_ssize_t k = 0; k < n_lex; k++) {
+        if (PyObject_GetBuffer(PySequence_Fast_GET_ITEM(lex_seq, k), &lex_views[k],
+                               PyBUF_C_CONTIGUOUS) < 0) {
+            n_lex = k;
+            goto done;
+        }
+    }
+    Py_ssize_t n_weights = wv.len / 4;
+    if (!is_power_of_two(n_weights) || uv.len != wv.len) {
+        PyErr_SetString(PyExc_ValueError, "weights and totals: equal power-of-two float32 arrays");
+        goto done;
+    }
+    int bits = 0;
+    while (((Py_ssize_t)1 << bits) < n_weights)
+        bits++;
+    Params p = {.weights = wv.buf, .shift = 64 - bits, .templates = templates};
+    const int64_t *starts = stv.buf;
+    const int64_t *order = ov.buf;
+    const uint8_t *folds = fov.buf;
+    const uint32_t *ids = idv.buf, *fids = fv.buf;
+    const uint8_t *shapes = sv.buf, *gold = lv.buf;
+    Py_ssize_t n_sent = stv.len / 8 - 1, n_order = ov.len / 8, errors = 0;
+    for (Py_ssize_t o = 0; o < n_order; o++) {
+        int64_t s = order[o];
+        if (s < 0 || s >= n_sent || folds[s] >= n_lex) {
+            PyErr_SetString(PyExc_IndexError, "sentence or fold out of range");
+            goto done;
+        }
+        Py_ssize_t a = starts[s], n = starts[s + 1] - a;
+        if (work_reserve(&work, n) < 0)
+            goto done;
+        memcpy(work.ids, ids + a, (size_t)n * 4);
+        memcpy(work.fids, fids + a, (size_t)n * 4);
+        memcpy(work.shapes, shapes + a, (size_t)n);
+        memset(work.forced, 0, (size_t)n);
+        Py_buffer *lx = &lex_views[folds[s]];
+        p.lexicon = lx->buf;
+        p.lexicon_mask = lx->len >= 8 ? (uint64_t)(lx->len / 8) - 1 : 0;
+        errors += decode(&p, &work, n, gold + a, wv.buf, uv.buf, &counter);
+    }
+    result = Py_BuildValue("(dn)", counter, errors);
+done:
+    for (Py_ssize_t k = 0; k < n_lex; k++)
+        PyBuffer_Release(&lex_views[k]);
+    PyMem_Free(lex_views);
+    Py_XDECREF(lex_seq);
+    work_free(&work);
+    PyBuffer_Release(&wv);
+    PyBuffer_Release(&uv);
+    PyBuffer_Release(&idv);
+    PyBuffer_Release(&fv);
+    PyBuffer_Release(&sv);
+    PyBuffer_Release(&lv);
+    PyBuffer_Release(&stv);
+    PyBuffer_Release(&ov);
+    PyBuffer_Release(&fov);
+    return result;
+}
+
+static PyMethodDef module_methods[] = {
+    {"insert_spans", insert_spans, METH_VARARGS,
+     "insert_spans(table, ids, lengths, with_prefixes=True) -> occupied slots"},
+    {"find_slot", find_slot, METH_VARARGS, "find_slot(table, span_ids) -> (slot, key)"},
+    {"train_epoch", train_epoch, METH_VARARGS,
+     "train_epoch(weights, totals, counter, ids, fids, shapes, labels, starts, order, folds, "
+     "lexicons, templates) -> (counter, errors)"},
+    {NULL}};
+
+static struct PyModuleDef core_module = {
+    PyModuleDef_HEAD_INIT, "_core", "Compiled core of tachtu's perceptron word model.", -1,
+    module_methods};
+
+PyMODINIT_FUNC PyInit__core(void)
+{
+    if (PyType_Ready(&CoreType) < 0)
+        return NULL;
+    PyObject *m = PyModule_Create(&core_module);
+    if (!m)
+        return NULL;
+    Py_INCREF(&CoreType);
+    if (PyModule_AddObject(m, "Core", (PyObject *)&CoreType) < 0) {
+        Py_DECREF(&CoreType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    PyModule_AddIntConstant(m, "N_TEMPLATES", N_TEMPLATES);
+    return m;
+}

@@ -1,0 +1,346 @@
+"""Syllable shapes and the pure-Python twin of the compiled decoder in ``_core.c``.
+
+The perceptron model scores each boundary between two syllable units with hashed features; the
+compiled core computes them at millions of syllables a second. This module computes exactly the
+same hashes, features and decisions one syllable at a time, so the model still works (slowly)
+where the extension could not be built, and tests can hold the two to identical output. Any change
+here must be mirrored in ``_core.c`` and the other way round.
+
+>>> syllable_shape("Hà"), syllable_shape("hà"), syllable_shape("TP."), syllable_shape("1.000")
+(1, 0, 7, 3)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from tachtu.normalize import is_vietnamese_syllable
+
+__all__ = [
+    "N_TEMPLATES",
+    "PythonCore",
+    "span_hash",
+    "syllable_shape",
+]
+
+# Shapes: three bits stored with every syllable code.
+SHAPE_LOWER = 0  # lower-case Vietnamese syllable
+SHAPE_TITLE = 1  # capitalized Vietnamese syllable, or one capital letter
+SHAPE_UPPER = 2  # two or more letters, all capitals
+SHAPE_NUMBER = 3  # anything with a digit
+SHAPE_PUNCT = 4  # no letter or digit
+SHAPE_FOREIGN = 5  # lower-case letters that spell no Vietnamese syllable, or other lower-case units
+SHAPE_NAME = 6  # capitalized foreign word or mixed case (Putin, iPhone)
+SHAPE_DOTTED = 7  # capitalized unit with inner punctuation (TP., N.V., Mác-Lênin)
+_CAPITALIZED = frozenset({SHAPE_TITLE, SHAPE_UPPER, SHAPE_NAME, SHAPE_DOTTED})
+
+N_TEMPLATES = 27
+_MASK = (1 << 64) - 1
+_SPAN_SEED = 0x5BD1E9955BD1E995
+_GOLDEN = 0x9E3779B97F4A7C15
+_MAX_SPAN = 12
+_CAP_SPAN = 8
+_SHAPE_PAD = 8
+_FID_BOS = 8
+_FID_EOS = 9
+_LEX_WORD = 1
+_PHRASE_END = 0x80000000
+
+
+def syllable_shape(unit: str) -> int:
+    """The shape class (0-7) of one syllable unit, as the model sees it next to its key.
+
+    >>> [syllable_shape(u) for u in ["nội", "Nội", "UBND", "Putin", "(", "email", "H5N1"]]
+    [0, 1, 2, 6, 4, 5, 3]
+    """
+    if any(c.isdigit() for c in unit):
+        return SHAPE_NUMBER
+    if not any(c.isalnum() for c in unit):
+        return SHAPE_PUNCT
+    if unit.isalpha():
+        if unit.islower():
+            return SHAPE_LOWER if is_vietnamese_syllable(unit) else SHAPE_FOREIGN
+        if unit.isupper():
+            return SHAPE_UPPER if len(unit) > 1 else SHAPE_TITLE
+        if unit[0].isupper() and (len(unit) == 1 or unit[1:].islower()):
+            return SHAPE_TITLE if is_vietnamese_syllable(unit) else SHAPE_NAME
+        return SHAPE_NAME
+    return SHAPE_DOTTED if unit[0].isupper() else SHAPE_FOREIGN
+
+
+def _mix64(x: int) -> int:
+    x ^= x >> 30
+    x = (x * 0xBF58476D1CE4E5B9) & _MASK
+    x ^= x >> 27
+    x = (x * 0x94D049BB133111EB) & _MASK
+    return x ^ (x >> 31)
+
+
+def _span_step(h: int, syllable_id: int) -> int:
+    return _mix64(h ^ ((syllable_id * _GOLDEN + 0x632BE59BD9B4E019) & _MASK))
+
+
+def span_hash(ids: Sequence[int]) -> int:
+    """Hash of a span of syllable ids, as the lexicon and user-dictionary tables store it.
+
+    >>> span_hash([5, 7]) == span_hash([5, 7]) != span_hash([7, 5])
+    True
+    """
+    h = _span_step(_SPAN_SEED, ids[0])
+    for i in ids[1:]:
+        h = _span_step(h, i)
+    return h
+
+
+def _slot_key(h: int) -> int:
+    return (h & ~3 & _MASK) or 4
+
+
+def _table_find(table: np.ndarray, h: int) -> tuple[int, int]:
+    """(flags, slot) of hash ``h`` in an open-addressing table; flags 0 when absent."""
+    mask = len(table) - 1
+    key = _slot_key(h)
+    i = (h >> 20) & mask
+    while True:
+        s = int(table[i])
+        if not s:
+            return 0, i
+        if s & ~3 == key:
+            return s & 3, i
+        i = (i + 1) & mask
+
+
+def _feat1(t: int, a: int) -> int:
+    return _mix64(((t << 56) ^ a) & _MASK)
+
+
+def _feat2(t: int, a: int, b: int) -> int:
+    return _mix64(((t << 56) ^ (a << 28) ^ b) & _MASK)
+
+
+def _feat3(t: int, a: int, b: int, c: int) -> int:
+    return _mix64(_feat2(t, a, b) ^ ((c * _GOLDEN) & _MASK))
+
+
+class PythonCore:
+    """Same constructor and methods as the compiled ``_core.Core``, in plain Python (slow)."""
+
+    def __init__(
+        self,
+        weights: np.ndarray,
+        lexicon: np.ndarray,
+        featmap: np.ndarray,
+        user_keys: np.ndarray,
+        user_masks: np.ndarray,
+        surfaces: dict[str, int],
+        fallback,
+        templates: int,
+    ) -> None:
+        self._weights = weights
+        self._shift = 64 - (len(weights).bit_length() - 1)
+        self._lexicon = lexicon
+        self._featmap = featmap.tolist()
+        self._user_keys = user_keys
+        self._user_masks = user_masks
+        self._surfaces = surfaces
+        self._fallback = fallback
+        self._templates = templates
+
+    def joins_batch(self, batch: Sequence[Sequence[str]]) -> list[list[bool]]:
+        return [self.joins(sentence) for sentence in batch]
+
+    def joins(self, syllables: Sequence[str]) -> list[bool]:
+        ids, fids, shapes = [], [], []
+        for unit in syllables:
+            code = self._surfaces.get(unit)
+            if code is None:
+                code = self._fallback(unit)
+            syllable_id, shape = code >> 3, code & 7
+            fid = self._featmap[syllable_id] if syllable_id < len(self._featmap) else -1
+            ids.append(syllable_id)
+            shapes.append(shape)
+            fids.append(shape if fid < 0 else fid)
+        return [bool(x) for x in self._decode(ids, fids, shapes)]
+
+    def _lexicon_get(self, h: int) -> int:
+        return _table_find(self._lexicon, h)[0] if len(self._lexicon) > 1 else 0
+
+    def _forced(self, ids: list[int]) -> list[int]:
+        n = len(ids)
+        forced = [0] * n
+        if len(self._user_keys) <= 1:
+            return forced
+        a = 0
+        while a + 1 < n:
+            h = _span_step(_SPAN_SEED, ids[a])
+            best, best_mask = 0, 0
+            for length in range(2, min(n - a, 31) + 1):
+                if not ids[a + length - 1]:
+                    break
+                h = _span_step(h, ids[a + length - 1])
+                flags, slot = _table_find(self._user_keys, h)
+                if not flags:
+                    break
+                if int(self._user_masks[slot]) & _PHRASE_END:
+                    best, best_mask = length, int(self._user_masks[slot])
+            if not best:
+                a += 1
+                continue
+            for j in range(best - 1):
+                forced[a + j + 1] = 1 if (best_mask >> j) & 1 else 2
+            a += best
+        return forced
+
+    def _lexicon_features(self, ids: list[int], shapes: list[int]):
+        n = len(ids)
+        cover = [0] * n
+        longest_from = [1] * n
+        longest_to = [1] * n
+        fmm = [0] * n
+        bmm = [0] * n
+        if len(self._lexicon) > 1:
+            for a in range(n - 1):
+                if not ids[a]:
+                    continue
+                h = _span_step(_SPAN_SEED, ids[a])
+                for length in range(2, min(n - a, _MAX_SPAN) + 1):
+                    syllable_id = ids[a + length - 1]
+                    if not syllable_id:
+                        break
+                    h = _span_step(h, syllable_id)
+                    flags = self._lexicon_get(h)
+                    if not flags:
+                        break
+                    if flags & _LEX_WORD:
+                        longest_from[a] = length
+                        end = a + length - 1
+                        longest_to[end] = max(longest_to[end], length)
+                        c = min(length, _CAP_SPAN)
+                        for b in range(a + 1, a + length):
+                            cover[b] = max(cover[b], c)
+            a = 0
+            while a < n:
+                for b in range(a + 1, a + longest_from[a]):
+                    fmm[b] = 1
+                a += longest_from[a]
+            e = n - 1
+            while e >= 0:
+                for b in range(e - longest_to[e] + 2, e + 1):
+                    bmm[b] = 1
+                e -= longest_to[e]
+        end_left = [0] + [min(longest_to[i - 1], _CAP_SPAN) for i in range(1, n)]
+        start_right = [0] + [min(longest_from[i], _CAP_SPAN) for i in range(1, n)]
+        run_len = [0] * n
+        run_pos = [0] * n
+        a = 0
+        while a < n:
+            if shapes[a] not in _CAPITALIZED:
+                a += 1
+                continue
+            e = a
+            while e < n and shapes[e] in _CAPITALIZED:
+                e += 1
+            for k in range(a, e):
+                run_len[k] = min(e - a, 6)
+                run_pos[k] = min(k - a, 6)
+            a = e
+        return cover, end_left, start_right, fmm, bmm, run_len, run_pos
+
+    def _decode(self, ids: list[int], fids: list[int], shapes: list[int]) -> list[int]:
+        n = len(ids)
+        if not n:
+            return []
+        cover, end_left, start_right, fmm, bmm, run_len, run_pos = self._lexicon_features(
+            ids, shapes
+        )
+        forced = self._forced(ids)
+        labels = [0] * n
+        word_start = 0
+        word_hash = _span_step(_SPAN_SEED, ids[0])
+        used = self._templates
+        weights = self._weights
+        for i in range(1, n):
+            prev_label = 2 if i == 1 else labels[i - 1]
+            word_len = min(i - word_start, 5)
+            extended = _span_step(word_hash, ids[i])
+            extension = self._lexicon_get(extended) if ids[i] and ids[word_start] else 0
+            fm2 = fids[i - 2] if i >= 2 else _FID_BOS
+            fm1, f0 = fids[i - 1], fids[i]
+            fp1 = fids[i + 1] if i + 1 < n else _FID_EOS
+            fp2 = fids[i + 2] if i + 2 < n else _FID_EOS
+            cm2 = shapes[i - 2] if i >= 2 else _SHAPE_PAD
+            cm1, c0 = shapes[i - 1], shapes[i]
+            cp1 = shapes[i + 1] if i + 1 < n else _SHAPE_PAD
+            lex = cover[i] << 8 | end_left[i] << 4 | start_right[i]
+            mm = fmm[i] << 1 | bmm[i]
+            candidates: list[tuple[int, int]] = [
+                (0, _feat1(0, 0)),
+                (1, _feat1(1, fm1)),
+                (2, _feat1(2, f0)),
+                (3, _feat1(3, fm2)),
+                (4, _feat1(4, fp1)),
+                (5, _feat2(5, fm1, f0)),
+                (6, _feat2(6, fm2, fm1)),
+                (7, _feat2(7, f0, fp1)),
+                (8, _feat3(8, fm2, fm1, f0)),
+                (9, _feat3(9, fm1, f0, fp1)),
+                (10, _feat2(10, fm1, fp1)),
+                (11, _feat1(11, cm2 << 12 | cm1 << 8 | c0 << 4 | cp1)),
+                (12, _feat1(12, cm1 << 8 | c0 << 4 | int(i == 1))),
+                (13, _feat1(13, lex)),
+                (14, _feat1(14, cover[i])),
+                (15, _feat1(15, mm)),
+                (16, _feat1(16, prev_label << 4 | word_len)),
+                (17, _feat1(17, extension << 4 | word_len)),
+                (18, _feat1(18, extension << 8 | cover[i] << 4 | mm)),
+            ]
+            if run_len[i - 1] and run_len[i] and run_pos[i] > run_pos[i - 1]:
+                run = run_len[i] << 4 | run_pos[i]
+                candidates.append((19, _feat1(19, run)))
+                candidates.append((20, _feat2(20, run, lex)))
+            candidates += [
+                (21, _feat3(21, prev_label, fm1, f0)),
+                (22, _feat2(22, fp1, fp2)),
+                (23, _feat1(23, fp2)),
+                (24, _feat3(24, lex, fm1, f0)),
+                (25, _feat2(25, extension << 4 | word_len, f0)),
+                (26, _feat2(26, lex, cm1 << 4 | c0)),
+            ]
+            if forced[i]:
+                label = int(forced[i] == 1)
+            else:
+                score = np.float32(0.0)
+                for t, h in candidates:
+                    if used >> t & 1:
+                        score += weights[h >> self._shift]
+                label = int(score > 0)
+            labels[i] = label
+            if label:
+                word_hash = extended
+            else:
+                word_start = i
+                word_hash = _span_step(_SPAN_SEED, ids[i])
+        return labels
+
+
+def insert_spans_python(table: np.ndarray, ids: np.ndarray, lengths: np.ndarray) -> None:
+    """Add spans (and their prefixes of two or more syllables) to a table, like ``insert_spans``."""
+    pos = 0
+    for length in lengths.tolist():
+        span = ids[pos : pos + length].tolist()
+        pos += length
+        h = _span_step(_SPAN_SEED, span[0]) if span else 0
+        for k in range(1, length):
+            h = _span_step(h, span[k])
+            flag = _LEX_WORD if k + 1 == length else 2
+            old, slot = _table_find(table, h)
+            if 2 * (int(np.count_nonzero(table)) + 1) > len(table) and not old:
+                raise ValueError("table more than half full")
+            table[slot] = _slot_key(h) | old | flag
+
+
+def find_slot_python(table: np.ndarray, ids: np.ndarray) -> int:
+    """Slot of a span's hash in a table, like ``find_slot``."""
+    return _table_find(table, span_hash(ids.tolist()))[1]

@@ -1,0 +1,227 @@
+"""The statistical word model: an averaged perceptron over syllable boundaries.
+
+For each boundary between two syllable units it sums hashed feature weights (syllable n-grams in a
+±2 window, shapes, longest-match lexicon spans of up to 12 syllables, runs of capitalized
+syllables, and the decisions already taken) and joins when the sum is positive, left to right.
+Training lives in :mod:`tachtu.model.training`; this module loads a model file and runs it, in the
+compiled core when it is built, else in the pure-Python twin (:mod:`tachtu.model.features`).
+
+A model file is an ``.npz`` of plain arrays (no pickled Python): the syllable vocabulary, the
+surface forms that map to it, the lexicon table and the non-zero weights.
+
+>>> model = PerceptronModel.load()
+>>> [list(j) for j in model.joins_batch([["Hà", "Nội", "là", "thủ", "đô"]])]
+[[False, True, False, False, True]]
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from tachtu.model.features import PythonCore, syllable_shape
+from tachtu.normalize import tone_key
+from tachtu.syllables import split_syllables
+
+try:
+    from tachtu.model._core import Core as _CompiledCore
+    from tachtu.model._core import find_slot as _find_slot
+    from tachtu.model._core import insert_spans as _insert_spans
+except ImportError:  # pragma: no cover - exercised only where the C extension is not built
+    _CompiledCore = None
+    _find_slot = None
+    _insert_spans = None
+
+__all__ = ["FORMAT_VERSION", "SHIPPED_MODEL", "PerceptronModel", "parse_user_dictionary"]
+
+FORMAT_VERSION = 1
+SHIPPED_MODEL = "words.npz"
+_PHRASE_END = 0x80000000
+# Surface strings not in the model file are looked up once and remembered, up to this many; the
+# bound keeps memory flat on endless streams of new names and numbers.
+_CACHE_LIMIT = 200_000
+
+
+def compiled_core_available() -> bool:
+    """Whether the C extension is built (else the model runs in pure Python, ~100x slower)."""
+    return _CompiledCore is not None
+
+
+class PerceptronModel:
+    """A trained word model: ``joins(syllables)`` tells which units continue the previous word.
+
+    ``user_dictionary`` holds segmented phrases (``"hà_nội"``, ``"phạt trực_tiếp"``) whose inner
+    boundaries are forced wherever the phrase's syllables occur (any case, either tone style).
+    """
+
+    def __init__(
+        self,
+        arrays: Mapping[str, np.ndarray],
+        *,
+        user_dictionary: Iterable[str] = (),
+        pure_python: bool = False,
+    ) -> None:
+        self._arrays = dict(arrays)
+        version = int(arrays["format_version"])
+        if version != FORMAT_VERSION:
+            raise ValueError(f"model format {version}; this tachtu reads {FORMAT_VERSION}")
+        self.templates = int(arrays["templates"])
+        self.keys: list[str] = _decode_lines(arrays["keys"])
+        self._key_ids = {key: i + 1 for i, key in enumerate(self.keys)}
+        weights = np.zeros(1 << int(arrays["weight_bits"]), dtype=np.float32)
+        weights[arrays["weight_index"]] = arrays["weight_value"].astype(np.float32)
+        self._weights = weights
+        surfaces = _decode_lines(arrays["surface_text"])
+        self._surfaces = dict(zip(surfaces, arrays["surface_code"].tolist(), strict=True))
+        self._cache: dict[str, int] = {}
+        self.user_phrases = parse_user_dictionary(user_dictionary)
+        user_keys, user_masks = self._user_tables(self.user_phrases)
+        self.pure_python = pure_python or _CompiledCore is None
+        core_type = PythonCore if self.pure_python else _CompiledCore
+        self._core = core_type(
+            weights,
+            np.ascontiguousarray(arrays["lexicon"], dtype=np.uint64),
+            np.ascontiguousarray(arrays["featmap"], dtype=np.int32),
+            user_keys,
+            user_masks,
+            self._surfaces,
+            self._code,
+            self.templates,
+        )
+
+    @classmethod
+    def load(
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        user_dictionary: Iterable[str] = (),
+        pure_python: bool = False,
+    ) -> PerceptronModel:
+        """Read a model file; ``None``: the model shipped with tachtu."""
+        if path is None:
+            data = resources.files("tachtu.model").joinpath("data", SHIPPED_MODEL).read_bytes()
+        else:
+            data = Path(path).read_bytes()
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in npz.files}
+        return cls(arrays, user_dictionary=user_dictionary, pure_python=pure_python)
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the model file (user phrases are not part of it)."""
+        np.savez_compressed(path, **self._arrays)
+
+    def with_user_dictionary(self, phrases: Iterable[str]) -> PerceptronModel:
+        """A copy of this model that also forces ``phrases`` (added to the ones it has)."""
+        return PerceptronModel(
+            self._arrays,
+            user_dictionary=[*self.user_phrases, *phrases],
+            pure_python=self.pure_python,
+        )
+
+    def __reduce__(self):
+        return (_rebuild, (self._arrays, self.user_phrases, self.pure_python))
+
+    def joins(self, syllables: Sequence[str]) -> list[bool]:
+        """Element ``i`` is True when unit ``i`` continues the word of unit ``i - 1``."""
+        return self._core.joins(syllables)
+
+    def joins_batch(self, batch: Sequence[Sequence[str]]) -> list[Sequence[bool]]:
+        """:meth:`joins` for many sentences or lines in one call into the core."""
+        return self._core.joins_batch(batch)
+
+    def syllable_id(self, unit: str) -> int:
+        """The vocabulary id of a unit's key (0: unknown)."""
+        return self._key_ids.get(tone_key(unit), 0)
+
+    def _code(self, unit: str) -> int:
+        """Code of a surface string the model file does not list: ``id << 3 | shape``."""
+        code = self._cache.get(unit)
+        if code is None:
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            code = self._cache[unit] = self.syllable_id(unit) << 3 | syllable_shape(unit)
+        return code
+
+    def _user_tables(self, phrases: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Open-addressing tables of the phrases' span hashes and their forced join masks."""
+        spans: list[tuple[list[int], int]] = []
+        for phrase in phrases:
+            units: list[str] = []
+            mask = 0
+            for word in phrase.split():
+                word_units = split_syllables(word.replace("_", " "))
+                for k in range(len(word_units)):
+                    if units and k:
+                        mask |= 1 << (len(units) - 1)
+                    units.append(word_units[k])
+            if 2 <= len(units) <= 31:
+                spans.append(([self._user_syllable_id(u) for u in units], mask))
+        size = 1
+        while size < 4 * sum(len(ids) for ids, _ in spans):
+            size *= 2
+        keys = np.zeros(size, dtype=np.uint64)
+        masks = np.zeros(size, dtype=np.uint32)
+        for ids, mask in spans:
+            flat = np.array(ids, dtype=np.uint32)
+            _table_insert(keys, flat, np.array([len(ids)], dtype=np.int64))
+            slot = _table_slot(keys, flat)
+            masks[slot] = mask | _PHRASE_END
+        return keys, masks
+
+    def _user_syllable_id(self, unit: str) -> int:
+        """Vocabulary id, adding syllables the model never saw so phrases can still match them."""
+        key = tone_key(unit)
+        syllable_id = self._key_ids.get(key)
+        if syllable_id is None:
+            syllable_id = self._key_ids[key] = len(self._key_ids) + 1
+        return syllable_id
+
+
+def _rebuild(arrays, user_phrases, pure_python) -> PerceptronModel:
+    return PerceptronModel(arrays, user_dictionary=user_phrases, pure_python=pure_python)
+
+
+def parse_user_dictionary(entries: Iterable[str]) -> list[str]:
+    """Phrases from dictionary lines: one segmented phrase a line, ``#`` starts a comment.
+
+    >>> parse_user_dictionary(["hà_nội  # the city", "", "phạt trực_tiếp"])
+    ['hà_nội', 'phạt trực_tiếp']
+    """
+    phrases = []
+    for line in entries:
+        phrase = line.split("#", 1)[0].strip()
+        if phrase:
+            phrases.append(" ".join(phrase.split()))
+    return phrases
+
+
+def _decode_lines(array: np.ndarray) -> list[str]:
+    text = array.tobytes().decode("utf-8")
+    return text.split("\n") if text else []
+
+
+def encode_lines(lines: Sequence[str]) -> np.ndarray:
+    """Strings as one uint8 array (newline-separated UTF-8), the way model files store them."""
+    return np.frombuffer("\n".join(lines).encode("utf-8"), dtype=np.uint8).copy()
+
+
+def _table_insert(table: np.ndarray, ids: np.ndarray, lengths: np.ndarray) -> None:
+    if _insert_spans is not None:
+        _insert_spans(table, ids, lengths)
+        return
+    from tachtu.model.features import insert_spans_python
+
+    insert_spans_python(table, ids, lengths)
+
+
+def _table_slot(table: np.ndarray, ids: np.ndarray) -> int:
+    if _find_slot is not None:
+        return _find_slot(table, ids)[0]
+    from tachtu.model.features import find_slot_python
+
+    return find_slot_python(table, ids)

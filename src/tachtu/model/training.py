@@ -1,0 +1,377 @@
+"""Train the perceptron word model from gold segmented text.
+
+Gold text is one sentence a line with the syllables of a word joined by ``_`` (VLSP style), or
+CoNLL-U (a ``.conllu`` file; multi-syllable forms have spaces). Each line is tokenized the way the
+segmenter tokenizes raw text (:func:`tachtu.syllables.split_syllables` on the line with ``_`` made
+a space), and every unit gets a label: does it continue the gold word of the unit before it?
+
+Lexicon features are computed out of fold: the sentences are cut into ``--folds`` contiguous
+blocks and each block sees a lexicon built from the other blocks only, so the model learns how far
+a lexicon built from other text can be trusted, not that every training word is in it.
+
+Rebuild the shipped model (run from the repository root, about 5 minutes on one core)::
+
+    python -m tachtu.model.training --data ../shared/data
+
+``main(argv)`` is the entry point the ``tachtu train`` command calls; ``train`` is the function
+for programs:
+
+>>> model, report = train(["Hà_Nội là thủ_đô ."] * 3, epochs=2, folds=2, weight_bits=16)
+>>> list(model.joins(["Hà", "Nội", "là", "thủ", "đô", "."]))
+[False, True, False, False, True, False]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from tachtu.evaluation import score
+from tachtu.model.features import N_TEMPLATES, syllable_shape
+from tachtu.model.perceptron import FORMAT_VERSION, PerceptronModel, encode_lines
+from tachtu.normalize import place_tone, tone_key
+from tachtu.syllables import split_syllables
+
+__all__ = [
+    "DEFAULT_TRAINING_FILES",
+    "TrainingReport",
+    "gold_lines",
+    "main",
+    "segment_lines",
+    "train",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TRAINING_FILES = (
+    "vlsp2013-ws/train.txt",
+    "vlsp2013-pos/train.txt",
+    "viettreebank/train.txt",
+    "ud-vtb/train.txt",
+)
+DEFAULT_DEV_FILES = ("vlsp2013-ws/dev.txt", "ud-vtb/dev.txt")
+DEFAULT_OUTPUT = "src/tachtu/model/data/words.npz"
+ALL_TEMPLATES = (1 << N_TEMPLATES) - 1
+# Feature ids below this are reserved: shapes of rare syllables (0-7), sentence start and end.
+_FIRST_FEATURE_ID = 16
+
+
+@dataclass
+class TrainingReport:
+    """What a training run did: sizes, errors per epoch, and dev scores (F1 in %)."""
+
+    sentences: int = 0
+    syllables: int = 0
+    vocabulary: int = 0
+    lexicon_words: int = 0
+    epoch_errors: list[int] = field(default_factory=list)
+    dev: dict[str, float] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def gold_lines(path: str | Path) -> list[str]:
+    """Gold sentences of a file as ``_``-joined lines; CoNLL-U files are converted.
+
+    >>> import tempfile, os
+    >>> with tempfile.NamedTemporaryFile("w", suffix=".conllu", delete=False) as f:
+    ...     _ = f.write("# text = Hà Nội đẹp\\n1\\tHà Nội\\t_\\n2\\tđẹp\\t_\\n\\n")
+    >>> gold_lines(f.name)
+    ['Hà_Nội đẹp']
+    >>> os.unlink(f.name)
+    """
+    text = Path(path).read_text(encoding="utf-8")
+    if str(path).endswith(".conllu"):
+        return _conllu_lines(text)
+    return [line for line in (raw.strip() for raw in text.split("\n")) if line]
+
+
+def _conllu_lines(text: str) -> list[str]:
+    lines: list[str] = []
+    words: list[str] = []
+    for row in text.split("\n"):
+        row = row.strip()
+        if not row:
+            if words:
+                lines.append(" ".join(words))
+                words = []
+            continue
+        if row.startswith("#"):
+            continue
+        columns = row.split("\t")
+        # Multi-word token ranges ("3-4") and empty nodes ("5.1") are not surface words.
+        if len(columns) > 1 and columns[0].isdigit():
+            words.append("_".join(columns[1].split()))
+    if words:
+        lines.append(" ".join(words))
+    return lines
+
+
+def labeled_units(line: str) -> tuple[list[str], list[int]]:
+    """Units of a gold line as the segmenter sees them, and 1 where a unit continues a word.
+
+    >>> labeled_units("TP.HCM có 1.000 người_dân")
+    (['TP.HCM', 'có', '1.000', 'người', 'dân'], [0, 0, 0, 0, 1])
+    """
+    words = line.split()
+    text = " ".join(word.replace("_", " ") for word in words)
+    starts = set()
+    position = 0
+    for word in words:
+        starts.add(position)
+        position += len(word) + 1
+    units = split_syllables(text)
+    labels = []
+    position = 0
+    for unit in units:
+        at = text.find(unit, position)
+        labels.append(0 if at in starts or not labels else 1)
+        position = at + len(unit)
+    return units, labels
+
+
+@dataclass
+class _Corpus:
+    units: list[str]
+    labels: np.ndarray
+    starts: np.ndarray  # sentence s is units[starts[s]:starts[s + 1]]
+
+
+def _corpus(lines: Iterable[str]) -> _Corpus:
+    units: list[str] = []
+    labels: list[int] = []
+    starts = [0]
+    for line in lines:
+        line_units, line_labels = labeled_units(line)
+        if not line_units:
+            continue
+        units += line_units
+        labels += line_labels
+        starts.append(len(units))
+    return _Corpus(units, np.array(labels, dtype=np.uint8), np.array(starts, dtype=np.int64))
+
+
+def _words(ids: np.ndarray, labels: np.ndarray, starts: np.ndarray) -> list[tuple[int, tuple]]:
+    """(sentence index, id tuple) of every gold word of two or more units."""
+    word_starts = np.flatnonzero(labels == 0)
+    sentence_of = np.searchsorted(starts, word_starts, side="right") - 1
+    ends = np.append(word_starts[1:], len(labels))
+    id_list = ids.tolist()
+    return [
+        (int(s), tuple(id_list[a:e]))
+        for a, e, s in zip(word_starts.tolist(), ends.tolist(), sentence_of.tolist(), strict=True)
+        if e - a >= 2
+    ]
+
+
+def _span_table(words: Sequence[tuple]) -> np.ndarray:
+    from tachtu.model._core import insert_spans
+
+    entries = sum(len(w) - 1 for w in words)
+    size = 2
+    while size < 3 * entries:
+        size *= 2
+    table = np.zeros(size, dtype=np.uint64)
+    if words:
+        flat = np.fromiter((i for w in words for i in w), dtype=np.uint32)
+        lengths = np.array([len(w) for w in words], dtype=np.int64)
+        insert_spans(table, flat, lengths)
+    return table
+
+
+def train(
+    lines: Sequence[str],
+    *,
+    epochs: int = 10,
+    folds: int = 10,
+    weight_bits: int = 22,
+    min_count: int = 2,
+    templates: int = ALL_TEMPLATES,
+    extra_words: Sequence[str] = (),
+    seed: int = 1,
+    dev: dict[str, Sequence[str]] | None = None,
+) -> tuple[PerceptronModel, TrainingReport]:
+    """Train a model on gold ``_``-joined lines; score it on ``dev`` (name -> gold lines).
+
+    ``extra_words`` (syllables separated by spaces) join the lexicon of every fold and of the
+    final model. Deterministic for a given ``seed``.
+    """
+    from tachtu.model._core import train_epoch
+
+    began = time.perf_counter()
+    report = TrainingReport()
+    corpus = _corpus(lines)
+    n_sentences = len(corpus.starts) - 1
+    report.sentences, report.syllables = n_sentences, len(corpus.units)
+
+    keys = [tone_key(u) for u in corpus.units]
+    counts = Counter(keys)
+    extra = [[tone_key(s) for s in split_syllables(w)] for w in extra_words]
+    for word in extra:
+        counts.update({k: 0 for k in word if k not in counts})
+    vocabulary = sorted(counts, key=lambda k: (-counts[k], k))
+    key_ids = {k: i + 1 for i, k in enumerate(vocabulary)}
+    featmap = np.full(len(vocabulary) + 1, -1, dtype=np.int32)
+    frequent = [i + 1 for i, k in enumerate(vocabulary) if counts[k] >= min_count]
+    featmap[frequent] = np.arange(_FIRST_FEATURE_ID, _FIRST_FEATURE_ID + len(frequent))
+    report.vocabulary = len(vocabulary)
+
+    ids = np.array([key_ids[k] for k in keys], dtype=np.uint32)
+    shapes = np.array([syllable_shape(u) for u in corpus.units], dtype=np.uint8)
+    fids = featmap[ids]
+    fids = np.where(fids < 0, shapes, fids).astype(np.uint32)
+
+    # Out-of-fold lexicons: contiguous blocks keep a document's names inside one fold.
+    fold_of = (np.arange(n_sentences) * folds // max(n_sentences, 1)).astype(np.uint8)
+    folds_of_word: dict[tuple, int] = {}
+    for sentence, word in _words(ids, corpus.labels, corpus.starts):
+        folds_of_word[word] = folds_of_word.get(word, 0) | 1 << int(fold_of[sentence])
+    extra_ids = [tuple(key_ids[k] for k in w) for w in extra if len(w) >= 2]
+    all_folds = (1 << folds) - 1
+    for word in extra_ids:
+        folds_of_word[word] = all_folds
+    lexicons = [
+        _span_table([w for w, mask in folds_of_word.items() if mask & ~(1 << f)])
+        for f in range(folds)
+    ]
+    final_words = sorted(folds_of_word)
+    report.lexicon_words = len(final_words)
+    final_lexicon = _span_table(final_words)
+
+    weights = np.zeros(1 << weight_bits, dtype=np.float32)
+    totals = np.zeros(1 << weight_bits, dtype=np.float32)
+    counter = 1.0
+    rng = np.random.default_rng(seed)
+    model = None
+    for epoch in range(epochs):
+        order = rng.permutation(n_sentences).astype(np.int64)
+        counter, errors = train_epoch(
+            weights, totals, counter, ids, fids, shapes, corpus.labels, corpus.starts, order,
+            fold_of, lexicons, templates,
+        )
+        report.epoch_errors.append(int(errors))
+        log.info("epoch %d: %d wrong boundaries", epoch + 1, errors)
+    averaged = (weights.astype(np.float64) - totals.astype(np.float64) / counter).astype(np.float32)
+    index = np.flatnonzero(averaged).astype(np.uint32)
+    surfaces = _surface_forms(vocabulary, corpus.units)
+    arrays = {
+        "format_version": np.array(FORMAT_VERSION, dtype=np.int32),
+        "templates": np.array(templates, dtype=np.uint32),
+        "weight_bits": np.array(weight_bits, dtype=np.int32),
+        "weight_index": index,
+        "weight_value": averaged[index],
+        "keys": encode_lines(vocabulary),
+        "surface_text": encode_lines(surfaces),
+        "surface_code": np.array(
+            [key_ids[tone_key(s)] << 3 | syllable_shape(s) for s in surfaces], dtype=np.int64
+        ),
+        "featmap": featmap,
+        "lexicon": final_lexicon,
+    }
+    model = PerceptronModel(arrays)
+    for name, gold in (dev or {}).items():
+        predicted = segment_lines(model, gold)
+        report.dev[name] = round(score(gold, predicted).f1 * 100, 2)
+    report.seconds = round(time.perf_counter() - began, 1)
+    return model, report
+
+
+def _surface_forms(vocabulary: Sequence[str], units: Iterable[str]) -> list[str]:
+    """Spellings the model file maps straight to codes: each key lower-case and capitalized, in
+    both tone-mark styles, and every unit seen in training. Others go through ``tone_key``."""
+    forms = set(units)
+    for key in vocabulary:
+        for form in {key, place_tone(key, "old")}:
+            forms.add(form)
+            forms.add(form[:1].upper() + form[1:])
+    return sorted(f for f in forms if f and "\n" not in f)
+
+
+def segment_lines(model, gold: Sequence[str]) -> list[str]:
+    """Segment the raw text of gold lines (``_`` made a space) with ``model``."""
+    batch = [split_syllables(line.replace("_", " ")) for line in gold]
+    out = []
+    for units, joins in zip(batch, model.joins_batch(batch), strict=True):
+        out.append("".join(("_" if j else " ") + u for u, j in zip(units, joins, strict=True))[1:])
+    return out
+
+
+def parse_templates(disable: str) -> int:
+    """Template bit mask from a comma-separated list of template numbers to leave out."""
+    mask = ALL_TEMPLATES
+    for part in filter(None, disable.split(",")):
+        if "-" in part:
+            low, high = (int(x) for x in part.split("-"))
+            for t in range(low, high + 1):
+                mask &= ~(1 << t)
+        else:
+            mask &= ~(1 << int(part))
+    return mask
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: train, score on dev, write the model file. Returns an exit code."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tachtu.model.training",
+        description="Train tachtu's word model from gold segmented text.",
+        epilog="example: python -m tachtu.model.training --data ../shared/data",
+    )
+    parser.add_argument("--data", default="../shared/data", help="folder the default files are in")
+    parser.add_argument(
+        "--train", nargs="+", default=list(DEFAULT_TRAINING_FILES),
+        help="gold files (_-joined text or .conllu), relative to --data or absolute",
+    )
+    parser.add_argument("--dev", nargs="*", default=list(DEFAULT_DEV_FILES))
+    parser.add_argument("--output", default=DEFAULT_OUTPUT, help="model file to write (.npz)")
+    parser.add_argument("--no-save", action="store_true", help="score only (for ablations)")
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--folds", type=int, default=10)
+    parser.add_argument("--weight-bits", type=int, default=22)
+    parser.add_argument("--min-count", type=int, default=2)
+    parser.add_argument("--disable", default="", help="template numbers to leave out: 13,19-20")
+    parser.add_argument("--extra-words", help="file of extra lexicon words, one a line")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--predict", help="write the first dev file's predictions here")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+
+    data = Path(args.data)
+    lines: list[str] = []
+    for name in args.train:
+        lines += gold_lines(data / name)
+    dev = {name: gold_lines(data / name) for name in args.dev}
+    extra: list[str] = []
+    if args.extra_words:
+        extra = [w.strip() for w in Path(args.extra_words).read_text("utf-8").split("\n") if w]
+    model, report = train(
+        lines,
+        epochs=args.epochs,
+        folds=args.folds,
+        weight_bits=args.weight_bits,
+        min_count=args.min_count,
+        templates=parse_templates(args.disable),
+        extra_words=extra,
+        seed=args.seed,
+        dev=dev,
+    )
+    print(json.dumps(report.__dict__, ensure_ascii=False))
+    if args.predict and args.dev:
+        Path(args.predict).write_text(
+            "\n".join(segment_lines(model, dev[args.dev[0]])) + "\n", encoding="utf-8"
+        )
+    if not args.no_save:
+        model.save(args.output)
+        print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
