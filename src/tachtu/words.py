@@ -57,8 +57,21 @@ class Segmenter:
 
     def words(self, units: Sequence[Syllable]) -> list[Word]:
         """Group already-tokenized units into words."""
-        flags = self.model.joins([u.text for u in units])
-        return _group(units, flags)
+        return self.group(units, self.model.joins([u.text for u in units]))
+
+    @staticmethod
+    def group(units: Sequence[Syllable], joins: Sequence[bool]) -> list[Word]:
+        """Words from units and the model's join flags for them."""
+        words: list[Word] = []
+        first = 0
+        for i in range(1, len(units) + 1):
+            if i == len(units) or not joins[i]:
+                run = units[first:i]
+                words.append(
+                    Word(tuple(u.text for u in run), run[0].start, run[-1].end, run[0].kind)
+                )
+                first = i
+        return words
 
     def segment(self, text: str, *, sep: str = "_") -> str:
         """Segmented text: words joined by ``sep`` inside, one space between; lines kept."""
@@ -85,17 +98,3 @@ def _join(units: list[str], flags: Sequence[bool], sep: str) -> str:
         return ""
     glue = [sep if joined else " " for joined in flags]
     return "".join(chain.from_iterable(zip(glue, units, strict=True)))[len(glue[0]) :]
-
-
-def _group(units: Sequence[Syllable], flags: Sequence[bool]) -> list[Word]:
-    words: list[Word] = []
-    first = 0
-    for i in range(1, len(units) + 1):
-        if i == len(units) or not flags[i]:
-            if i > first:
-                run = units[first:i]
-                words.append(
-                    Word(tuple(u.text for u in run), run[0].start, run[-1].end, run[0].kind)
-                )
-            first = i
-    return words

@@ -1,0 +1,173 @@
+"""The ``tachtu`` command: argument parsing only; the work is done by the library.
+
+Exit codes: 0 all input processed; 1 some input could not be read (reported on stderr, the rest
+was processed); 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tachtu.corpus.readers import DecodeErrors, InputError, read_text_file, text_files
+from tachtu.document import read_document
+from tachtu.evaluation import score
+from tachtu.formats import OutputFormat, render
+from tachtu.normalize import ToneStyle, normalize
+from tachtu.words import Segmenter
+
+app = typer.Typer(
+    help="Vietnamese word segmentation and corpus normalization.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+log = logging.getLogger("tachtu")
+
+FilesArgument = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Files or folders (their .txt files); none: read standard input.", show_default=False
+    ),
+]
+ToneStyleOption = Annotated[
+    ToneStyle,
+    typer.Option("--tone-style", help="Tone marks: keep as written, old (hòa) or new (hoà)."),
+]
+ErrorsOption = Annotated[
+    DecodeErrors,
+    typer.Option(
+        "--errors", help="Invalid UTF-8: strict reports the file and skips it; replace uses U+FFFD."
+    ),
+]
+ModelOption = Annotated[
+    Path | None,
+    typer.Option("--model", help="A model file instead of the shipped model.", show_default=False),
+]
+
+
+def _fail(error: InputError) -> None:
+    typer.echo(f"tachtu: error: {error}", err=True)
+
+
+def _stdin_lines(batch_size: int):
+    """Lines of standard input in batches; one at a time when a person is typing."""
+    size = 1 if sys.stdin.isatty() else batch_size
+    lines = (line.rstrip("\n") for line in sys.stdin)
+    while batch := list(itertools.islice(lines, size)):
+        yield batch
+
+
+def _read_files(files: list[Path], errors: DecodeErrors) -> Iterator[tuple[Path, str | None]]:
+    """(path, text) for each input file; ``None`` text for a file reported as unreadable."""
+    for path in text_files(files):
+        try:
+            yield path, read_text_file(path, errors)
+        except InputError as error:
+            _fail(error)
+            yield path, None
+
+
+@app.command(
+    epilog="Example: tachtu segment --format masked article.txt  |  echo 'Hà Nội mùa thu' | tachtu segment"
+)
+def segment(
+    files: FilesArgument = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.TEXT,
+    sep: Annotated[str, typer.Option(help="Joins the syllables of one word.")] = "_",
+    tone_style: ToneStyleOption = "keep",
+    errors: ErrorsOption = "strict",
+    model: ModelOption = None,
+) -> None:
+    """Word-segment text: one paragraph a line in, one a line out."""
+    segmenter = Segmenter.load(model, tone_style=tone_style)
+    out = sys.stdout
+    if not files:
+        if output_format in (OutputFormat.TEXT, OutputFormat.MASKED):
+            for number, batch in enumerate(_stdin_lines(256)):
+                for i, line in enumerate(batch):
+                    doc = read_document(line, segmenter=segmenter, id=f"stdin-{number}-{i}")
+                    out.write(render(doc, output_format, sep=sep) or "\n")
+                out.flush()
+        else:
+            doc = read_document(sys.stdin.read(), segmenter=segmenter, id="stdin")
+            out.write(render(doc, output_format, sep=sep))
+        return
+    failed = False
+    for path, text in _read_files(files, errors):
+        if text is None:
+            failed = True
+            continue
+        doc = read_document(text, segmenter=segmenter, id=path.stem)
+        out.write(render(doc, output_format, sep=sep))
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("normalize")
+def normalize_command(
+    files: FilesArgument = None,
+    tone_style: ToneStyleOption = "keep",
+    errors: ErrorsOption = "strict",
+) -> None:
+    """Write clean NFC text: decomposed input, odd spaces, invisible characters, misplaced tone marks."""
+    if not files:
+        for line in sys.stdin:
+            sys.stdout.write(normalize(line, tone_style=tone_style))
+        return
+    failed = False
+    for _, text in _read_files(files, errors):
+        if text is None:
+            failed = True
+            continue
+        sys.stdout.write(normalize(text, tone_style=tone_style))
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[
+        Path, typer.Argument(help="Gold segmented text, one sentence a line, words joined by _.")
+    ],
+    predicted: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Predicted segmentation; none: segment the gold text itself.", show_default=False
+        ),
+    ] = None,
+    model: ModelOption = None,
+) -> None:
+    """Print precision, recall and F1 over words, as the VLSP 2013 scorer does."""
+    try:
+        gold_lines = read_text_file(gold).rstrip("\n").split("\n")
+        if predicted is None:
+            segmenter = Segmenter.load(model)
+            predicted_lines = segmenter.segment_batch(
+                [line.replace("_", " ") for line in gold_lines]
+            )
+        else:
+            predicted_lines = read_text_file(predicted).rstrip("\n").split("\n")
+    except InputError as error:
+        _fail(error)
+        raise typer.Exit(1) from None
+    if len(gold_lines) != len(predicted_lines):
+        typer.echo(
+            f"tachtu: error: {len(gold_lines)} gold lines, {len(predicted_lines)} predicted",
+            err=True,
+        )
+        raise typer.Exit(1)
+    typer.echo(str(score(gold_lines, predicted_lines)))
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="tachtu: %(levelname)s: %(message)s")
+    app()

@@ -1,0 +1,1 @@
+"""Corpus processing: reading inputs, writing outputs, running many documents."""

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tachtu.cli import app
+from tachtu.normalize import normalize
+
+from .conftest import REPO, TESTS, TINY_LEXICON, shared_path
+
+ARTICLE = REPO / "examples" / "azerbaijan-election.txt"
+GOLDEN = TESTS / "data" / "golden"
+runner = CliRunner()
+
+
+def run(*args: str, stdin: str | None = None):
+    return runner.invoke(app, [str(a) for a in args], input=stdin)
+
+
+@pytest.mark.parametrize("output_format", ["masked", "text"])
+def test_segment_matches_golden_file(output_format: str) -> None:
+    result = run("segment", "--model", TINY_LEXICON, "--format", output_format, ARTICLE)
+    assert result.exit_code == 0
+    golden = GOLDEN / f"azerbaijan-election.{output_format}.txt"
+    assert result.stdout == golden.read_text(encoding="utf-8")
+
+
+def test_segment_reads_stdin_line_by_line() -> None:
+    result = run("segment", "--model", TINY_LEXICON, stdin="Hà Nội là thủ đô\n\nViệt Nam\n")
+    assert result.exit_code == 0
+    assert result.stdout == "Hà_Nội là thủ_đô\n\nViệt_Nam\n"
+
+
+def test_segment_options() -> None:
+    result = run(
+        "segment",
+        "--model",
+        TINY_LEXICON,
+        "--sep",
+        "+",
+        "--tone-style",
+        "new",
+        stdin="Hà Nội hòa bình\n",
+    )
+    assert result.stdout == "Hà+Nội hoà bình\n"
+
+
+def test_jsonl_and_conllu_from_files(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Hà Nội\nThủ đô.", encoding="utf-8")
+    result = run("segment", "--model", TINY_LEXICON, "--format", "jsonl", tmp_path)
+    [record] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert record["id"] == "a" and len(record["paragraphs"]) == 2
+    result = run("segment", "--model", TINY_LEXICON, "--format", "conllu", tmp_path / "a.txt")
+    assert "# sent_id = a-2-1" in result.stdout and "1\tThủ đô\t" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"dong mot\n\xff\xfe hai\n", ":2: invalid UTF-8 at byte 9"),
+        (b"text\n\x00\x01\x02binary", ":2: binary file"),
+    ],
+)
+def test_bad_files_are_reported_and_the_rest_is_processed(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    good = tmp_path / "good.txt"
+    good.write_text("Hà Nội", encoding="utf-8")
+    result = run("segment", "--model", TINY_LEXICON, bad, tmp_path / "missing.txt", good)
+    assert result.exit_code == 1
+    assert f"{bad}{message}" in result.stderr
+    assert f"{tmp_path / 'missing.txt'}: No such file" in result.stderr
+    assert result.stdout == "Hà_Nội\n"
+
+
+def test_errors_replace_keeps_going(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"Ha\xff Noi\n")
+    result = run("segment", "--model", TINY_LEXICON, "--errors", "replace", bad)
+    assert result.exit_code == 0
+    assert result.stdout == "Ha \ufffd Noi\n"
+
+
+def test_bad_usage_exits_2() -> None:
+    assert run("segment", "--format", "xml").exit_code == 2
+
+
+def test_evaluate_with_and_without_prediction(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.txt"
+    gold.write_text("Hà_Nội là thủ_đô\nViệt_Nam .\n", encoding="utf-8")
+    predicted = tmp_path / "pred.txt"
+    predicted.write_text("Hà_Nội là thủ đô\nViệt_Nam .\n", encoding="utf-8")
+    assert (
+        run("evaluate", gold, predicted).stdout == "P=66.67 R=80.00 F1=72.73 lines=2 misaligned=0\n"
+    )
+    own = run("evaluate", "--model", TINY_LEXICON, gold)
+    assert own.stdout == "P=100.00 R=100.00 F1=100.00 lines=2 misaligned=0\n"
+    predicted.write_text("one line\n", encoding="utf-8")
+    assert run("evaluate", gold, predicted).exit_code == 1
+
+
+def test_normalize_command() -> None:
+    result = run("normalize", "--tone-style", "old", stdin="Ho\u0300a thuỷ\u00a0lựơng\n")
+    assert result.stdout == "Hòa thủy lượng\n"
+
+
+def test_no_character_is_lost_on_news_samples() -> None:
+    folder = shared_path("data/news/sample-txt")
+    result = run("segment", "--sep", "\x01", folder)
+    assert result.exit_code == 0
+    texts = [normalize(p.read_text(encoding="utf-8")) for p in sorted(folder.rglob("*.txt"))]
+    expected = "".join("".join(t.split()) for t in texts)
+    assert result.stdout.replace("\x01", "").replace(" ", "").replace("\n", "") == expected

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tachtu.document import read_document
+from tachtu.formats import OutputFormat, render
+from tachtu.words import Segmenter
+
+from .conftest import REPO, shared_path
+
+ARTICLE = REPO / "examples" / "azerbaijan-election.txt"
+
+# Defects of the reference listed in its README: a space the older tool lost.
+REFERENCE_DEFECTS = {"tuyên_bốbầu_cử": "tuyên_bố bầu_cử"}
+
+
+def units(corpus_text: str) -> list[str]:
+    """The unit sequence of corpus text, word joins and sentence separators set aside."""
+    return corpus_text.replace(" . ", " ").replace("_", " ").split()
+
+
+def test_masked_reference_article_matches_seed(tiny_segmenter: Segmenter) -> None:
+    seed = shared_path("reference/article.seed.txt").read_text(encoding="utf-8")
+    for defect, fixed in REFERENCE_DEFECTS.items():
+        seed = seed.replace(defect, fixed)
+    doc = read_document(ARTICLE.read_text(encoding="utf-8"), segmenter=tiny_segmenter)
+    ours = render(doc, OutputFormat.MASKED)
+    assert ours.count("\n") == seed.count("\n") + (not seed.endswith("\n"))
+    for our_line, seed_line in zip(ours.splitlines(), seed.splitlines(), strict=True):
+        assert units(our_line) == units(seed_line)
+        assert our_line.endswith(".")
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("Giá tăng 5% (theo ông A).", "Giá tăng 1 6 theo ông A 6 7."),
+        # The opening quote after a break joins the run before it, as in the reference.
+        ('Ông nói: "Xong". "Chưa"', "Ông nói 7 Xong 7 . Chưa 7."),
+        ("Hà Nội", "Hà_Nội."),
+        ("Trời mưa. Gió to.", "Trời mưa 7 . Gió to 7."),
+        ("cải cách - muốn, 1.000 người!!!", "cải cách 7 muốn 7 1 người 7."),
+    ],
+)
+def test_masked(tiny_segmenter: Segmenter, text: str, masked: str) -> None:
+    assert render(read_document(text, segmenter=tiny_segmenter), "masked") == masked + "\n"
+
+
+def test_text_format_keeps_paragraph_lines(tiny_segmenter: Segmenter) -> None:
+    doc = read_document("Hà Nội\n\nthủ đô. Việt Nam", segmenter=tiny_segmenter)
+    assert render(doc, "text") == "Hà_Nội\nthủ_đô . Việt_Nam\n"
+    assert render(doc, "text", sep="~") == "Hà~Nội\nthủ~đô . Việt~Nam\n"
+
+
+def test_jsonl_carries_offsets_and_metadata(tiny_segmenter: Segmenter) -> None:
+    text = "Hà Nội\nThủ đô. Việt Nam"
+    doc = read_document(text, segmenter=tiny_segmenter, id="d7", metadata={"url": "u"})
+    record = json.loads(render(doc, "jsonl"))
+    assert record["id"] == "d7" and record["url"] == "u" and record["text"] == text
+    assert [len(p["sentences"]) for p in record["paragraphs"]] == [1, 2]
+    for paragraph in record["paragraphs"]:
+        for sentence in paragraph["sentences"]:
+            for word in sentence["words"]:
+                assert text[word["start"] : word["end"]].replace(" ", "_") == word["form"]
+
+
+def test_conllu(tiny_segmenter: Segmenter) -> None:
+    doc = read_document("Hà Nội, thủ đô.", segmenter=tiny_segmenter, id="d")
+    assert render(doc, "conllu") == (
+        "# newpar\n# sent_id = d-1-1\n# text = Hà Nội, thủ đô.\n"
+        "1\tHà Nội\t_\t_\t_\t_\t_\t_\t_\tSpaceAfter=No\n"
+        "2\t,\t_\t_\t_\t_\t_\t_\t_\t_\n"
+        "3\tthủ đô\t_\t_\t_\t_\t_\t_\t_\tSpaceAfter=No\n"
+        "4\t.\t_\t_\t_\t_\t_\t_\t_\t_\n\n"
+    )
+
+
+def test_document_structure(tiny_segmenter: Segmenter) -> None:
+    doc = read_document(ARTICLE.read_text(encoding="utf-8"), segmenter=tiny_segmenter)
+    assert len(doc.paragraphs) == 7
+    assert doc.title is not None and doc.lead is not None and len(doc.body) == 5
+    assert (
+        doc.text[doc.title.start : doc.title.end]
+        == "Phe đối lập Azerbaijan chuẩn bị cách mạng màu sắc"
+    )

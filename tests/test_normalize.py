@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tachtu.normalize import is_vietnamese_syllable, normalize, place_tone, tone_key
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Ho\u0300a Bi\u0300nh", "Hòa Bình"),  # decomposed (NFD) input
+        ("\u00d0à Nẵng \u00f0ồng", "Đà Nẵng đồng"),  # Icelandic eth for đ
+        ("Hà\u00a0Nội\u2009mùa\u202fthu", "Hà Nội mùa thu"),  # odd spaces
+        ("Việt\u200b Nam\u00ad\ufeff", "Việt Nam"),  # zero-width, soft hyphen, BOM
+        ("dòng 1\r\ndòng 2\rdòng 3", "dòng 1\ndòng 2\ndòng 3"),
+        ("lựơng", "lượng"),  # a mark where neither style puts it
+        ("tóan học", "toán học"),
+        ("hòa hoà thủy thuỷ", "hòa hoà thủy thuỷ"),  # both styles kept as written
+        ("Putin José café", "Putin José café"),  # foreign words untouched
+    ],
+)
+def test_normalize_cleans(raw: str, clean: str) -> None:
+    assert normalize(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("word", "old", "new"),
+    [
+        ("hòa", "hòa", "hoà"),
+        ("hoà", "hòa", "hoà"),
+        ("thủy", "thủy", "thuỷ"),
+        ("Ủy", "Ủy", "Uỷ"),
+        ("khỏe", "khỏe", "khoẻ"),
+        ("HOÀ", "HÒA", "HOÀ"),
+        ("toán", "toán", "toán"),  # a final consonant: both styles agree
+        ("người", "người", "người"),
+        ("quý", "quý", "quý"),  # qu owns its u
+        ("già", "già", "già"),
+        ("của", "của", "của"),
+    ],
+)
+def test_tone_styles(word: str, old: str, new: str) -> None:
+    assert place_tone(word, "old") == old
+    assert place_tone(word, "new") == new
+    assert normalize(word, tone_style="old") == old
+    assert normalize(word, tone_style="new") == new
+
+
+def test_tone_key_merges_spellings() -> None:
+    assert tone_key("Hòa") == tone_key("hoà") == tone_key("HOÀ") == "hoà"
+
+
+@pytest.mark.parametrize(
+    ("word", "vietnamese"),
+    [
+        ("Nguyễn", True),
+        ("người", True),
+        ("khuya", True),
+        ("Putin", False),
+        ("OSCE", False),
+        ("x", False),
+    ],
+)
+def test_is_vietnamese_syllable(word: str, vietnamese: bool) -> None:
+    assert is_vietnamese_syllable(word) is vietnamese
+
+
+_LETTERS = "aăâeêioôơuưyđbcdghklmnpqrstvx ÀÁẢÃẠàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+# Combining tone marks, odd spaces, invisible characters and line ends that normalize must handle.
+_TROUBLE = "\u0300\u0301\u0303\u0309\u0323\u00a0\u200b\r\nÐ.,"
+vietnamese_text = st.text(alphabet=st.sampled_from(_LETTERS + _TROUBLE))
+
+
+@given(st.one_of(vietnamese_text, st.text()))
+def test_normalize_is_idempotent(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+    assert unicodedata.is_normalized("NFC", once)
+
+
+@given(vietnamese_text, st.sampled_from(["keep", "old", "new"]))
+def test_normalize_keeps_letters_and_length_class(text: str, style: str) -> None:
+    out = normalize(text, tone_style=style)  # type: ignore[arg-type]
+
+    # Tone placement only moves marks: the letters without marks stay the same.
+    def bare(s: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
+
+    assert bare(out).replace("\n", "") == bare(normalize(text, tone_style="keep")).replace("\n", "")

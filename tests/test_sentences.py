@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import pytest
+
+from tachtu.sentences import sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mưa to. Gió lớn! Sao vậy?", ["Mưa to.", "Gió lớn!", "Sao vậy?"]),
+        ("Ông ở TP. HCM và Q. 1 từ năm 2004.", ["Ông ở TP. HCM và Q. 1 từ năm 2004."]),
+        ("Giá 1.000 đồng. Sau đó tăng 3,5%.", ["Giá 1.000 đồng.", "Sau đó tăng 3,5%."]),
+        ("Chờ... rồi đi. Hết.", ["Chờ... rồi đi.", "Hết."]),
+        ("Chờ... Rồi đi.", ["Chờ...", "Rồi đi."]),
+        (
+            'Ông nói: "Tôi đồng ý. Họ cũng vậy". Sau đó về.',
+            ['Ông nói: "Tôi đồng ý.', 'Họ cũng vậy".', "Sau đó về."],
+        ),
+        ('"Xong rồi." "Chưa đâu."', ['"Xong rồi."', '"Chưa đâu."']),
+        (
+            "Anh Nguyễn V. A. đã đến. Chị B. cũng vậy.",
+            ["Anh Nguyễn V. A. đã đến.", "Chị B. cũng vậy."],
+        ),
+        ("Ông hỏi (lần nữa). Rồi đi.", ["Ông hỏi (lần nữa).", "Rồi đi."]),
+        ("Sách, vở v.v. Tất cả.", ["Sách, vở v.v.", "Tất cả."]),
+        ("khu vực thứ 3. Những nơi này", ["khu vực thứ 3.", "Những nơi này"]),
+        ("Dòng một.\nDòng hai", ["Dòng một.", "Dòng hai"]),
+        ("", []),
+    ],
+)
+def test_sentences(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected

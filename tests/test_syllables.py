@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tachtu.syllables import SyllableKind, split_syllables, syllables
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        ("TP.HCM có 1.000 người", ["TP.HCM", "có", "1.000", "người"]),
+        ("tăng 3,5% lên 50%", ["tăng", "3,5%", "lên", "50%"]),
+        ("ngày 1/8/2014 lúc 10:30", ["ngày", "1/8/2014", "lúc", "10:30"]),
+        ("30-4-1975 và 6-2004", ["30-4-1975", "và", "6-2004"]),
+        ("PGS.TS Nguyễn V. A", ["PGS.TS", "Nguyễn", "V.", "A"]),
+        ("Tp. HCM, Q. 1", ["Tp.", "HCM", ",", "Q.", "1"]),
+        ("sách, vở v.v... rồi", ["sách", ",", "vở", "v.v...", "rồi"]),
+        ("N.V. Thường và L.A.Đ.", ["N.V.", "Thường", "và", "L.A.Đ."]),
+        ("của WTO. Sau đó", ["của", "WTO", ".", "Sau", "đó"]),
+        ("chờ... và chờ…", ["chờ", "...", "và", "chờ", "…"]),
+        ("(OSCE) “Xin chào”", ["(", "OSCE", ")", "“", "Xin", "chào", "”"]),
+        ("H5N1, 80km, m2", ["H5N1", ",", "80km", ",", "m2"]),
+        (
+            "Mác-Lênin, Co-op, M'Ga, COVID-19",
+            ["Mác-Lênin", ",", "Co-op", ",", "M'Ga", ",", "COVID-19"],
+        ),
+        ("xem https://vnexpress.net/a-b.html.", ["xem", "https://vnexpress.net/a-b.html", "."]),
+        ("gửi a.b@gmail.com #HàNội @user", ["gửi", "a.b@gmail.com", "#HàNội", "@user"]),
+        ("a_b", ["a", "_", "b"]),
+    ],
+)
+def test_split_syllables(text: str, units: list[str]) -> None:
+    assert split_syllables(text) == units
+    assert [s.text for s in syllables(text)] == units
+
+
+@pytest.mark.parametrize(
+    ("unit", "kind"),
+    [
+        ("người", SyllableKind.VIETNAMESE),
+        ("Putin", SyllableKind.FOREIGN),
+        ("H5N1", SyllableKind.FOREIGN),
+        ("1.000", SyllableKind.NUMBER),
+        ("50%", SyllableKind.NUMBER),
+        ("2004", SyllableKind.NUMBER),
+        ("http://a.vn", SyllableKind.URL),
+        ("a@b.vn", SyllableKind.EMAIL),
+        ("#tag", SyllableKind.HANDLE),
+        ("TP.HCM", SyllableKind.ABBREVIATION),
+        ("...", SyllableKind.PUNCTUATION),
+        (",", SyllableKind.PUNCTUATION),
+        ("(", SyllableKind.BRACKET),
+        ("“", SyllableKind.QUOTE),
+        ("$", SyllableKind.SYMBOL),
+        ("%", SyllableKind.PUNCTUATION),  # Unicode calls it punctuation (Po)
+        ("§", SyllableKind.PUNCTUATION),
+    ],
+)
+def test_kinds(unit: str, kind: SyllableKind) -> None:
+    [syllable] = syllables(unit)
+    assert syllable.kind is kind
+
+
+def test_offsets_index_the_text() -> None:
+    text = "  Ông  Putin (Nga)\tnói."
+    for s in syllables(text):
+        assert text[s.start : s.end] == s.text
+
+
+@pytest.mark.parametrize(
+    "line", ["a" * 200_000, "a." * 100_000, "1." * 100_000, "x@" * 100_000, "A." * 100_000]
+)
+def test_long_lines_without_spaces_finish(line: str) -> None:
+    # A backtracking pattern would take hours here; a linear one takes milliseconds.
+    assert "".join(split_syllables(line)) == line
+
+
+@given(st.text())
+def test_no_character_is_lost(text: str) -> None:
+    assert "".join(split_syllables(text)) == "".join(text.split())
+    assert all(unit and not any(c.isspace() for c in unit) for unit in split_syllables(text))
