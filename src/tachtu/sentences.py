@@ -21,7 +21,7 @@ __all__ = ["iter_sentences", "sentence_spans", "sentences"]
 _TERMINALS = frozenset({".", "!", "?", "…"})
 _TERMINAL_ABBREVIATIONS = frozenset({"v.v.", "v.v...", "etc."})
 _ALWAYS_CLOSING = frozenset({"”", "’", "»", "›", ")", "]", "}"})
-_OPENERS = frozenset({"“", "‘", "«", "‹", "(", "[", "{", "-", "–", "—", "'", '"'})
+_OPENERS = frozenset({"“", "‘", "«", "‹", "(", "[", "{", "-", "–", "—", "*", "•", "'", '"'})
 
 
 def sentence_spans(units: Sequence[Syllable]) -> list[tuple[int, int]]:
