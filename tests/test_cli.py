@@ -116,3 +116,17 @@ def test_no_character_is_lost_on_news_samples() -> None:
     texts = [normalize(p.read_text(encoding="utf-8")) for p in sorted(folder.rglob("*.txt"))]
     expected = "".join("".join(t.split()) for t in texts)
     assert result.stdout.replace("\x01", "").replace(" ", "").replace("\n", "") == expected
+
+
+def test_user_dictionary_forces_joins_and_splits(tmp_path: Path) -> None:
+    dictionary = tmp_path / "dict.txt"
+    dictionary.write_text("kiểm_phiếu  # a word the model splits\nHà Nội\n", encoding="utf-8")
+    result = run("segment", "--dict", dictionary, stdin="kiểm phiếu ở Hà Nội\n")
+    assert result.exit_code == 0
+    assert result.stdout == "kiểm_phiếu ở Hà Nội\n"
+
+
+def test_missing_dictionary_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("segment", "--dict", tmp_path / "none.txt", stdin="a\n")
+    assert result.exit_code == 2
+    assert "none.txt" in result.stderr

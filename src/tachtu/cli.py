@@ -26,6 +26,7 @@ app = typer.Typer(
     help="Vietnamese word segmentation and corpus normalization.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 log = logging.getLogger("tachtu")
@@ -49,6 +50,14 @@ ErrorsOption = Annotated[
 ModelOption = Annotated[
     Path | None,
     typer.Option("--model", help="A model file instead of the shipped model.", show_default=False),
+]
+DictionaryOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--dict",
+        help="User dictionary: one segmented phrase a line (Hà_Nội joins, 'phạt trực_tiếp' splits).",
+        show_default=False,
+    ),
 ]
 
 
@@ -86,9 +95,14 @@ def segment(
     tone_style: ToneStyleOption = "keep",
     errors: ErrorsOption = "strict",
     model: ModelOption = None,
+    dictionary: DictionaryOption = None,
 ) -> None:
     """Word-segment text: one paragraph a line in, one a line out."""
-    segmenter = Segmenter.load(model, tone_style=tone_style)
+    try:
+        segmenter = Segmenter.load(model, dict=dictionary, tone_style=tone_style)
+    except (OSError, ValueError) as error:
+        typer.echo(f"tachtu: error: {error}", err=True)
+        raise typer.Exit(2) from None
     out = sys.stdout
     if not files:
         if output_format in (OutputFormat.TEXT, OutputFormat.MASKED):

@@ -42,8 +42,9 @@ _CHARACTER_FIXES = str.maketrans(
 )
 _NEEDS_FIXES = re.compile(f"[{_INVISIBLE}{_ODD_SPACES}\u00d0\u00f0\r]")
 
-# A run of letters is a candidate syllable for tone-mark handling.
-_LETTERS = re.compile(r"[^\W\d_]+")
+# A run of letters is a candidate syllable for tone-mark handling; a combining mark that NFC could
+# not attach to its letter stays in the run, so that moving a tone never strands it.
+_LETTERS = re.compile(r"(?:[^\W\d_][\u0300-\u036f]*)+")
 
 _VOWELS = frozenset("aăâeêioôơuưy")
 _MARKED_VOWELS = frozenset("ăâêôơư")  # vowels with a letter diacritic: they take the tone first
@@ -82,6 +83,12 @@ _INITIALS = frozenset(
 _FINALS = frozenset(["c", "ch", "m", "n", "ng", "nh", "p", "t"])
 # Two-vowel nuclei written at the end of a syllable whose tone moves in the new style.
 _NEW_STYLE_NUCLEI = frozenset({"oa", "oe", "uy"})
+# The vowel clusters Vietnamese spelling allows (without tone marks); anything else is no syllable.
+_NUCLEI = frozenset(
+    "a ă â e ê i o ô ơ u ư y "
+    "ai ao au ay âu ây eo êu ia iê iu oa oă oe oi ôi ơi oo uâ ua uê ui uô uơ uy ưa ưi ưu ươ yê "
+    "iêu oai oay oeo uây uôi uya uyê uyu ươi ươu yêu".split()
+)
 
 
 def normalize(text: str, *, tone_style: ToneStyle = "keep") -> str:
@@ -176,7 +183,7 @@ def _tone_position(letters: list[str], style: ToneStyle, written_at: int) -> int
     if initial and initial not in _INITIALS:
         return -1
     nucleus = letters[start:end]
-    if len(nucleus) > 3:
+    if "".join(nucleus) not in _NUCLEI:
         return -1
     marked = [i for i, c in enumerate(nucleus) if c in _MARKED_VOWELS]
     if marked:

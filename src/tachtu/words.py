@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
+from pathlib import Path
 
 from tachtu.model import WordModel, load_model
 from tachtu.normalize import ToneStyle, normalize
@@ -46,10 +47,20 @@ class Segmenter:
 
     @classmethod
     def load(
-        cls, path: str | os.PathLike[str] | None = None, *, tone_style: ToneStyle = "keep"
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        dict: str | os.PathLike[str] | Iterable[str] | None = None,  # shadows the builtin: the documented name
+        tone_style: ToneStyle = "keep",
     ) -> Segmenter:
-        """The shipped model, or the model file at ``path``."""
-        return cls(load_model(path), tone_style=tone_style)
+        """The shipped model, or the model file at ``path``.
+
+        ``dict`` is a user dictionary: a file, or lines, of segmented phrases whose inner
+        boundaries are forced (``Hà_Nội`` joins, ``phạt trực_tiếp`` splits before ``trực``).
+        """
+        if isinstance(dict, str | os.PathLike):
+            dict = Path(dict).read_text(encoding="utf-8").splitlines()
+        return cls(load_model(path, user_dictionary=dict or ()), tone_style=tone_style)
 
     def __call__(self, text: str) -> list[Word]:
         """The words of ``text``; offsets index ``normalize(text)`` (the text itself when clean)."""
