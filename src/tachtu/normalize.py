@@ -107,16 +107,22 @@ def normalize(text: str, *, tone_style: ToneStyle = "keep") -> str:
     if not text.isascii():
         if not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)
-        text = _LETTERS.sub(_tone_fixer(tone_style), text)
+        text = _place_tones(text, tone_style)
     return text
 
 
-def _tone_fixer(style: ToneStyle):
-    def fix(match: re.Match[str]) -> str:
-        word = match.group()
-        return word if word.isascii() else place_tone(word, style)
-
-    return fix
+def _place_tones(text: str, style: ToneStyle) -> str:
+    # Most syllables come out as they went in: look each distinct letter run up once and rewrite
+    # the text only where one changes, instead of calling back into Python for every word.
+    changed = {}
+    for word in set(_LETTERS.findall(text)):
+        if not word.isascii():
+            placed = place_tone(word, style)
+            if placed != word:
+                changed[word] = placed
+    if not changed:
+        return text
+    return _LETTERS.sub(lambda match: changed.get(match.group(), match.group()), text)
 
 
 def tone_key(syllable: str) -> str:
