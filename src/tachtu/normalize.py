@@ -82,6 +82,8 @@ _INITIALS = frozenset(
 )
 _FINALS = frozenset(["c", "ch", "m", "n", "ng", "nh", "p", "t"])
 # Two-vowel nuclei written at the end of a syllable whose tone moves in the new style.
+# "nghiêng" has seven letters; anything much longer is no syllable and is passed through untouched.
+_LONGEST_SYLLABLE = 10
 _NEW_STYLE_NUCLEI = frozenset({"oa", "oe", "uy"})
 # The vowel clusters Vietnamese spelling allows (without tone marks); anything else is no syllable.
 _NUCLEI = frozenset(
@@ -146,6 +148,8 @@ def place_tone(syllable: str, style: ToneStyle) -> str:
     >>> place_tone("hòa", "new"), place_tone("hoà", "old"), place_tone("lựơng", "keep")
     ('hoà', 'hòa', 'lượng')
     """
+    if len(syllable) > _LONGEST_SYLLABLE:
+        return syllable
     letters: list[str] = []
     tone = ""
     tone_at = -1
@@ -215,6 +219,8 @@ def is_vietnamese_syllable(word: str) -> bool:
     >>> is_vietnamese_syllable("Nguyễn"), is_vietnamese_syllable("Putin")
     (True, False)
     """
+    if len(word) > _LONGEST_SYLLABLE:
+        return False
     letters = [
         unicodedata.normalize(
             "NFC", "".join(m for m in unicodedata.normalize("NFD", c) if m not in _TONE_MARKS)
