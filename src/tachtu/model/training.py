@@ -196,13 +196,15 @@ def train(
     min_count: int = 2,
     templates: int = ALL_TEMPLATES,
     extra_words: Sequence[str] = (),
+    max_word_syllables: int = 12,
     seed: int = 1,
     dev: dict[str, Sequence[str]] | None = None,
 ) -> tuple[PerceptronModel, TrainingReport]:
     """Train a model on gold ``_``-joined lines; score it on ``dev`` (name -> gold lines).
 
     ``extra_words`` (syllables separated by spaces) join the lexicon of every fold and of the
-    final model. Deterministic for a given ``seed``.
+    final model. ``folds=0`` gives every sentence the full lexicon (in-sample, for comparison);
+    ``max_word_syllables`` leaves longer words out of the lexicon. Deterministic for a ``seed``.
     """
     from tachtu.model._core import train_epoch
 
@@ -230,7 +232,7 @@ def train(
     fids = np.where(fids < 0, shapes, fids).astype(np.uint32)
 
     # Out-of-fold lexicons: contiguous blocks keep a document's names inside one fold.
-    fold_of = (np.arange(n_sentences) * folds // max(n_sentences, 1)).astype(np.uint8)
+    fold_of = (np.arange(n_sentences) * max(folds, 1) // max(n_sentences, 1)).astype(np.uint8)
     folds_of_word: dict[tuple, int] = {}
     for sentence, word in _words(ids, corpus.labels, corpus.starts):
         folds_of_word[word] = folds_of_word.get(word, 0) | 1 << int(fold_of[sentence])
@@ -238,13 +240,14 @@ def train(
     all_folds = (1 << folds) - 1
     for word in extra_ids:
         folds_of_word[word] = all_folds
-    lexicons = [
-        _span_table([w for w, mask in folds_of_word.items() if mask & ~(1 << f)])
-        for f in range(folds)
-    ]
+    folds_of_word = {w: m for w, m in folds_of_word.items() if len(w) <= max_word_syllables}
     final_words = sorted(folds_of_word)
     report.lexicon_words = len(final_words)
     final_lexicon = _span_table(final_words)
+    lexicons = [
+        _span_table([w for w, mask in folds_of_word.items() if mask & ~(1 << f)])
+        for f in range(folds)
+    ] or [final_lexicon]
 
     weights = np.zeros(1 << weight_bits, dtype=np.float32)
     totals = np.zeros(1 << weight_bits, dtype=np.float32)
@@ -254,8 +257,18 @@ def train(
     for epoch in range(epochs):
         order = rng.permutation(n_sentences).astype(np.int64)
         counter, errors = train_epoch(
-            weights, totals, counter, ids, fids, shapes, corpus.labels, corpus.starts, order,
-            fold_of, lexicons, templates,
+            weights,
+            totals,
+            counter,
+            ids,
+            fids,
+            shapes,
+            corpus.labels,
+            corpus.starts,
+            order,
+            fold_of,
+            lexicons,
+            templates,
         )
         report.epoch_errors.append(int(errors))
         log.info("epoch %d: %d wrong boundaries", epoch + 1, errors)
@@ -326,16 +339,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--data", default="../shared/data", help="folder the default files are in")
     parser.add_argument(
-        "--train", nargs="+", default=list(DEFAULT_TRAINING_FILES),
+        "--train",
+        nargs="+",
+        default=list(DEFAULT_TRAINING_FILES),
         help="gold files (_-joined text or .conllu), relative to --data or absolute",
     )
     parser.add_argument("--dev", nargs="*", default=list(DEFAULT_DEV_FILES))
     parser.add_argument("--output", default=DEFAULT_OUTPUT, help="model file to write (.npz)")
     parser.add_argument("--no-save", action="store_true", help="score only (for ablations)")
     parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--folds", type=int, default=10)
+    parser.add_argument("--folds", type=int, default=10, help="0: in-sample lexicon")
     parser.add_argument("--weight-bits", type=int, default=22)
     parser.add_argument("--min-count", type=int, default=2)
+    parser.add_argument(
+        "--max-word-syllables", type=int, default=12, help="longest lexicon word kept"
+    )
     parser.add_argument("--disable", default="", help="template numbers to leave out: 13,19-20")
     parser.add_argument("--extra-words", help="file of extra lexicon words, one a line")
     parser.add_argument("--seed", type=int, default=1)
@@ -359,6 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         min_count=args.min_count,
         templates=parse_templates(args.disable),
         extra_words=extra,
+        max_word_syllables=args.max_word_syllables,
         seed=args.seed,
         dev=dev,
     )

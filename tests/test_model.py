@@ -1,0 +1,189 @@
+"""The perceptron word model: shipped model behaviour, compiled/pure-Python parity, training,
+user dictionaries, pickling."""
+
+from __future__ import annotations
+
+import pickle
+import random
+
+import pytest
+
+from tachtu.model import WordModel, load_model
+from tachtu.model.features import syllable_shape
+from tachtu.model.perceptron import PerceptronModel, compiled_core_available
+from tachtu.model.training import gold_lines, labeled_units, parse_templates, train
+from tachtu.syllables import split_syllables
+
+needs_core = pytest.mark.skipif(not compiled_core_available(), reason="C extension not built")
+
+SENTENCES = [
+    "Thủ tướng Nguyễn Xuân Phúc đã đến thăm Thành phố Hồ Chí Minh vào sáng nay.",
+    "hà nội là thủ đô của nước cộng hoà xã hội chủ nghĩa việt nam",
+    "Giá vàng tăng 1.000 đồng, lên 36,5 triệu đồng/lượng (theo SJC).",
+    "Ông Vladimir Putin phát biểu tại Điện Kremlin: “Chúng tôi sẵn sàng đối thoại”.",
+    "Uỷ ban nhân dân TP.HCM vừa ban hành quyết định về quy hoạch đô thị",
+    "Học sinh học sinh học ở trường trung học phổ thông",
+    "COVID-19 lây lan nhanh, WHO khuyến cáo đeo khẩu trang; xem https://who.int/vi.",
+]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> PerceptronModel:
+    return PerceptronModel.load()
+
+
+def words(model, text: str) -> list[str]:
+    units = split_syllables(text)
+    flags = model.joins(units)
+    out: list[str] = []
+    for unit, joined in zip(units, flags, strict=True):
+        if joined:
+            out[-1] += "_" + unit
+        else:
+            out.append(unit)
+    return out
+
+
+def test_load_model_gives_the_perceptron(shipped):
+    model = load_model()
+    assert isinstance(model, WordModel)
+    assert isinstance(model, PerceptronModel)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hà Nội là thủ đô", ["Hà_Nội", "là", "thủ_đô"]),
+        ("hà nội là thủ đô", ["hà_nội", "là", "thủ_đô"]),
+        ("Chính phủ ban hành nghị định", ["Chính_phủ", "ban_hành", "nghị_định"]),
+        ("Hôm nay trời đẹp .", ["Hôm_nay", "trời", "đẹp", "."]),
+        ("sinh viên đại học", ["sinh_viên", "đại_học"]),
+    ],
+)
+def test_shipped_model_segments_common_words(shipped, text, expected):
+    assert words(shipped, text) == expected
+
+
+def test_both_tone_mark_styles_and_cases_segment_alike(shipped):
+    variants = ["hoà bình thuỷ lợi", "hòa bình thủy lợi", "HOÀ BÌNH THUỶ LỢI", "Hòa Bình Thủy Lợi"]
+    flags = [shipped.joins(v.split()) for v in variants]
+    assert all(f == flags[0] for f in flags[:2])
+    assert flags[0] == [False, True, False, True]
+
+
+def test_joins_contract_edge_cases(shipped):
+    assert shipped.joins([]) == []
+    assert shipped.joins(["Hà"]) == [False]
+    assert shipped.joins_batch([]) == []
+    assert shipped.joins_batch([[], ["thủ", "đô"]]) == [[], [False, True]]
+    assert shipped.joins(("thủ", "đô")) == [False, True]
+
+
+def test_first_flag_is_false_and_lengths_match(shipped):
+    for sentence in SENTENCES:
+        units = split_syllables(sentence)
+        flags = shipped.joins(units)
+        assert len(flags) == len(units)
+        assert flags[0] is False
+
+
+def test_one_very_long_line(shipped):
+    text = " ".join(SENTENCES) + " "
+    units = split_syllables(text * 300)
+    flags = shipped.joins(units)
+    assert len(flags) == len(units) > 20_000
+    # The decisions depend on a bounded window, so a repeated text segments the same each time.
+    period = len(split_syllables(text))
+    assert flags[period : 2 * period] == flags[2 * period : 3 * period]
+
+
+def test_deterministic_across_loads(shipped):
+    batch = [split_syllables(s) for s in SENTENCES]
+    assert shipped.joins_batch(batch) == PerceptronModel.load().joins_batch(batch)
+    assert shipped.joins_batch(batch) == [shipped.joins(units) for units in batch]
+
+
+def test_rejects_non_string_syllables(shipped):
+    with pytest.raises(TypeError):
+        shipped.joins(["thủ", 3])
+
+
+@needs_core
+def test_compiled_and_pure_python_agree(shipped):
+    python = PerceptronModel.load(pure_python=True)
+    assert python.pure_python and not shipped.pure_python
+    batch = [split_syllables(s) for s in SENTENCES]
+    # Random runs of known and unknown units exercise features that real text rarely reaches.
+    rng = random.Random(7)
+    pool = [u for units in batch for u in units] + ["Xyzq", "ÁÂ", "123", "qwe", "…"]
+    batch += [[rng.choice(pool) for _ in range(rng.randrange(1, 40))] for _ in range(60)]
+    assert python.joins_batch(batch) == shipped.joins_batch(batch)
+
+
+def test_pickle_round_trip(shipped):
+    model = shipped.with_user_dictionary(["học_sinh_học"])
+    again = pickle.loads(pickle.dumps(model))
+    units = split_syllables(SENTENCES[5])
+    assert again.joins(units) == model.joins(units)
+    assert again.user_phrases == ["học_sinh_học"]
+
+
+@pytest.mark.parametrize("pure_python", [False, True])
+def test_user_dictionary_forces_joins_and_splits(shipped, pure_python):
+    if not pure_python and not compiled_core_available():
+        pytest.skip("C extension not built")
+    model = load_model(
+        user_dictionary=["thủ đô", "Xyzq_Abcd  # a made-up name", "phạt trực_tiếp_x"]
+    )
+    if pure_python:
+        model = PerceptronModel(model._arrays, user_dictionary=model.user_phrases, pure_python=True)
+    assert words(shipped, "Hà Nội là thủ đô") == ["Hà_Nội", "là", "thủ_đô"]
+    assert words(model, "Hà Nội là thủ đô") == ["Hà_Nội", "là", "thủ", "đô"]
+    # unknown syllables, any case, still match; only inner boundaries are forced
+    assert words(model, "ông XYZQ abcd đến") == ["ông", "XYZQ_abcd", "đến"]
+    assert words(model, "phạt trực tiếp x") == ["phạt", "trực_tiếp_x"]
+
+
+def test_labeled_units_follow_gold_words():
+    units, labels = labeled_units("Ông Nguyễn_Văn_A ở TP.HCM , 50% dân_số")
+    assert units == ["Ông", "Nguyễn", "Văn", "A", "ở", "TP.HCM", ",", "50%", "dân", "số"]
+    assert labels == [0, 0, 1, 1, 0, 0, 0, 0, 0, 1]
+
+
+def test_gold_lines_reads_conllu(tmp_path):
+    path = tmp_path / "gold.conllu"
+    path.write_text(
+        "# sent_id = 1\n1\tHà Nội\t_\n2\tđẹp\t_\n\n1\tTôi\t_\n2-3\tx\t_\n2\tđi\t_\n", "utf-8"
+    )
+    assert gold_lines(path) == ["Hà_Nội đẹp", "Tôi đi"]
+
+
+@pytest.mark.parametrize(
+    ("unit", "shape"),
+    [("nội", 0), ("Nội", 1), ("A", 1), ("UBND", 2), ("2013", 3), (",", 4), ("email", 5),
+     ("Putin", 6), ("iPhone", 6), ("TP.", 7)],
+)
+def test_syllable_shapes(unit, shape):
+    assert syllable_shape(unit) == shape
+
+
+def test_parse_templates():
+    full = parse_templates("")
+    assert parse_templates("1,3-4") == full & ~0b11010
+
+
+@needs_core
+def test_tiny_training_run_learns_and_round_trips(tmp_path):
+    gold = ["Hà_Nội là thủ_đô .", "Học_sinh đi học .", "Thủ_đô Hà_Nội đẹp ."] * 20
+    model, report = train(gold, epochs=3, folds=2, weight_bits=16, dev={"self": gold[:3]})
+    assert report.sentences == 60 and report.dev["self"] == 100.0
+    assert words(model, "Học sinh ở Hà Nội") == ["Học_sinh", "ở", "Hà_Nội"]
+    path = tmp_path / "tiny.npz"
+    model.save(path)
+    loaded = load_model(path)
+    assert isinstance(loaded, PerceptronModel)
+    assert loaded.joins(["thủ", "đô"]) == [False, True]
+    again, _ = train(gold, epochs=3, folds=2, weight_bits=16)
+    assert again.joins_batch([split_syllables(g.replace("_", " ")) for g in gold]) == (
+        model.joins_batch([split_syllables(g.replace("_", " ")) for g in gold])
+    )
