@@ -130,3 +130,9 @@ def test_missing_dictionary_is_a_usage_error(tmp_path: Path) -> None:
     result = run("segment", "--dict", tmp_path / "none.txt", stdin="a\n")
     assert result.exit_code == 2
     assert "none.txt" in result.stderr
+
+
+def test_train_passes_its_options_to_the_trainer() -> None:
+    result = run("train", "--help")
+    assert result.exit_code == 0
+    assert "--data" in result.stdout and "--output" in result.stdout

@@ -182,6 +182,18 @@ def evaluate(
     typer.echo(str(score(gold_lines, predicted_lines)))
 
 
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+)
+def train(ctx: typer.Context) -> None:
+    """Train a word model from gold data (run 'tachtu train --help' for its options)."""
+    # The trainer owns its options (argparse), so they are documented and tested in one place.
+    from tachtu.model.training import main as train_main
+
+    raise typer.Exit(train_main(ctx.args) or 0)
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="tachtu: %(levelname)s: %(message)s")
     app()
