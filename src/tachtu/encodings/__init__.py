@@ -1,0 +1,237 @@
+"""Legacy Vietnamese encodings: read TCVN3, VNI, VISCII, Windows-1258, VIQR and UTF-8 into NFC.
+
+``decode`` turns bytes into clean NFC text and says what it did; with ``encoding="auto"`` (the
+default) it first detects the encoding. ``encode`` writes text back into any of them, which is what
+round-trip tests and benchmarks need. ``repair_mojibake`` fixes text that was already decoded wrongly
+(``Viá»‡t Nam``, ``ViÖt Nam``).
+
+Known losses, by the design of the encodings themselves:
+
+- TCVN3 (VN3) has no toned capitals; they are written with the lower-case code (ABC users set them
+  in an all-capitals font). Decoding restores them where the context shows capitals: in a word
+  whose other letters are capitals (``THủY`` -> ``THỦY``) and at the start of a line or sentence.
+  Elsewhere (``Ủy ban`` in mid-sentence) they come back lower case.
+- VISCII has no room for characters beyond ASCII other than Vietnamese letters (no curly quotes,
+  dashes or NBSP); TCVN3 and VNI carry the Windows-1252 punctuation of 0x80-0x9F, not Latin-1
+  letters (their bytes are Vietnamese letters there).
+- VIQR cannot write ``đ`` right after another letter.
+
+>>> data = encode("Tiếng Việt có dấu", "vni")
+>>> data
+b'Tie\\xe1ng Vie\\xe4t co\\xf9 da\\xe1u'
+>>> decoded = decode(data)
+>>> decoded.text, decoded.encoding, decoded.detected
+('Tiếng Việt có dấu', 'vni', True)
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from tachtu.encodings import viqr
+from tachtu.encodings._tables import vietnamese_letters
+from tachtu.encodings.detection import Detection, detect
+from tachtu.encodings.legacy import CP1258, TCVN3, VISCII, VNI, ByteCodec
+from tachtu.encodings.mojibake import repair, repair_mojibake
+
+__all__ = [
+    "ENCODINGS",
+    "Decoded",
+    "Detection",
+    "canonical_name",
+    "decode",
+    "detect",
+    "encode",
+    "repair_mojibake",
+]
+
+_BYTE_CODECS: dict[str, ByteCodec] = {codec.name: codec for codec in (TCVN3, VNI, VISCII, CP1258)}
+_ALIASES = {
+    "utf-8": ("utf8", "utf-8-sig"),
+    "ascii": ("us-ascii",),
+    "tcvn3": ("abc", "tcvn-3", "tcvn5712-3", "vn3", "vscii-3"),
+    "vni": ("vni-windows", "vni-win"),
+    "viscii": ("viscii1.1", "viscii-1.1"),
+    "cp1258": ("windows-1258", "win1258", "cp-1258"),
+    "viqr": ("vietnet",),
+}
+ENCODINGS: tuple[str, ...] = tuple(
+    name for canonical, aliases in _ALIASES.items() for name in (canonical, *aliases)
+)
+"""Every name ``decode`` and ``encode`` accept, canonical names first in each group. ``decode``
+also takes ``auto``. Case, ``_`` and spaces do not matter (``VNI_Windows`` is ``vni-windows``)."""
+
+_CANONICAL = {
+    alias: canonical for canonical in _ALIASES for alias in (canonical, *_ALIASES[canonical])
+}
+
+# Change kinds reported in Decoded.changes.
+COMPOSED = "composed"
+REPLACED = "replaced"
+CASE_RESTORED = "case_restored"
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Text decoded from bytes, with what was done to get it.
+
+    ``changes`` counts each kind of change: ``mojibake`` (characters repaired),
+    ``mojibake_unrepaired`` (runs recognized but beyond repair), ``composed`` (combining marks
+    joined to their letter for NFC), ``replaced`` (undecodable bytes replaced under
+    ``errors="replace"``), ``case_restored`` (TCVN3 capitals put back).
+    """
+
+    text: str
+    encoding: str
+    detected: bool
+    confidence: float
+    changes: dict[str, int] = field(default_factory=dict)
+
+
+def canonical_name(encoding: str) -> str:
+    """The canonical name for any accepted name or alias; ``ValueError`` for an unknown one.
+
+    >>> canonical_name("ABC"), canonical_name("Windows_1258"), canonical_name("auto")
+    ('tcvn3', 'cp1258', 'auto')
+    """
+    key = re.sub(r"[\s_]+", "-", encoding.strip().lower())
+    if key == "auto":
+        return key
+    try:
+        return _CANONICAL[key]
+    except KeyError:
+        raise ValueError(
+            f"unknown encoding {encoding!r}; expected auto or one of {', '.join(ENCODINGS)}"
+        ) from None
+
+
+def decode(
+    data: bytes,
+    encoding: str = "auto",
+    *,
+    errors: str = "strict",
+    fix_mojibake: bool = True,
+    restore_case: bool = True,
+) -> Decoded:
+    """Decode ``data`` to NFC text; ``encoding="auto"`` detects the encoding first.
+
+    ``errors`` works as in ``bytes.decode``: with ``strict`` an undecodable byte raises
+    ``UnicodeDecodeError`` (a ``ValueError``) whose message gives its byte offset. ``fix_mojibake``
+    repairs mojibake in the decoded text; ``restore_case`` puts back TCVN3 capitals (see the module
+    notes).
+
+    >>> decode(b"Vi\\xd6t Nam", "abc").text
+    'Việt Nam'
+    >>> decode("Viá»‡t Nam".encode("utf-8")).changes
+    {'mojibake': 1}
+    """
+    name = canonical_name(encoding)
+    detected = name == "auto"
+    confidence = 1.0
+    if detected:
+        detection = detect(data)
+        name, confidence = detection.encoding, detection.confidence
+    changes: Counter[str] = Counter()
+    if name in _BYTE_CODECS:
+        text = _BYTE_CODECS[name].decode(data, errors)
+    else:
+        text = data.decode("utf-8-sig" if name != "ascii" else "ascii", errors)
+        if name == "viqr":
+            text = viqr.decode(text)
+    if errors == "replace":
+        changes[REPLACED] = text.count("\ufffd")
+    if not unicodedata.is_normalized("NFC", text):
+        composed = unicodedata.normalize("NFC", text)
+        changes[COMPOSED] = len(text) - len(composed)
+        text = composed
+    if fix_mojibake:
+        text, repairs = repair(text)
+        if repairs:
+            text = unicodedata.normalize("NFC", text)
+            changes.update(repairs)
+    if name == "tcvn3" and restore_case:
+        text, changes[CASE_RESTORED] = restore_tcvn3_capitals(text)
+    return Decoded(text, name, detected, confidence, {k: v for k, v in changes.items() if v})
+
+
+def encode(text: str, encoding: str, *, errors: str = "strict") -> bytes:
+    """Encode ``text`` (made NFC first) in ``encoding``; ``errors`` works as in ``str.encode``.
+
+    A character the encoding cannot hold raises ``UnicodeEncodeError`` (a ``ValueError``) giving
+    its offset in the NFC text. TCVN3 writes toned capitals with the lower-case code (see above).
+
+    >>> encode("Đà Nẵng", "viscii"), encode("Đà Nẵng", "viqr")
+    (b'\\xd0\\xe0 N\\xc7ng', b'DDa` Na(~ng')
+    """
+    name = canonical_name(encoding)
+    if name == "auto":
+        raise ValueError("encode needs an explicit encoding, not auto")
+    text = unicodedata.normalize("NFC", text)
+    if name in _BYTE_CODECS:
+        return _BYTE_CODECS[name].encode(text, errors)
+    if name == "viqr":
+        return viqr.encode(text, errors).encode("utf-8")
+    return text.encode(name, errors)
+
+
+# A TCVN3 letter that lost its capital: a lower-case toned vowel, the only letters VN3 lacks.
+_LOSSY = frozenset(
+    letter
+    for letter in vietnamese_letters()
+    if letter.islower() and TCVN3.encode(letter.upper()) == TCVN3.encode(letter)
+)
+_WORD = re.compile(r"[^\W\d_]+")
+# Where a sentence starts: the start of a line, or after . ! ? (not an ellipsis) and spaces, with
+# opening quotes, brackets or a dash allowed before the first letter.
+_SENTENCE_START = re.compile(r"(?:^|(?<=[^.…][.!?])[ \t]+)[\"'“‘(\[–—-]*[ \t]*", re.MULTILINE)
+
+
+def restore_tcvn3_capitals(text: str) -> tuple[str, int]:
+    """Put back the toned capitals that TCVN3 cannot write, where the context shows them.
+
+    A line written in capitals (titles) gets all of them back; so does a word with at least two
+    other capitals (``THủY``, not ``Hà``); a word opening a line or a sentence gets its first letter.
+
+    >>> restore_tcvn3_capitals("THủY ĐIệN HòA BìNH\\nHà Nội. ủy ban nhân dân")
+    ('THỦY ĐIỆN HÒA BÌNH\\nHà Nội. Ủy ban nhân dân', 5)
+    """
+    if not any(char in _LOSSY for char in text):
+        return text, 0
+    restored = 0
+    lines = text.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if _in_capitals(line):
+            restored += sum(char in _LOSSY for char in line)
+            lines[index] = "".join(char.upper() if char in _LOSSY else char for char in line)
+    text = "".join(lines)
+    sentence_starts = {match.end() for match in _SENTENCE_START.finditer(text)}
+
+    def fix(match: re.Match[str]) -> str:
+        nonlocal restored
+        word = match.group()
+        lossy = sum(char in _LOSSY for char in word)
+        if not lossy:
+            return word
+        others = [char for char in word if char not in _LOSSY]
+        if len(others) >= 2 and all(char.isupper() for char in others):
+            restored += lossy
+            return word.upper()
+        if match.start() in sentence_starts and word[0] in _LOSSY:
+            restored += 1
+            return word[0].upper() + word[1:]
+        return word
+
+    return _WORD.sub(fix, text), restored
+
+
+def _in_capitals(line: str) -> bool:
+    """A line whose letters, the lossy ones aside, are (nearly) all capitals: a title."""
+    cased = [
+        char
+        for char in line
+        if char.isalpha() and char not in _LOSSY and char.lower() != char.upper()
+    ]
+    return len(cased) >= 4 and sum(char.isupper() for char in cased) >= 0.9 * len(cased)

@@ -1,0 +1,188 @@
+"""Which encoding are these bytes in? Read them every way, keep the reading that spells Vietnamese.
+
+Most bytes settle it alone: a byte-order mark, pure ASCII, valid UTF-8 with multi-byte characters
+(legacy text is valid UTF-8 only by accident, and accidents get rarer with every byte beyond ASCII).
+Otherwise every legacy table reads the bytes and the readings are compared by their evidence: how
+many words with marks spell Vietnamese syllables, how many do not, how much debris is left (see
+``evidence``). The same goes for ASCII or UTF-8 text that carries VIQR marks. Detection looks at the
+first 256 KiB; a file or a single document alike.
+
+>>> detect("Tiếng Việt".encode("utf-8")).encoding, detect(b"Ti\\xd5ng Vi\\xd6t").encoding
+('utf-8', 'tcvn3')
+"""
+
+from __future__ import annotations
+
+import codecs
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from tachtu.encodings import viqr
+from tachtu.encodings.evidence import Evidence, assess
+from tachtu.encodings.legacy import CP1258, TCVN3, VISCII, VNI, vni_case_mismatches
+from tachtu.encodings.mojibake import MOJIBAKE, repair
+
+__all__ = ["SAMPLE_SIZE", "Detection", "detect"]
+
+SAMPLE_SIZE = 1 << 18
+"""Bytes that detection reads; a longer input is cut at the last line break before this."""
+
+# In ties (no evidence either way) the earlier reading wins: Windows-1258 reads Windows-1252
+# punctuation as it is, and so do VNI and TCVN3 after it.
+_LEGACY = (CP1258, VNI, TCVN3, VISCII)
+# Each character beyond ASCII in valid UTF-8 counts this much for UTF-8.
+_UTF8_WEIGHT = 0.5
+# Evidence one reading needs over the next for the confidence to approach its fitness.
+_MARGIN_SCALE = 4.0
+
+# VIQR marks that ordinary text does not put after a vowel (breve, circumflex, horn, grave,
+# tilde), or a tone mark inside a word, or "dd" opening a word. English contractions (I'm, we're)
+# put an apostrophe after a vowel too; they are not counted.
+_VIQR_MARKED = re.compile(
+    r"(?<![^\W\d_])[dD][dD](?=[aeiouyAEIOUY])"
+    r"|[aA]\(|[aeoAEO]\^|[ouOU]\+"
+    r"|[aeiouyAEIOUY][`~]"
+    r"|[aeiouyAEIOUY][.?](?=[^\W\d_])"
+    r"|[aeiouyAEIOUY]'(?!(?:s|m|d|t|ll|re|ve)\b)(?=[^\W\d_])"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """The encoding chosen for some bytes, how sure, and why.
+
+    ``candidates`` lists every reading tried with its evidence score, best first.
+    """
+
+    encoding: str
+    confidence: float
+    reason: str
+    candidates: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    encoding: str
+    evidence: Evidence
+    bonus: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return self.evidence.score + self.bonus
+
+
+def detect(data: bytes) -> Detection:
+    """Pick the encoding of ``data``: utf-8, ascii, tcvn3, vni, viscii, cp1258 or viqr.
+
+    >>> found = detect(CP1258.encode("Người Việt Nam"))
+    >>> found.encoding, found.confidence > 0.5
+    ('cp1258', True)
+    """
+    sample = _sample(data)
+    if sample.startswith(codecs.BOM_UTF8):
+        return Detection("utf-8", 1.0, "UTF-8 byte-order mark")
+    if sample.isascii():
+        return _ascii_or_viqr(sample.decode("ascii"))
+    text, multibyte, invalid = _read_utf8(sample, truncated=len(sample) < len(data))
+    readings: list[_Reading] = []
+    mojibake = 0
+    if text is not None:
+        repaired, counts = repair(unicodedata.normalize("NFC", text))
+        mojibake = counts[MOJIBAKE]
+        readings.append(_Reading("utf-8", assess(repaired), _UTF8_WEIGHT * multibyte))
+        if len(_VIQR_MARKED.findall(text)) >= 2:
+            readings.append(_Reading("viqr", assess(viqr.decode(text))))
+    for codec in _LEGACY:
+        # VNI writes a mark byte in the case of its letter; other bytes read as VNI mix them.
+        penalty = vni_case_mismatches(sample) if codec is VNI else 0
+        readings.append(_Reading(codec.name, assess(codec.decode(sample, "replace")), -penalty))
+    if text is None:
+        # Broken UTF-8 (a few bad bytes in a UTF-8 file) last: it wins only on evidence.
+        lenient = unicodedata.normalize("NFC", sample.decode("utf-8", "replace"))
+        readings.append(_Reading("utf-8", assess(lenient), _UTF8_WEIGHT * multibyte))
+    ranked = sorted(readings, key=lambda reading: -reading.score)  # stable: ties keep the order
+    best, runner_up = ranked[0], ranked[1]
+    margin = best.score - runner_up.score
+    certainty = 1.0 - math.exp(-margin / _MARGIN_SCALE)
+    if best.encoding == "utf-8" and text is not None:
+        # Valid UTF-8 is evidence of its own: legacy text passes only by accident.
+        fitness = max(best.evidence.fitness, 1.0 - 0.5 ** (multibyte + 1))
+    else:
+        fitness = best.evidence.fitness
+    reason = _explain(best, runner_up, multibyte, invalid, mojibake)
+    return Detection(
+        best.encoding,
+        round(fitness * certainty, 3),
+        reason,
+        tuple((reading.encoding, round(reading.score, 1)) for reading in ranked),
+    )
+
+
+def _sample(data: bytes) -> bytes:
+    if len(data) <= SAMPLE_SIZE:
+        return data
+    cut = data.rfind(b"\n", 0, SAMPLE_SIZE)
+    return data[: cut + 1] if cut > 0 else data[:SAMPLE_SIZE]
+
+
+def _read_utf8(sample: bytes, *, truncated: bool) -> tuple[str | None, int, int]:
+    """(text or None when invalid, characters beyond ASCII, invalid bytes)."""
+    try:
+        text = sample.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A sample cut inside a character is still valid UTF-8.
+        if (
+            truncated
+            and error.start >= len(sample) - 3
+            and error.reason == "unexpected end of data"
+        ):
+            text = sample[: error.start].decode("utf-8", "replace")
+        else:
+            lenient = sample.decode("utf-8", "replace")
+            multibyte = sum(not c.isascii() and c != "\ufffd" for c in lenient)
+            return None, multibyte, lenient.count("\ufffd")
+    return text, sum(not c.isascii() for c in text), 0
+
+
+def _ascii_or_viqr(text: str) -> Detection:
+    marked = len(_VIQR_MARKED.findall(text))
+    if marked:
+        as_viqr = assess(viqr.decode(text))
+        if as_viqr.score >= 2 and as_viqr.fitness >= 0.8:
+            certainty = 1.0 - math.exp(-as_viqr.score / _MARGIN_SCALE)
+            return Detection(
+                "viqr",
+                round(as_viqr.fitness * certainty, 3),
+                f"ASCII with VIQR marks: {as_viqr.syllables} syllables spelled with them",
+                (("viqr", float(as_viqr.score)), ("ascii", 0.0)),
+            )
+    return Detection(
+        "ascii",
+        1.0 if not marked else 0.9,
+        "only ASCII bytes"
+        + (f"; {marked} VIQR-like marks do not spell Vietnamese" if marked else ""),
+        (("ascii", 0.0),),
+    )
+
+
+def _explain(
+    best: _Reading, runner_up: _Reading, multibyte: int, invalid: int, mojibake: int
+) -> str:
+    evidence = best.evidence
+    if best.encoding == "utf-8":
+        reason = f"UTF-8 with {multibyte} characters beyond ASCII"
+        if invalid:
+            reason += f" and {invalid} invalid bytes"
+        if mojibake:
+            reason += f"; {mojibake} characters of mojibake to repair"
+    else:
+        reason = (
+            f"{best.encoding}: {evidence.syllables} words spell Vietnamese, "
+            f"{evidence.misspelled} do not, {evidence.garbage} stray characters"
+        )
+    return (
+        reason
+        + f"; next best {runner_up.encoding} (score {runner_up.score:.0f} vs {best.score:.0f})"
+    )

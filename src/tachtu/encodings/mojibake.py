@@ -1,0 +1,218 @@
+"""Repair text that was decoded with the wrong single-byte table somewhere upstream.
+
+Two kinds are common in scraped Vietnamese:
+
+- UTF-8 read as Windows-1252, Latin-1 or Windows-1258 (``Viá»‡t Nam``): every letter became two or
+  three characters. Each such run is turned back into bytes and decoded as UTF-8; a run is replaced
+  only when it decodes to a character of the scripts that Vietnamese text uses, so text that merely
+  contains ``Ã`` or ``»`` stays as it is. Bytes that Windows-1252 has no character for are often
+  lost on the way (``Ä?``); such a run is repaired when only one Vietnamese letter fits it, and
+  counted as unrepaired otherwise.
+- TCVN3, VNI or VISCII bytes read as Latin-1 or Windows-1252 (``ViÖt Nam``, ``Vieät Nam``): whole
+  lines. Lines made only of single-byte characters whose words do not spell Vietnamese are turned
+  back into bytes, read with the legacy table that spells them best, and replaced where that
+  reading is clearly better.
+
+>>> repair_mojibake("Tiáº¿ng Viá»‡t, Ä‘á»™c láº\xadp")
+('Tiếng Việt, độc lập', 5)
+>>> repair_mojibake("Th«ng tin vÒ ViÖt Nam")
+('Thông tin về Việt Nam', 3)
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+from tachtu.encodings._tables import (
+    CP1252_C1,
+    CP1258_HIGH,
+    TONE_MARKS,
+    UNDEFINED,
+    vietnamese_letters,
+)
+from tachtu.encodings.evidence import assess
+from tachtu.encodings.legacy import CP1258, TCVN3, VISCII, VNI
+
+__all__ = ["MOJIBAKE", "UNREPAIRED", "repair", "repair_mojibake"]
+
+MOJIBAKE = "mojibake"
+"""Change kind: a run of misread characters put back as the one it was."""
+UNREPAIRED = "mojibake_unrepaired"
+"""Change kind: a run recognized as mojibake that lost a byte no single letter fits."""
+
+
+def _single_byte_view() -> dict[str, int]:
+    """Character -> the byte it came from, under Latin-1, Windows-1252 and Windows-1258."""
+    view = {chr(byte): byte for byte in range(0x100)}
+    for offset, char in enumerate(CP1252_C1 + CP1258_HIGH[0x20:]):
+        if char != UNDEFINED:
+            view.setdefault(char, 0x80 + offset)
+    for offset, char in enumerate(CP1258_HIGH[:0x20]):
+        if char != UNDEFINED:
+            view.setdefault(char, 0x80 + offset)
+    # Windows-1258's combining tone marks stay out: they show up in UTF-8 mojibake only as lead
+    # bytes of rare scripts, while decomposed text is full of them.
+    for char in TONE_MARKS:
+        del view[char]
+    # Undecodable bytes kept by errors="surrogateescape".
+    view.update({chr(0xDC00 + byte): byte for byte in range(0x80, 0x100)})
+    return view
+
+
+_VIEW = _single_byte_view()
+
+
+def _class(low: int, high: int) -> str:
+    return "".join(re.escape(char) for char, byte in _VIEW.items() if low <= byte <= high)
+
+
+_LEAD2, _LEAD3, _LEAD4 = _class(0xC2, 0xDF), _class(0xE0, 0xEF), _class(0xF0, 0xF4)
+_CONTINUATION = _class(0x80, 0xBF)
+_UTF8_RUN = re.compile(
+    f"[{_LEAD2}][{_CONTINUATION}]|[{_LEAD3}][{_CONTINUATION}]{{2}}|[{_LEAD4}][{_CONTINUATION}]{{3}}"
+)
+# A run whose last byte Windows-1252 could not show and that came out as "?" or U+FFFD.
+_LOST_BYTE_RUN = re.compile(
+    f"(?:[{_LEAD2}]|[{_LEAD3}][{_CONTINUATION}]|[{_LEAD4}][{_CONTINUATION}]{{2}})[?\ufffd]"
+)
+_CP1252_HOLES = bytes(0x80 + i for i, char in enumerate(CP1252_C1) if char == UNDEFINED)
+_VIETNAMESE_LETTERS = frozenset(vietnamese_letters())
+# Characters a legacy letter turns into when read as Latin-1: they start the costly line check.
+_SUSPECT = re.compile(
+    "[\x80-\x9f\xa1-\xff\udc80-\udcff]".replace(
+        "\xa1-\xff",
+        "".join(chr(b) for b in range(0xA1, 0x100) if chr(b) not in _VIETNAMESE_LETTERS),
+    )
+)
+_LEGACY = (TCVN3, VNI, VISCII, CP1258)
+# A legacy reading must beat the text as it stands by this much evidence, and fit this well.
+_LEGACY_MARGIN = 2
+_LEGACY_FITNESS = 0.8
+
+
+# The combining marks of decomposed Vietnamese: tones, circumflex, breve, horn.
+_VIETNAMESE_MARKS = frozenset(TONE_MARKS + "\u0302\u0306\u031b")
+
+
+def _plausible(char: str) -> bool:
+    """Characters that Vietnamese and Western text are made of; what a real repair produces."""
+    code = ord(char)
+    return (
+        0xA0 <= code <= 0x17F
+        or code in (0x1A0, 0x1A1, 0x1AF, 0x1B0, 0xFEFF)
+        or char in _VIETNAMESE_MARKS
+        or 0x1E00 <= code <= 0x1EFF
+        or 0x2000 <= code <= 0x206F
+        or 0x20A0 <= code <= 0x20CF
+        or 0x2100 <= code <= 0x214F
+        or 0x1F300 <= code <= 0x1FAFF
+    )
+
+
+def _from_utf8(run: str) -> str | None:
+    try:
+        char = bytes(_VIEW[c] for c in run).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return char if _plausible(char) else None
+
+
+def _lost_byte_letter(run: str) -> str | None:
+    """The one Vietnamese letter whose UTF-8 bytes fit ``run`` with its lost last byte, if unique."""
+    prefix = bytes(_VIEW[c] for c in run[:-1])
+    fits = set()
+    for hole in _CP1252_HOLES:
+        try:
+            char = (prefix + bytes([hole])).decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if char in _VIETNAMESE_LETTERS:
+            fits.add(char)
+    return fits.pop() if len(fits) == 1 else None
+
+
+def _repair_utf8_runs(text: str, counts: Counter[str]) -> str:
+    # Text that went through the wrong decoding twice needs two rounds; three is plenty. The last
+    # round that changed anything counts: each of its repairs is one character of the original.
+    last_round = 0
+    for _ in range(3):
+        repaired = 0
+
+        def fix(match: re.Match[str]) -> str:
+            nonlocal repaired
+            char = _from_utf8(match.group())
+            if char is None:
+                return match.group()
+            repaired += 1
+            return char
+
+        text = _UTF8_RUN.sub(fix, text)
+        if not repaired:
+            break
+        last_round = repaired
+    counts[MOJIBAKE] += last_round
+    if counts[MOJIBAKE] and _LOST_BYTE_RUN.search(text):
+        text = _LOST_BYTE_RUN.sub(lambda match: _fix_lost_byte(match, counts), text)
+    return text
+
+
+def _fix_lost_byte(match: re.Match[str], counts: Counter[str]) -> str:
+    letter = _lost_byte_letter(match.group())
+    if letter is None:
+        counts[UNREPAIRED] += 1
+        return match.group()
+    counts[MOJIBAKE] += 1
+    return letter
+
+
+def _repair_legacy_lines(text: str, counts: Counter[str]) -> str:
+    lines = text.splitlines(keepends=True)
+    doubtful = [
+        index
+        for index, line in enumerate(lines)
+        if _SUSPECT.search(line)
+        and all(char in _VIEW for char in line)
+        and (evidence := assess(unicodedata.normalize("NFC", line))).misspelled + evidence.garbage
+    ]
+    if not doubtful:
+        return text
+    # One table for the whole text, chosen on all doubtful lines together: one line is thin evidence.
+    together = bytes(_VIEW[char] for index in doubtful for char in lines[index])
+    as_is = assess(unicodedata.normalize("NFC", "".join(lines[index] for index in doubtful)))
+    readings = [(assess(codec.decode(together, "replace")), codec) for codec in _LEGACY]
+    evidence, codec = max(readings, key=lambda reading: reading[0].score)
+    if evidence.score < as_is.score + _LEGACY_MARGIN or evidence.fitness < _LEGACY_FITNESS:
+        return text
+    for index in doubtful:
+        line = lines[index]
+        fixed = codec.decode(bytes(_VIEW[char] for char in line), "replace")
+        if assess(fixed).score > assess(unicodedata.normalize("NFC", line)).score:
+            lines[index] = fixed
+            counts[MOJIBAKE] += sum(not char.isascii() for char in fixed)
+    return "".join(lines)
+
+
+def repair(text: str) -> tuple[str, Counter[str]]:
+    """Repair both kinds of mojibake; counts by change kind (``MOJIBAKE``, ``UNREPAIRED``)."""
+    counts: Counter[str] = Counter()
+    if text.isascii():
+        return text, counts
+    text = _repair_utf8_runs(text, counts)
+    if _SUSPECT.search(text):
+        text = _repair_legacy_lines(text, counts)
+    return text, +counts
+
+
+def repair_mojibake(text: str) -> tuple[str, int]:
+    """Return ``text`` with mojibake repaired, and how many characters were put right.
+
+    A UTF-8 run counts once per letter it gives back; a line read back through a legacy table
+    counts its letters beyond ASCII.
+
+    >>> repair_mojibake("Hiá»‡n táº¡i")
+    ('Hiện tại', 2)
+    """
+    repaired, counts = repair(text)
+    return repaired, counts[MOJIBAKE]
