@@ -87,7 +87,9 @@ _SUSPECT = re.compile(
     )
 )
 _LEGACY = (TCVN3, VNI, VISCII, CP1258)
-# A legacy reading must beat the text as it stands by this much evidence, and fit this well.
+# A legacy reading must spell this many syllables, beat the text as it stands by this much
+# evidence, and fit this well: a word or two is too little to rewrite a line on.
+_LEGACY_SYLLABLES = 3
 _LEGACY_MARGIN = 2
 _LEGACY_FITNESS = 0.8
 
@@ -183,7 +185,11 @@ def _repair_legacy_lines(text: str, counts: Counter[str]) -> str:
     as_is = assess(unicodedata.normalize("NFC", "".join(lines[index] for index in doubtful)))
     readings = [(assess(codec.decode(together, "replace")), codec) for codec in _LEGACY]
     evidence, codec = max(readings, key=lambda reading: reading[0].score)
-    if evidence.score < as_is.score + _LEGACY_MARGIN or evidence.fitness < _LEGACY_FITNESS:
+    if (
+        evidence.syllables < _LEGACY_SYLLABLES
+        or evidence.score < as_is.score + _LEGACY_MARGIN
+        or evidence.fitness < _LEGACY_FITNESS
+    ):
         return text
     for index in doubtful:
         line = lines[index]
