@@ -1,25 +1,94 @@
-"""Reading text from files, with errors that name the file and line."""
+"""Reading corpus inputs: text files, JSON Lines and Parquet, plain or compressed, with errors
+that name the file, line and document.
+
+Reading is split in two so that the main process of a parallel run only moves bytes:
+:func:`read_chunks` finds records and cuts a file into chunks (main process), and
+:func:`parse_chunk` decodes and parses them into unsegmented :class:`~tachtu.document.Document`\\ s
+(worker processes). Every decode goes through one callable, :attr:`ReadOptions.decode`, so a
+legacy-encoding decoder plugs in at a single place.
+
+>>> import pathlib, tempfile
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "news.jsonl").write_text('{"id": "d1", "text": "Hà Nội", "url": "u"}\\n', "utf-8")
+>>> [(doc.id, doc.text, dict(doc.metadata)) for doc in read_documents([folder])]
+[('d1', 'Hà Nội', {'url': 'u'})]
+"""
 
 from __future__ import annotations
 
+import contextlib
+import datetime
+import decimal
+import functools
+import gzip
+import io
+import json
 import os
-from pathlib import Path
-from typing import Literal
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+from typing import Any, BinaryIO, Literal
 
-__all__ = ["DecodeErrors", "InputError", "read_text_file", "text_files"]
+from tachtu.document import Document
+
+__all__ = [
+    "Chunk",
+    "Compression",
+    "DecodeErrors",
+    "Decoder",
+    "InputError",
+    "InputFile",
+    "InputKind",
+    "ReadOptions",
+    "decode_text",
+    "discover_inputs",
+    "parse_chunk",
+    "read_chunks",
+    "read_documents",
+    "read_text_file",
+    "text_files",
+]
 
 DecodeErrors = Literal["strict", "replace"]
+Compression = Literal["gzip", "zstd"]
+# bytes of one file (or one line of it) and the file's name for messages -> text
+Decoder = Callable[[bytes, str], str]
 
 
 class InputError(Exception):
-    """Input that cannot be read as text; says which file and line, and why."""
+    """Input that cannot be read as text; says which file, line and document, and why."""
 
-    def __init__(self, path: str | os.PathLike[str], reason: str, line: int | None = None) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        reason: str,
+        line: int | None = None,
+        *,
+        document_id: str | None = None,
+    ) -> None:
         self.path = str(path)
         self.line = line
         self.reason = reason
+        self.document_id = document_id
         where = f"{self.path}:{line}" if line is not None else self.path
+        if document_id is not None:
+            where += f" (document {document_id})"
         super().__init__(f"{where}: {reason}")
+
+    def __reduce__(self):
+        # Errors travel back from worker processes; the default pickling would lose the keywords.
+        return (_input_error, (self.path, self.reason, self.line, self.document_id))
+
+    def as_record(self) -> dict[str, Any]:
+        """The error as one line of ``errors.jsonl``."""
+        return {"file": self.path, "line": self.line, "id": self.document_id, "error": self.reason}
+
+
+def _input_error(path: str, reason: str, line: int | None, document_id: str | None) -> InputError:
+    return InputError(path, reason, line, document_id=document_id)
 
 
 def decode_text(data: bytes, path: str | os.PathLike[str], errors: DecodeErrors = "strict") -> str:
@@ -58,3 +127,422 @@ def text_files(paths: list[Path]) -> list[Path]:
         else:
             found.append(path)
     return found
+
+
+class InputKind(StrEnum):
+    TEXT = "text"  # one document a file, one paragraph a line
+    JSONL = "jsonl"  # one document a line
+    PARQUET = "parquet"  # one document a row
+
+
+_COMPRESSION_SUFFIXES: dict[str, Compression] = {".gz": "gzip", ".zst": "zstd", ".zstd": "zstd"}
+_KIND_SUFFIXES = {
+    ".txt": InputKind.TEXT,
+    ".jsonl": InputKind.JSONL,
+    ".ndjson": InputKind.JSONL,
+    ".parquet": InputKind.PARQUET,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """One input file and where it stands under the folder (or name) it was given as."""
+
+    path: Path
+    relative: PurePosixPath  # names its output: the output tree mirrors these
+    kind: InputKind
+    compression: Compression | None = None
+
+    @property
+    def stem(self) -> PurePosixPath:
+        """``relative`` without its kind and compression suffixes: ``2017/a.jsonl.gz`` -> ``2017/a``."""
+        name = self.relative.name
+        lower = name.lower()
+        for suffixes in (_COMPRESSION_SUFFIXES, _KIND_SUFFIXES):
+            for suffix in suffixes:
+                if lower.endswith(suffix) and len(name) > len(suffix):
+                    name, lower = name[: -len(suffix)], lower[: -len(suffix)]
+                    break
+        return self.relative.with_name(name)
+
+    @property
+    def size(self) -> int:
+        """Bytes on disk (0 when it cannot be read): what progress is measured in."""
+        try:
+            return self.path.stat().st_size
+        except OSError:
+            return 0
+
+
+def classify(path: Path, relative: PurePosixPath | None = None) -> InputFile | None:
+    """The :class:`InputFile` for ``path`` by its suffixes; ``None`` when they name no known kind."""
+    lower = path.name.lower()
+    compression: Compression | None = None
+    for suffix, name in _COMPRESSION_SUFFIXES.items():
+        if lower.endswith(suffix):
+            compression, lower = name, lower[: -len(suffix)]
+            break
+    kind = next((k for suffix, k in _KIND_SUFFIXES.items() if lower.endswith(suffix)), None)
+    if kind is None:
+        return None
+    return InputFile(path, relative or PurePosixPath(path.name), kind, compression)
+
+
+def discover_inputs(
+    paths: Iterable[str | os.PathLike[str]], *, skip: str | os.PathLike[str] | None = None
+) -> tuple[list[InputFile], list[InputError]]:
+    """Input files: each file named, then the known files under each folder, sorted.
+
+    Under a folder, hidden files and folders and the folder ``skip`` (a run's own output) are left
+    out, and only ``.txt``, ``.jsonl``/``.ndjson`` and ``.parquet`` files (also ``.gz``/``.zst``)
+    are taken. A file named directly is text unless its suffix says otherwise. Paths that do not
+    exist come back as errors.
+    """
+    skipped = Path(skip).resolve() if skip is not None else None
+    found: list[InputFile] = []
+    missing: list[InputError] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found.extend(_folder_inputs(path, skipped))
+        elif path.exists():
+            found.append(
+                classify(path) or InputFile(path, PurePosixPath(path.name), InputKind.TEXT)
+            )
+        else:
+            missing.append(InputError(path, "no such file or folder"))
+    return found, missing
+
+
+def _folder_inputs(folder: Path, skipped: Path | None) -> list[InputFile]:
+    inputs = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        here = Path(dirpath)
+        dirnames[:] = [
+            d
+            for d in dirnames
+            if not d.startswith(".") and (skipped is None or (here / d).resolve() != skipped)
+        ]
+        for name in filenames:
+            path = here / name
+            if name.startswith(".") or not path.is_file():
+                continue
+            source = classify(path, PurePosixPath(path.relative_to(folder).as_posix()))
+            if source is not None:
+                inputs.append(source)
+    return sorted(inputs, key=lambda source: source.relative.parts)
+
+
+def _decode_strict(data: bytes, path: str) -> str:
+    return decode_text(data, path)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How records become documents. It travels to every worker, so it must pickle."""
+
+    text_field: str = "text"
+    id_field: str = "id"
+    # The one place bytes become text: a legacy-encoding decoder is a drop-in replacement.
+    decode: Decoder = _decode_strict
+
+    @classmethod
+    def utf8(cls, errors: DecodeErrors = "strict", **fields: Any) -> ReadOptions:
+        """Options that read UTF-8, invalid bytes being an error or U+FFFD."""
+        decode = _decode_strict if errors == "strict" else functools.partial(_decode_with, errors)
+        return cls(decode=decode, **fields)
+
+    def describe(self) -> dict[str, str]:
+        """What a rerun must match to resume: a different decoder gives different output."""
+        decode = self.decode
+        name = getattr(decode, "__qualname__", None)
+        if isinstance(decode, functools.partial):
+            name = f"{decode.func.__qualname__}{decode.args}{sorted(decode.keywords.items())}"
+        return {
+            "text_field": self.text_field,
+            "id_field": self.id_field,
+            "decode": f"{decode.__module__}.{name}" if name else repr(decode),
+        }
+
+
+def _decode_with(errors: DecodeErrors, data: bytes, path: str) -> str:
+    return decode_text(data, path, errors)
+
+
+@dataclass(slots=True)
+class Chunk:
+    """A run of records from one input file: the unit of work a worker gets."""
+
+    source: InputFile
+    index: int  # chunks of a file are numbered from 0 in file order
+    # (line or row number from 1, the raw record): bytes of a line or file, or a Parquet row
+    records: list[tuple[int, Any]] = field(default_factory=list)
+    size: int = 0  # bytes of text in the records: what the chunking is measured in
+    position: int = 0  # bytes of the file on disk read so far
+    last: bool = False
+    error: InputError | None = None  # reading stopped here; the records before it stand
+
+
+def read_chunks(source: InputFile, *, chunk_bytes: int = 1 << 20) -> Iterator[Chunk]:
+    """Cut ``source`` into chunks of about ``chunk_bytes`` of text, each cut after a whole record.
+
+    The same file always gives the same chunks, which is what lets a rerun skip the chunks that
+    are done. The last chunk has ``last`` set; a file that cannot be read, or stops being readable
+    part way, ends with a chunk whose ``error`` says where.
+    """
+    match source.kind:
+        case InputKind.TEXT:
+            chunks = _text_chunks(source)
+        case InputKind.JSONL:
+            chunks = _line_chunks(source, chunk_bytes)
+        case InputKind.PARQUET:
+            chunks = _parquet_chunks(source, chunk_bytes)
+    held: Chunk | None = None
+    for chunk in chunks:
+        if held is not None:
+            yield held
+        held = chunk
+    if held is None:
+        held = Chunk(source, 0, error=InputError(source.path, "empty file"))
+    elif not held.records and held.index == 0 and held.error is None:
+        held.error = InputError(source.path, "empty file")
+    held.last = True
+    yield held
+
+
+class _CountingReader(io.RawIOBase):
+    """A file that counts the bytes read from disk, for progress through compressed files."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self.raw.readinto(buffer)
+        self.count += n or 0
+        return n
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+# What a broken compressed file raises part way through.
+_READ_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, zlib.error)
+with contextlib.suppress(ImportError):
+    import zstandard
+
+    _READ_ERRORS += (zstandard.ZstdError,)
+
+
+@contextlib.contextmanager
+def _open(source: InputFile) -> Iterator[tuple[BinaryIO, _CountingReader]]:
+    counter = _CountingReader(open(source.path, "rb"))  # noqa: SIM115 -- closed below
+    try:
+        match source.compression:
+            case "gzip":
+                stream: BinaryIO = gzip.GzipFile(fileobj=counter, mode="rb")  # type: ignore[arg-type]
+            case "zstd":
+                stream = io.BufferedReader(_zstd_reader(source, counter))
+            case None:
+                stream = io.BufferedReader(counter)
+        yield stream, counter
+    finally:
+        counter.close()
+
+
+def _zstd_reader(source: InputFile, raw: BinaryIO):
+    try:
+        import zstandard
+    except ImportError:
+        raise InputError(
+            source.path, "reading .zst needs zstandard: pip install 'tachtu[zstd]'"
+        ) from None
+    # Several frames one after another are one file: our own output is written that way.
+    return zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
+
+
+def _read_error(source: InputFile, error: BaseException, line: int | None = None) -> InputError:
+    if isinstance(error, InputError):
+        return error
+    reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+    return InputError(source.path, f"cannot read: {reason}", line)
+
+
+def _text_chunks(source: InputFile) -> Iterator[Chunk]:
+    try:
+        with _open(source) as (stream, counter):
+            data = stream.read()
+            position = counter.count
+    except (*_READ_ERRORS, InputError) as error:
+        yield Chunk(source, 0, error=_read_error(source, error))
+        return
+    yield Chunk(source, 0, [(1, data)], len(data), position)
+
+
+def _line_chunks(source: InputFile, chunk_bytes: int) -> Iterator[Chunk]:
+    chunk = Chunk(source, 0)
+    number = 0
+    try:
+        with _open(source) as (stream, counter):
+            for number, line in enumerate(stream, 1):
+                if not line.strip():
+                    continue  # a blank line holds no record
+                chunk.records.append((number, line))
+                chunk.size += len(line)
+                if chunk.size >= chunk_bytes:
+                    chunk.position = counter.count
+                    yield chunk
+                    chunk = Chunk(source, chunk.index + 1)
+            chunk.position = counter.count
+    except (*_READ_ERRORS, InputError) as error:
+        chunk.error = _read_error(source, error, number + 1 if number else None)
+    if chunk.records or chunk.error or chunk.index == 0:
+        yield chunk
+
+
+def _parquet_chunks(source: InputFile, chunk_bytes: int) -> Iterator[Chunk]:
+    if source.compression is not None:
+        yield Chunk(
+            source, 0, error=InputError(source.path, "Parquet compresses itself: unpack it")
+        )
+        return
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        reason = "reading Parquet needs pyarrow: pip install 'tachtu[parquet]'"
+        yield Chunk(source, 0, error=InputError(source.path, reason))
+        return
+    chunk = Chunk(source, 0)
+    row = 0
+    try:
+        with pq.ParquetFile(source.path) as table:
+            rows = max(table.metadata.num_rows, 1)
+            size = source.size
+            for batch in table.iter_batches(batch_size=1024):
+                for record in batch.to_pylist():
+                    row += 1
+                    chunk.records.append((row, record))
+                    chunk.size += sum(len(v) for v in record.values() if isinstance(v, str))
+                    if chunk.size >= chunk_bytes:
+                        chunk.position = size * row // rows
+                        yield chunk
+                        chunk = Chunk(source, chunk.index + 1)
+            chunk.position = size
+    except Exception as error:  # pyarrow raises its own types for files that are no Parquet
+        chunk.error = _read_error(source, error, row + 1 if row else None)
+    if chunk.records or chunk.error or chunk.index == 0:
+        yield chunk
+
+
+def parse_chunk(chunk: Chunk, options: ReadOptions) -> Iterator[Document | InputError]:
+    """The chunk's records as unsegmented documents, or the error that spoils each one."""
+    source = chunk.source
+    for number, raw in chunk.records:
+        try:
+            if source.kind is InputKind.TEXT:
+                yield _text_document(source, raw, options)
+            else:
+                record = (
+                    _json_record(source, number, raw, options)
+                    if source.kind is InputKind.JSONL
+                    else raw
+                )
+                yield _record_document(source, number, record, options)
+        except InputError as error:
+            yield error
+    if chunk.error is not None:
+        yield chunk.error
+
+
+def _text_document(source: InputFile, data: bytes, options: ReadOptions) -> Document:
+    document_id = source.stem.as_posix()
+    try:
+        text = options.decode(data, str(source.path))
+    except InputError as error:
+        raise InputError(source.path, error.reason, error.line, document_id=document_id) from None
+    if not text.strip():
+        raise InputError(source.path, "empty file", document_id=document_id)
+    return Document(document_id, text, ())
+
+
+def _json_record(source: InputFile, number: int, line: bytes, options: ReadOptions) -> Any:
+    try:
+        text = options.decode(line, str(source.path))
+    except InputError as error:
+        raise InputError(source.path, error.reason, number) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            source.path, f"malformed JSON: {error.msg} at column {error.colno}", number
+        ) from None
+
+
+def _record_document(source: InputFile, number: int, record: Any, options: ReadOptions) -> Document:
+    if not isinstance(record, dict):
+        raise InputError(source.path, f"not a JSON object but {type(record).__name__}", number)
+    text_field, id_field = options.text_field, options.id_field
+    found_id = record.get(id_field)
+    document_id = f"{source.stem.as_posix()}:{number}" if found_id is None else str(found_id)
+    if text_field not in record:
+        raise InputError(source.path, f"no field {text_field!r}", number, document_id=document_id)
+    text = record[text_field]
+    if not isinstance(text, str):
+        reason = f"field {text_field!r} is {type(text).__name__}, not a string"
+        raise InputError(source.path, reason, number, document_id=document_id)
+    if not text.strip():
+        raise InputError(source.path, "empty text", number, document_id=document_id)
+    # Output formats write the id as "id": the id field itself is only dropped when that is its name.
+    metadata = {
+        key: _json_value(value)
+        for key, value in record.items()
+        if key != text_field and not (key == "id" and id_field == "id")
+    }
+    return Document(document_id, text, (), MappingProxyType(metadata))
+
+
+def _json_value(value: Any) -> Any:
+    """Parquet values JSON cannot hold (dates, decimals, bytes) become strings."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    return str(value)
+
+
+def read_documents(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    options: ReadOptions | None = None,
+    on_error: Callable[[InputError], None] | None = None,
+) -> Iterator[Document]:
+    """Unsegmented documents from files and folders, in order; the first step of a pipeline.
+
+    A bad record is passed to ``on_error`` and skipped, or raised when ``on_error`` is ``None``.
+    """
+    options = options or ReadOptions()
+    sources, missing = discover_inputs(paths)
+    for error in missing:
+        if on_error is None:
+            raise error
+        on_error(error)
+    for source in sources:
+        for chunk in read_chunks(source):
+            for item in parse_chunk(chunk, options):
+                if isinstance(item, Document):
+                    yield item
+                elif on_error is None:
+                    raise item
+                else:
+                    on_error(item)

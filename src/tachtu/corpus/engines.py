@@ -1,0 +1,242 @@
+"""Where chunks are segmented: in this process, in worker processes, or on a Dask cluster.
+
+Every engine does the same thing: a :class:`ChunkProcessor` (the segmenter and the options,
+shipped once to each worker process) maps tasks to results, at most a bounded number in flight,
+results coming back in task order. Only the main process touches the output folder, so the
+output and the resume guarantee are the same whatever the engine.
+
+>>> from pathlib import Path, PurePosixPath
+>>> from tachtu.corpus.readers import InputKind
+>>> from tachtu.model.lexicon import LongestMatchModel
+>>> processor = ChunkProcessor(Segmenter(LongestMatchModel(["hà nội"])), ReadOptions(), WriteOptions())
+>>> source = InputFile(Path("a.txt"), PurePosixPath("a.txt"), InputKind.TEXT)
+>>> with open_engine(processor, engine="local", workers=0) as run_tasks:
+...     [result] = next(run_tasks([[Chunk(source, 0, [(1, "Hà Nội".encode())], last=True)]]))
+>>> result.data.decode(), result.stats.words
+('Hà_Nội\\n', 1)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from typing import Any, Literal
+
+from tachtu.corpus.readers import Chunk, InputError, InputFile, ReadOptions, parse_chunk
+from tachtu.corpus.stats import CorpusStats
+from tachtu.corpus.writers import WriteOptions, render_documents
+from tachtu.document import Document, read_document
+from tachtu.words import Segmenter
+
+__all__ = [
+    "ChunkProcessor",
+    "ChunkResult",
+    "Engine",
+    "available_cores",
+    "open_engine",
+]
+
+log = logging.getLogger(__name__)
+
+Engine = Literal["local", "dask"]
+Task = list[Chunk]
+RunTasks = Callable[[Iterable[Task]], Iterator[list["ChunkResult"]]]
+
+
+@dataclass(slots=True)
+class ChunkResult:
+    """One chunk done: its output bytes, its counts, and the input it could not use."""
+
+    source: InputFile
+    index: int
+    last: bool
+    position: int
+    data: bytes
+    stats: CorpusStats = field(default_factory=CorpusStats)
+    errors: list[InputError] = field(default_factory=list)
+
+
+class ChunkProcessor:
+    """The work of one task, made picklable: segmenter and options travel once per worker."""
+
+    def __init__(self, segmenter: Segmenter, read: ReadOptions, write: WriteOptions) -> None:
+        self.segmenter = segmenter
+        self.read = read
+        self.write = write
+
+    def __call__(self, task: Task) -> list[ChunkResult]:
+        return [self.process(chunk) for chunk in task]
+
+    def process(self, chunk: Chunk) -> ChunkResult:
+        stats = CorpusStats()
+        errors: list[InputError] = []
+        documents: list[Document] = []
+        for item in parse_chunk(chunk, self.read):
+            if isinstance(item, InputError):
+                errors.append(item)
+                continue
+            try:
+                document = read_document(
+                    item.text, segmenter=self.segmenter, id=item.id, metadata=item.metadata
+                )
+            except Exception as error:
+                # A bug met on one document of a corpus must not cost the other million: it is
+                # reported like bad input, with the document that triggered it.
+                errors.append(_internal_error(chunk, item, error))
+                continue
+            stats.add(document)
+            documents.append(document)
+        stats.errors = len(errors)
+        text = render_documents(documents, self.write, kind=chunk.source.kind)
+        data = self.write.encode(text, chunk.source)
+        return ChunkResult(
+            chunk.source, chunk.index, chunk.last, chunk.position, data, stats, errors
+        )
+
+
+def _internal_error(chunk: Chunk, document: Document, error: Exception) -> InputError:
+    reason = f"internal error ({type(error).__name__}: {error}); please report it"
+    return InputError(chunk.source.path, reason, document_id=document.id)
+
+
+def available_cores() -> int:
+    """The cores this process may run on (fewer than the machine's under a CPU affinity mask)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@contextlib.contextmanager
+def open_engine(
+    processor: ChunkProcessor,
+    *,
+    engine: Engine = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
+) -> Iterator[RunTasks]:
+    """A function from tasks to results (in task order), running on ``engine``.
+
+    ``local``: ``workers`` processes (``None``: one a core; ``0``: this process, no workers).
+    ``dask``: the Dask cluster at ``scheduler``, or a local one of ``workers`` processes.
+    """
+    if engine == "local":
+        if workers == 0:
+            yield lambda tasks: map(processor, tasks)
+        else:
+            with _process_pool(processor, workers or available_cores()) as run_tasks:
+                yield run_tasks
+    elif engine == "dask":
+        with _dask(processor, workers, scheduler) as run_tasks:
+            yield run_tasks
+    else:
+        raise ValueError(f"unknown engine {engine!r}: local or dask")
+
+
+def _in_order(submit: Callable[[Task], Future], tasks: Iterable[Task], limit: int) -> Iterator[Any]:
+    """Results in task order, with at most ``limit`` tasks submitted and not yet taken.
+
+    The bound is what keeps memory flat: input is read only as fast as results are written.
+    """
+    pending: deque[Future] = deque()
+    try:
+        for task in tasks:
+            pending.append(submit(task))
+            if len(pending) >= limit:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+# The processor of this worker process, set once when the process starts.
+_processor: ChunkProcessor | None = None
+
+
+def _start_worker(processor: ChunkProcessor, parent: int) -> None:
+    global _processor
+    _processor = processor
+    # Ctrl-C reaches the whole process group: the main process decides, workers carry on.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A main process killed with SIGKILL cannot stop its workers, and they would wait forever
+    # on a queue that nobody closes: each worker watches for its parent to go instead.
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _run_in_worker(task: Task) -> list[ChunkResult]:
+    assert _processor is not None, "worker started without _start_worker"
+    return _processor(task)
+
+
+@contextlib.contextmanager
+def _process_pool(processor: ChunkProcessor, workers: int) -> Iterator[RunTasks]:
+    # spawn, not fork: the main process may run threads (the progress bar), and forking a
+    # process with threads can deadlock the child.
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(processor, os.getpid()),
+    )
+    try:
+        yield lambda tasks: _in_order(
+            lambda task: pool.submit(_run_in_worker, task), tasks, 2 * workers + 1
+        )
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown(wait=True)
+
+
+def _run_on_dask(processor: ChunkProcessor, task: Task) -> list[ChunkResult]:
+    return processor(task)
+
+
+@contextlib.contextmanager
+def _dask(
+    processor: ChunkProcessor, workers: int | None, scheduler: str | None
+) -> Iterator[RunTasks]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise RuntimeError("the dask engine needs dask: pip install 'tachtu[dask]'") from None
+    with contextlib.ExitStack() as stack:
+        if scheduler is None:
+            cluster = stack.enter_context(
+                LocalCluster(
+                    n_workers=workers or available_cores(),
+                    threads_per_worker=1,  # the segmenter holds the GIL: processes, not threads
+                    processes=True,
+                    dashboard_address=None,
+                )
+            )
+            client = stack.enter_context(Client(cluster))
+        else:
+            client = stack.enter_context(Client(scheduler))
+        # One copy of the segmenter per worker, deserialized once and kept in its memory.
+        shipped = client.scatter(processor, broadcast=True, hash=False)
+        threads = sum(client.nthreads().values()) or 1
+        log.info("dask: %d worker threads at %s", threads, client.scheduler.address)
+
+        def submit(task: Task) -> Future:
+            return client.submit(_run_on_dask, shipped, task, pure=False)
+
+        yield lambda tasks: _in_order(submit, tasks, 2 * threads + 1)

@@ -1,0 +1,134 @@
+"""Writing corpus outputs: names that mirror the inputs, rendering, compression, durable files.
+
+Output is written a chunk at a time; a compressed output is one gzip member or zstd frame per
+chunk. Concatenated members are one valid file, so a rerun can cut a half-written output back
+to its last durable chunk and append to it, and the result is byte for byte what one clean run
+writes.
+
+>>> from pathlib import Path, PurePosixPath
+>>> source = InputFile(Path("news/2017.jsonl.gz"), PurePosixPath("2017.jsonl.gz"), InputKind.JSONL, "gzip")
+>>> WriteOptions(output_format="text").output_name(source)
+'2017.txt.gz'
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from tachtu.corpus.readers import Compression, InputFile, InputKind
+from tachtu.document import Document
+from tachtu.formats import OutputFormat, render
+
+__all__ = [
+    "OutputCompression",
+    "WriteOptions",
+    "fsync_folder",
+    "render_documents",
+    "write_atomic",
+]
+
+# "same": compressed outputs for compressed inputs, with the same compression
+OutputCompression = Literal["same", "none", "gzip", "zstd"]
+
+_FORMAT_SUFFIXES = {
+    OutputFormat.TEXT: ".txt",
+    OutputFormat.MASKED: ".txt",
+    OutputFormat.JSONL: ".jsonl",
+    OutputFormat.CONLLU: ".conllu",
+}
+_COMPRESSION_SUFFIXES: dict[Compression, str] = {"gzip": ".gz", "zstd": ".zst"}
+
+
+@dataclass(frozen=True, slots=True)
+class WriteOptions:
+    """How documents become output bytes. It travels to every worker, so it must pickle."""
+
+    output_format: OutputFormat = OutputFormat.TEXT
+    sep: str = "_"
+    compression: OutputCompression = "same"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "output_format", OutputFormat(self.output_format))
+        if self.compression not in ("same", "none", "gzip", "zstd"):
+            raise ValueError(f"unknown compression {self.compression!r}")
+
+    def compression_for(self, source: InputFile) -> Compression | None:
+        if self.compression == "same":
+            return source.compression
+        return None if self.compression == "none" else self.compression
+
+    def output_name(self, source: InputFile) -> str:
+        """Where the output of ``source`` goes, relative to the output folder (POSIX form)."""
+        name = source.stem.as_posix() + _FORMAT_SUFFIXES[self.output_format]
+        compression = self.compression_for(source)
+        return name + _COMPRESSION_SUFFIXES[compression] if compression else name
+
+    def encode(self, text: str, source: InputFile) -> bytes:
+        """One chunk's output as bytes: a whole gzip member or zstd frame when compressed."""
+        data = text.encode("utf-8")
+        match self.compression_for(source):
+            case "gzip":
+                # mtime=0 and no file name in the header: the same text gives the same bytes.
+                return gzip.compress(data, compresslevel=6, mtime=0) if data else b""
+            case "zstd":
+                return _zstd_compress(data) if data else b""
+        return data
+
+
+def _zstd_compress(data: bytes) -> bytes:
+    try:
+        import zstandard
+    except ImportError:
+        raise RuntimeError("writing .zst needs zstandard: pip install 'tachtu[zstd]'") from None
+    return zstandard.ZstdCompressor(level=3).compress(data)
+
+
+def render_documents(
+    documents: Iterable[Document], options: WriteOptions, *, kind: InputKind = InputKind.TEXT
+) -> str:
+    """Documents as output text.
+
+    A text file is one document, rendered as ``tachtu segment`` does. In a file of many
+    documents (JSON Lines, Parquet) the text formats end each document with an empty line, and
+    CoNLL-U starts each with ``# newdoc id``, so document boundaries survive.
+    """
+    output_format, sep = options.output_format, options.sep
+    pieces = []
+    for document in documents:
+        if output_format is OutputFormat.CONLLU:
+            pieces.append(f"# newdoc id = {document.id}\n")
+        pieces.append(render(document, output_format, sep=sep))
+        if kind is not InputKind.TEXT and output_format in (OutputFormat.TEXT, OutputFormat.MASKED):
+            pieces.append("\n")
+    return "".join(pieces)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename or a new file in ``folder`` durable (a no-op where folders cannot be opened)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass  # some file systems refuse fsync on a folder; the rename is then as durable as it gets
+    finally:
+        os.close(descriptor)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all: a temporary file, fsync, rename, fsync the folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(temporary, "wb") as file:
+        file.write(data)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(temporary, path)
+    fsync_folder(path.parent)
