@@ -194,6 +194,93 @@ def train(ctx: typer.Context) -> None:
     raise typer.Exit(train_main(ctx.args) or 0)
 
 
+@app.command(
+    epilog="Example: tachtu corpus news/ --out segmented/ --format jsonl  |  on a Dask cluster: "
+    "tachtu corpus news/ --out segmented/ --engine dask --scheduler tcp://10.0.0.5:8786"
+)
+def corpus(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Files and folders: .txt (one document a file), .jsonl, .parquet; .gz/.zst too.",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Output folder; it mirrors the inputs. Rerun to resume.",
+            show_default=False,
+        ),
+    ],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.TEXT,
+    sep: Annotated[str, typer.Option(help="Joins the syllables of one word.")] = "_",
+    tone_style: ToneStyleOption = "keep",
+    errors: ErrorsOption = "strict",
+    model: ModelOption = None,
+    text_field: Annotated[
+        str, typer.Option(help="JSON Lines and Parquet: the text's field.")
+    ] = "text",
+    id_field: Annotated[str, typer.Option(help="JSON Lines and Parquet: the id's field.")] = "id",
+    compression: Annotated[
+        str, typer.Option(help="Output compression: same (as the input), none, gzip or zstd.")
+    ] = "same",
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Worker processes; default one a core, 0 none.", show_default=False),
+    ] = None,
+    engine: Annotated[str, typer.Option(help="local (processes) or dask.")] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler address; none: a Dask cluster on this machine.", show_default=False
+        ),
+    ] = None,
+    chunk_size: Annotated[int, typer.Option(help="Bytes of input text in one unit of work.")] = 1
+    << 20,
+) -> None:
+    """Segment a whole corpus into a folder, in parallel; a run killed at any point resumes."""
+    from tachtu.corpus import RunConflictError, UsageError, run
+    from tachtu.corpus.progress import progress_bar
+
+    choices = {"--compression": (compression, ("same", "none", "gzip", "zstd"))}
+    choices["--engine"] = (engine, ("local", "dask"))
+    for option, (value, allowed) in choices.items():
+        if value not in allowed:
+            raise typer.BadParameter(
+                f"{value!r} is not one of {', '.join(allowed)}", param_hint=option
+            )
+    try:
+        with progress_bar() as on_progress:
+            summary = run(
+                inputs,
+                out,
+                output_format=output_format,
+                sep=sep,
+                segmenter=model,
+                tone_style=tone_style,
+                text_field=text_field,
+                id_field=id_field,
+                errors=errors,
+                compression=compression,  # type: ignore[arg-type]
+                engine=engine,  # type: ignore[arg-type]
+                workers=workers,
+                scheduler=scheduler,
+                chunk_bytes=chunk_size,
+                on_progress=on_progress,
+            )
+    except (UsageError, RunConflictError) as error:
+        typer.echo(f"tachtu: error: {error}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(str(summary))
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="tachtu: %(levelname)s: %(message)s")
     app()
