@@ -32,9 +32,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from tachtu.encodings import viqr
-from tachtu.encodings._tables import vietnamese_letters
 from tachtu.encodings.detection import Detection, detect
-from tachtu.encodings.legacy import CP1258, TCVN3, VISCII, VNI, ByteCodec
+from tachtu.encodings.legacy import (
+    CASE_RESTORED,
+    CP1258,
+    TCVN3,
+    VISCII,
+    VNI,
+    ByteCodec,
+    restore_tcvn3_capitals,
+)
 from tachtu.encodings.mojibake import repair, repair_mojibake
 
 __all__ = [
@@ -46,6 +53,7 @@ __all__ = [
     "detect",
     "encode",
     "repair_mojibake",
+    "restore_tcvn3_capitals",
 ]
 
 _BYTE_CODECS: dict[str, ByteCodec] = {codec.name: codec for codec in (TCVN3, VNI, VISCII, CP1258)}
@@ -71,7 +79,6 @@ _CANONICAL = {
 # Change kinds reported in Decoded.changes.
 COMPOSED = "composed"
 REPLACED = "replaced"
-CASE_RESTORED = "case_restored"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +149,8 @@ def decode(
         if name == "viqr":
             text = viqr.decode(text)
     if errors == "replace":
-        changes[REPLACED] = text.count("\ufffd")
+        # U+FFFD already in the bytes was not put there by this decoding.
+        changes[REPLACED] = text.count("\ufffd") - data.count("\ufffd".encode())
     if not unicodedata.is_normalized("NFC", text):
         composed = unicodedata.normalize("NFC", text)
         changes[COMPOSED] = len(text) - len(composed)
@@ -175,63 +183,3 @@ def encode(text: str, encoding: str, *, errors: str = "strict") -> bytes:
     if name == "viqr":
         return viqr.encode(text, errors).encode("utf-8")
     return text.encode(name, errors)
-
-
-# A TCVN3 letter that lost its capital: a lower-case toned vowel, the only letters VN3 lacks.
-_LOSSY = frozenset(
-    letter
-    for letter in vietnamese_letters()
-    if letter.islower() and TCVN3.encode(letter.upper()) == TCVN3.encode(letter)
-)
-_WORD = re.compile(r"[^\W\d_]+")
-# Where a sentence starts: the start of a line, or after . ! ? (not an ellipsis) and spaces, with
-# opening quotes, brackets or a dash allowed before the first letter.
-_SENTENCE_START = re.compile(r"(?:^|(?<=[^.…][.!?])[ \t]+)[\"'“‘(\[–—-]*[ \t]*", re.MULTILINE)
-
-
-def restore_tcvn3_capitals(text: str) -> tuple[str, int]:
-    """Put back the toned capitals that TCVN3 cannot write, where the context shows them.
-
-    A line written in capitals (titles) gets all of them back; so does a word with at least two
-    other capitals (``THủY``, not ``Hà``); a word opening a line or a sentence gets its first letter.
-
-    >>> restore_tcvn3_capitals("THủY ĐIệN HòA BìNH\\nHà Nội. ủy ban nhân dân")
-    ('THỦY ĐIỆN HÒA BÌNH\\nHà Nội. Ủy ban nhân dân', 5)
-    """
-    if not any(char in _LOSSY for char in text):
-        return text, 0
-    restored = 0
-    lines = text.splitlines(keepends=True)
-    for index, line in enumerate(lines):
-        if _in_capitals(line):
-            restored += sum(char in _LOSSY for char in line)
-            lines[index] = "".join(char.upper() if char in _LOSSY else char for char in line)
-    text = "".join(lines)
-    sentence_starts = {match.end() for match in _SENTENCE_START.finditer(text)}
-
-    def fix(match: re.Match[str]) -> str:
-        nonlocal restored
-        word = match.group()
-        lossy = sum(char in _LOSSY for char in word)
-        if not lossy:
-            return word
-        others = [char for char in word if char not in _LOSSY]
-        if len(others) >= 2 and all(char.isupper() for char in others):
-            restored += lossy
-            return word.upper()
-        if match.start() in sentence_starts and word[0] in _LOSSY:
-            restored += 1
-            return word[0].upper() + word[1:]
-        return word
-
-    return _WORD.sub(fix, text), restored
-
-
-def _in_capitals(line: str) -> bool:
-    """A line whose letters, the lossy ones aside, are (nearly) all capitals: a title."""
-    cased = [
-        char
-        for char in line
-        if char.isalpha() and char not in _LOSSY and char.lower() != char.upper()
-    ]
-    return len(cased) >= 4 and sum(char.isupper() for char in cased) >= 0.9 * len(cased)

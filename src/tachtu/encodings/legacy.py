@@ -29,7 +29,16 @@ from tachtu.encodings._tables import (
     vietnamese_letters,
 )
 
-__all__ = ["CP1258", "TCVN3", "VISCII", "VNI", "ByteCodec", "vni_case_mismatches"]
+__all__ = [
+    "CASE_RESTORED",
+    "CP1258",
+    "TCVN3",
+    "VISCII",
+    "VNI",
+    "ByteCodec",
+    "restore_tcvn3_capitals",
+    "vni_case_mismatches",
+]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -186,3 +195,67 @@ def vni_case_mismatches(data: bytes) -> int:
     (0, 1)
     """
     return len(_VNI_MISMATCH.findall(data))
+
+
+# A TCVN3 letter that lost its capital: a lower-case toned vowel, the only letters VN3 lacks.
+_LOSSY = frozenset(
+    letter
+    for letter in vietnamese_letters()
+    if letter.islower() and TCVN3.encode(letter.upper()) == TCVN3.encode(letter)
+)
+_WORD = re.compile(r"[^\W\d_]+")
+# Where a sentence starts: the start of a line, or after . ! ? (not an ellipsis) and spaces, with
+# opening quotes, brackets or a dash allowed before the first letter.
+_SENTENCE_START = re.compile(r"(?:^|(?<=[^.…][.!?])[ \t]+)[\"'“‘(\[–—-]*[ \t]*", re.MULTILINE)
+
+
+CASE_RESTORED = "case_restored"
+"""Change kind: a TCVN3 capital put back."""
+
+
+def restore_tcvn3_capitals(text: str) -> tuple[str, int]:
+    """Put back the toned capitals that TCVN3 cannot write, where the context shows them.
+
+    A line written in capitals (titles) gets all of them back; so does a word with at least two
+    other capitals (``THủY``, not ``Hà``); a word opening a line or a sentence gets its first letter.
+
+    >>> restore_tcvn3_capitals("THủY ĐIệN HòA BìNH\\nHà Nội. ủy ban nhân dân")
+    ('THỦY ĐIỆN HÒA BÌNH\\nHà Nội. Ủy ban nhân dân', 5)
+    """
+    if not any(char in _LOSSY for char in text):
+        return text, 0
+    restored = 0
+    lines = text.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if _in_capitals(line):
+            restored += sum(char in _LOSSY for char in line)
+            lines[index] = "".join(char.upper() if char in _LOSSY else char for char in line)
+    text = "".join(lines)
+    sentence_starts = {match.end() for match in _SENTENCE_START.finditer(text)}
+
+    def fix(match: re.Match[str]) -> str:
+        nonlocal restored
+        word = match.group()
+        lossy = sum(char in _LOSSY for char in word)
+        if not lossy:
+            return word
+        others = [char for char in word if char not in _LOSSY]
+        if len(others) >= 2 and all(char.isupper() for char in others):
+            restored += lossy
+            return word.upper()
+        if match.start() in sentence_starts and word[0] in _LOSSY:
+            restored += 1
+            return word[0].upper() + word[1:]
+        return word
+
+    return _WORD.sub(fix, text), restored
+
+
+def _in_capitals(line: str) -> bool:
+    """A line whose letters, the lossy ones aside, are (nearly) all capitals: a title."""
+    cased = [
+        char
+        for char in line
+        if char.isalpha() and char not in _LOSSY and char.lower() != char.upper()
+    ]
+    return len(cased) >= 4 and sum(char.isupper() for char in cased) >= 0.9 * len(cased)

@@ -33,7 +33,14 @@ from tachtu.encodings._tables import (
     vietnamese_letters,
 )
 from tachtu.encodings.evidence import assess
-from tachtu.encodings.legacy import CP1258, TCVN3, VISCII, VNI
+from tachtu.encodings.legacy import (
+    CASE_RESTORED,
+    CP1258,
+    TCVN3,
+    VISCII,
+    VNI,
+    restore_tcvn3_capitals,
+)
 
 __all__ = ["MOJIBAKE", "UNREPAIRED", "repair", "repair_mojibake"]
 
@@ -75,8 +82,11 @@ _UTF8_RUN = re.compile(
 )
 # A run whose last byte Windows-1252 could not show and that came out as "?" or U+FFFD.
 _LOST_BYTE_RUN = re.compile(
-    f"(?:[{_LEAD2}]|[{_LEAD3}][{_CONTINUATION}]|[{_LEAD4}][{_CONTINUATION}]{{2}})[?\ufffd]"
+    f"(?:[{_LEAD3}][{_CONTINUATION}]|[{_LEAD4}][{_CONTINUATION}]{{2}})[?\ufffd]"
 )
+# Two-character runs (Ä?) are looked for only in text that shows mojibake elsewhere: a capital
+# followed by a question mark is ordinary text too.
+_SHORT_LOST_BYTE_RUN = re.compile(f"[{_LEAD2}][?\ufffd]")
 _CP1252_HOLES = bytes(0x80 + i for i, char in enumerate(CP1252_C1) if char == UNDEFINED)
 _VIETNAMESE_LETTERS = frozenset(vietnamese_letters())
 # Characters a legacy letter turns into when read as Latin-1: they start the costly line check.
@@ -121,8 +131,8 @@ def _from_utf8(run: str) -> str | None:
     return char if _plausible(char) else None
 
 
-def _lost_byte_letter(run: str) -> str | None:
-    """The one Vietnamese letter whose UTF-8 bytes fit ``run`` with its lost last byte, if unique."""
+def _lost_byte_letters(run: str) -> set[str]:
+    """The Vietnamese letters whose UTF-8 bytes fit ``run`` with its lost last byte."""
     prefix = bytes(_VIEW[c] for c in run[:-1])
     fits = set()
     for hole in _CP1252_HOLES:
@@ -132,7 +142,7 @@ def _lost_byte_letter(run: str) -> str | None:
             continue
         if char in _VIETNAMESE_LETTERS:
             fits.add(char)
-    return fits.pop() if len(fits) == 1 else None
+    return fits
 
 
 def _repair_utf8_runs(text: str, counts: Counter[str]) -> str:
@@ -155,18 +165,21 @@ def _repair_utf8_runs(text: str, counts: Counter[str]) -> str:
             break
         last_round = repaired
     counts[MOJIBAKE] += last_round
-    if counts[MOJIBAKE] and _LOST_BYTE_RUN.search(text):
+    if _LOST_BYTE_RUN.search(text):
         text = _LOST_BYTE_RUN.sub(lambda match: _fix_lost_byte(match, counts), text)
+    if counts[MOJIBAKE] and _SHORT_LOST_BYTE_RUN.search(text):
+        text = _SHORT_LOST_BYTE_RUN.sub(lambda match: _fix_lost_byte(match, counts), text)
     return text
 
 
 def _fix_lost_byte(match: re.Match[str], counts: Counter[str]) -> str:
-    letter = _lost_byte_letter(match.group())
-    if letter is None:
+    fits = _lost_byte_letters(match.group())
+    if len(fits) == 1:
+        counts[MOJIBAKE] += 1
+        return fits.pop()
+    if fits:
         counts[UNREPAIRED] += 1
-        return match.group()
-    counts[MOJIBAKE] += 1
-    return letter
+    return match.group()
 
 
 def _repair_legacy_lines(text: str, counts: Counter[str]) -> str:
@@ -195,8 +208,11 @@ def _repair_legacy_lines(text: str, counts: Counter[str]) -> str:
         line = lines[index]
         fixed = codec.decode(bytes(_VIEW[char] for char in line), "replace")
         if assess(fixed).score > assess(unicodedata.normalize("NFC", line)).score:
-            lines[index] = fixed
             counts[MOJIBAKE] += sum(not char.isascii() for char in fixed)
+            if codec is TCVN3:
+                fixed, restored = restore_tcvn3_capitals(fixed)
+                counts[CASE_RESTORED] += restored
+            lines[index] = fixed
     return "".join(lines)
 
 
