@@ -1,0 +1,481 @@
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tachtu.cli import app
+from tachtu.corpus import (
+    CorpusStats,
+    InputError,
+    ReadOptions,
+    RunConflictError,
+    UsageError,
+    count_documents,
+    read_documents,
+    run,
+    segment_documents,
+)
+from tachtu.corpus import readers as corpus_readers
+from tachtu.corpus.engines import _in_order
+from tachtu.corpus.manifest import STATE_FOLDER
+from tachtu.document import Document, read_document
+from tachtu.formats import render
+
+from .conftest import TESTS, TINY_LEXICON
+
+NEWS = TESTS / "data" / "corpus" / "news"
+FEED_DOCUMENTS = 12
+
+
+def copy_news(tmp_path: Path) -> Path:
+    """A writable copy of the fixture corpus: two text files in a subfolder and a JSON Lines feed."""
+    target = tmp_path / "news"
+    shutil.copytree(NEWS, target)
+    return target
+
+
+def output_tree(out: Path) -> dict[str, bytes]:
+    """Every file a run leaves for its users, ``stats.json`` without its timing."""
+    tree = {}
+    for path in sorted(out.rglob("*")):
+        relative = path.relative_to(out).as_posix()
+        if path.is_file() and not relative.startswith(STATE_FOLDER + "/"):
+            data = path.read_bytes()
+            if relative == "stats.json":
+                stats = json.loads(data)
+                stats.pop("seconds")
+                data = json.dumps(stats).encode()
+            tree[relative] = data
+    return tree
+
+
+def error_records(out: Path) -> list[dict]:
+    return [json.loads(line) for line in (out / "errors.jsonl").read_text("utf-8").splitlines()]
+
+
+def test_output_mirrors_inputs_and_matches_segment(tmp_path: Path, tiny_segmenter) -> None:
+    summary = run([NEWS], tmp_path / "out", segmenter=tiny_segmenter, workers=0)
+    tree = output_tree(tmp_path / "out")
+    assert sorted(tree) == [
+        "2017/gia-lua.txt",
+        "2017/mua-lon.txt",
+        "errors.jsonl",
+        "feed.txt",
+        "stats.json",
+    ]
+    text = (NEWS / "2017" / "mua-lon.txt").read_text("utf-8")
+    expected = render(read_document(text, segmenter=tiny_segmenter), "text")
+    assert tree["2017/mua-lon.txt"].decode() == expected
+    assert tree["2017/mua-lon.txt"].startswith("Hà_Nội mưa lớn suốt đêm\n".encode())
+    # In a file of many documents, each document ends with an empty line.
+    assert tree["feed.txt"].decode().count("\n\n") == FEED_DOCUMENTS
+    assert summary.ok and summary.files == 3 and tree["errors.jsonl"] == b""
+    stats = json.loads((tmp_path / "out" / "stats.json").read_text())
+    assert stats["documents"] == FEED_DOCUMENTS + 2 == summary.stats.documents
+    assert set(stats) == {
+        "documents",
+        "paragraphs",
+        "sentences",
+        "words",
+        "syllables",
+        "errors",
+        "seconds",
+    }
+    assert stats["syllables"] > stats["words"] > stats["sentences"] > stats["paragraphs"]
+    assert (tmp_path / "out" / STATE_FOLDER / "complete").exists()
+
+
+def test_file_named_directly_lands_at_top_of_output(tmp_path: Path, tiny_segmenter) -> None:
+    run([NEWS / "2017" / "gia-lua.txt"], tmp_path / "out", segmenter=tiny_segmenter, workers=0)
+    assert (tmp_path / "out" / "gia-lua.txt").read_text("utf-8").startswith("Giá lúa tăng nhẹ\n")
+
+
+def test_jsonl_output_carries_other_fields(tmp_path: Path, tiny_segmenter) -> None:
+    run(
+        [NEWS / "feed.jsonl"],
+        tmp_path / "out",
+        output_format="jsonl",
+        segmenter=tiny_segmenter,
+        workers=0,
+    )
+    records = [
+        json.loads(line)
+        for line in (tmp_path / "out" / "feed.jsonl").read_text("utf-8").splitlines()
+    ]
+    assert [r["id"] for r in records] == [f"n{i:02d}" for i in range(1, 13)]
+    assert records[0]["url"] == "https://example.vn/n01" and records[0]["tags"] == ["tin"]
+    assert records[1]["paragraphs"][1]["sentences"][0]["words"][0]["form"] == "Hà_Nội"
+
+
+def test_text_and_id_fields_are_configurable(tmp_path: Path, tiny_segmenter) -> None:
+    source = tmp_path / "in" / "feed.jsonl"
+    source.parent.mkdir()
+    lines = NEWS.joinpath("feed.jsonl").read_text("utf-8").splitlines()
+    with source.open("w", encoding="utf-8") as file:
+        for line in lines:
+            record = json.loads(line)
+            record["body"] = record.pop("text")
+            file.write(json.dumps(record, ensure_ascii=False) + "\n")
+    options = {"text_field": "body", "id_field": "url", "segmenter": tiny_segmenter, "workers": 0}
+    run([source], tmp_path / "out", output_format="jsonl", **options)
+    first = json.loads((tmp_path / "out" / "feed.jsonl").read_text("utf-8").splitlines()[0])
+    assert first["id"] == "https://example.vn/n01" and first["url"] == "https://example.vn/n01"
+    assert "body" not in first and first["text"].startswith("Quốc hội")
+
+
+def test_conllu_marks_each_document(tmp_path: Path, tiny_segmenter) -> None:
+    run(
+        [NEWS / "feed.jsonl"],
+        tmp_path / "out",
+        output_format="conllu",
+        segmenter=tiny_segmenter,
+        workers=0,
+    )
+    conllu = (tmp_path / "out" / "feed.conllu").read_text("utf-8")
+    assert conllu.startswith("# newdoc id = n01\n# newpar\n# sent_id = n01-1-1\n")
+    assert conllu.count("# newdoc id = ") == FEED_DOCUMENTS
+
+
+def _compressed_copies(folder: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    import zstandard
+
+    data = NEWS.joinpath("feed.jsonl").read_bytes()
+    folder.mkdir()
+    (folder / "feed-gz.jsonl.gz").write_bytes(gzip.compress(data))
+    (folder / "feed-zst.jsonl.zst").write_bytes(zstandard.ZstdCompressor().compress(data))
+    records = [json.loads(line) for line in data.decode().splitlines()]
+    pq.write_table(pa.Table.from_pylist(records), folder / "feed-parquet.parquet")
+
+
+def test_compressed_and_parquet_inputs_read_like_plain(tmp_path: Path, tiny_segmenter) -> None:
+    _compressed_copies(tmp_path / "in")
+    run([NEWS / "feed.jsonl"], tmp_path / "plain", segmenter=tiny_segmenter, workers=0)
+    run([tmp_path / "in"], tmp_path / "out", segmenter=tiny_segmenter, workers=0)
+    plain = (tmp_path / "plain" / "feed.txt").read_bytes()
+    out = tmp_path / "out"
+    import zstandard
+
+    assert gzip.decompress((out / "feed-gz.txt.gz").read_bytes()) == plain
+    with zstandard.ZstdDecompressor().stream_reader(
+        (out / "feed-zst.txt.zst").read_bytes(), read_across_frames=True
+    ) as reader:
+        assert reader.read() == plain
+    assert (out / "feed-parquet.txt").read_bytes() == plain
+    # Parquet columns other than the text are carried like JSON fields.
+    run(
+        [tmp_path / "in" / "feed-parquet.parquet"],
+        tmp_path / "json",
+        output_format="jsonl",
+        segmenter=tiny_segmenter,
+        workers=0,
+    )
+    first = json.loads(
+        (tmp_path / "json" / "feed-parquet.jsonl").read_text("utf-8").splitlines()[0]
+    )
+    assert first["date"] == "2017-03-01" and first["tags"] == ["tin"]
+
+
+@pytest.mark.parametrize(
+    ("compression", "name"),
+    [("none", "feed-gz.txt"), ("gzip", "feed-gz.txt.gz"), ("zstd", "feed-gz.txt.zst")],
+)
+def test_output_compression_option(
+    tmp_path: Path, tiny_segmenter, compression: str, name: str
+) -> None:
+    _compressed_copies(tmp_path / "in")
+    source = tmp_path / "in" / "feed-gz.jsonl.gz"
+    run([source], tmp_path / "out", compression=compression, segmenter=tiny_segmenter, workers=0)
+    assert [p.name for p in (tmp_path / "out").iterdir() if p.name.startswith("feed")] == [name]
+
+
+def test_many_chunks_give_the_same_output(tmp_path: Path, tiny_segmenter) -> None:
+    run([NEWS], tmp_path / "whole", segmenter=tiny_segmenter, workers=0)
+    run([NEWS], tmp_path / "chunked", segmenter=tiny_segmenter, workers=0, chunk_bytes=100)
+    assert output_tree(tmp_path / "whole") == output_tree(tmp_path / "chunked")
+
+
+def test_worker_processes_give_the_same_output(tmp_path: Path) -> None:
+    _compressed_copies(tmp_path / "in")
+    options = {"segmenter": TINY_LEXICON, "chunk_bytes": 300, "output_format": "jsonl"}
+    run([NEWS, tmp_path / "in"], tmp_path / "inline", workers=0, **options)
+    run([NEWS, tmp_path / "in"], tmp_path / "pool", workers=2, **options)
+    assert output_tree(tmp_path / "inline") == output_tree(tmp_path / "pool")
+
+
+# Each bad input: how to make it, then what errors.jsonl must say about it.
+GOOD_A = '{"id": "a", "text": "Hà Nội"}\n'.encode()
+GOOD_C = '{"id": "c", "text": "Mưa"}\n'.encode()
+BAD_INPUTS = {
+    "malformed JSON line": (
+        "feed.jsonl",
+        GOOD_A + b'{"id": "b", "text": \n' + GOOD_C,
+        {"file": "feed.jsonl", "line": 2, "id": None, "error": "malformed JSON"},
+    ),
+    "missing text field": (
+        "feed.jsonl",
+        GOOD_A + b'{"id": "b", "body": "x"}\n' + GOOD_C,
+        {"file": "feed.jsonl", "line": 2, "id": "b", "error": "no field 'text'"},
+    ),
+    "text field not a string": (
+        "feed.jsonl",
+        GOOD_A + b'{"id": "b", "text": 42}\n' + GOOD_C,
+        {"file": "feed.jsonl", "line": 2, "id": "b", "error": "is int, not a string"},
+    ),
+    "record not an object": (
+        "feed.jsonl",
+        GOOD_A + b'["b"]\n' + GOOD_C,
+        {"file": "feed.jsonl", "line": 2, "id": None, "error": "not a JSON object"},
+    ),
+    "invalid UTF-8 in a JSON line": (
+        "feed.jsonl",
+        GOOD_A + b'{"id": "b", "text": "Hu\xe1"}\n' + GOOD_C,
+        {"file": "feed.jsonl", "line": 2, "id": None, "error": "invalid UTF-8"},
+    ),
+    "invalid UTF-8 in a text file": (
+        "bad.txt",
+        "Hà Nội\nthủ đô ".encode() + b"\xff\xfe\n",
+        {"file": "bad.txt", "line": 2, "id": "bad", "error": "invalid UTF-8"},
+    ),
+    "empty text file": (
+        "empty.txt",
+        b"",
+        {"file": "empty.txt", "line": None, "id": "empty", "error": "empty file"},
+    ),
+    "blank text file": (
+        "blank.txt",
+        b" \n\n",
+        {"file": "blank.txt", "line": None, "id": "blank", "error": "empty file"},
+    ),
+    "empty JSON Lines file": (
+        "feed.jsonl",
+        b"\n",
+        {"file": "feed.jsonl", "line": None, "id": None, "error": "empty file"},
+    ),
+    "empty text in a record": (
+        "feed.jsonl",
+        GOOD_A + b'{"id": "b", "text": "  "}\n',
+        {"file": "feed.jsonl", "line": 2, "id": "b", "error": "empty text"},
+    ),
+    "truncated gzip file": (
+        "feed.jsonl.gz",
+        gzip.compress(GOOD_A * 200)[:-30],
+        {"file": "feed.jsonl.gz", "error": "cannot read"},
+    ),
+    "not gzip at all": (
+        "feed.jsonl.gz",
+        b"plain text",
+        {"file": "feed.jsonl.gz", "error": "cannot read"},
+    ),
+    "not Parquet at all": (
+        "feed.parquet",
+        b"plain text",
+        {"file": "feed.parquet", "error": "cannot read"},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS, ids=list(BAD_INPUTS))
+def test_bad_input_is_reported_and_the_run_goes_on(
+    tmp_path: Path, tiny_segmenter, case: str
+) -> None:
+    name, data, expected = BAD_INPUTS[case]
+    folder = copy_news(tmp_path)
+    (folder / "feed.jsonl").unlink()
+    (folder / name).write_bytes(data)
+    summary = run([folder], tmp_path / "out", segmenter=tiny_segmenter, workers=0)
+    [error] = error_records(tmp_path / "out")
+    assert error["file"] == str(folder / expected["file"])
+    assert expected["error"] in error["error"]
+    for key in ("line", "id"):
+        if key in expected:
+            assert error[key] == expected[key]
+    assert not summary.ok and summary.stats.errors == 1
+    assert json.loads((tmp_path / "out" / "stats.json").read_text())["errors"] == 1
+    # The good input is all there.
+    assert (tmp_path / "out" / "2017" / "mua-lon.txt").exists()
+    assert (tmp_path / "out" / "2017" / "gia-lua.txt").exists()
+
+
+def test_good_records_around_a_bad_one_are_kept(tmp_path: Path, tiny_segmenter) -> None:
+    name, data, _ = BAD_INPUTS["malformed JSON line"]
+    (tmp_path / name).write_bytes(data)
+    run([tmp_path / name], tmp_path / "out", segmenter=tiny_segmenter, workers=0)
+    assert (tmp_path / "out" / "feed.txt").read_text("utf-8") == "Hà_Nội\n\nMưa\n\n"
+
+
+def test_truncated_gzip_keeps_what_was_read(tmp_path: Path, tiny_segmenter) -> None:
+    name, data, _ = BAD_INPUTS["truncated gzip file"]
+    (tmp_path / name).write_bytes(data)
+    summary = run([tmp_path / name], tmp_path / "out", segmenter=tiny_segmenter, workers=0)
+    assert 0 < summary.stats.documents < 200 and summary.stats.errors == 1
+    kept = gzip.decompress((tmp_path / "out" / "feed.txt.gz").read_bytes()).decode()
+    assert kept.count("Hà_Nội\n\n") == summary.stats.documents
+
+
+def test_unreadable_file_is_reported(tmp_path: Path, tiny_segmenter, monkeypatch) -> None:
+    folder = copy_news(tmp_path)
+    locked = folder / "2017" / "gia-lua.txt"
+    real_open = open
+
+    def refusing_open(path, *args, **kwargs):
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    # Tests often run as root, whom chmod does not stop: refuse the file at the open call.
+    monkeypatch.setattr(corpus_readers, "open", refusing_open, raising=False)
+    summary = run([folder], tmp_path / "out", segmenter=tiny_segmenter, workers=0)
+    assert error_records(tmp_path / "out") == [
+        {"file": str(locked), "line": None, "id": None, "error": "cannot read: Permission denied"}
+    ]
+    assert summary.stats.documents == FEED_DOCUMENTS + 1
+    assert not (tmp_path / "out" / "2017" / "gia-lua.txt").exists()
+
+
+def test_missing_input_is_reported(tmp_path: Path, tiny_segmenter) -> None:
+    summary = run(
+        [tmp_path / "nowhere.jsonl", NEWS], tmp_path / "out", segmenter=tiny_segmenter, workers=0
+    )
+    assert error_records(tmp_path / "out")[0]["error"] == "no such file or folder"
+    assert summary.stats.documents == FEED_DOCUMENTS + 2 and not summary.ok
+
+
+def test_a_run_never_writes_over_its_input(tmp_path: Path, tiny_segmenter) -> None:
+    folder = copy_news(tmp_path)
+    with pytest.raises(UsageError, match="input folder"):
+        run([folder], folder, segmenter=tiny_segmenter, workers=0)
+    with pytest.raises(UsageError, match="over an input"):
+        run([folder / "2017" / "gia-lua.txt"], folder / "2017", segmenter=tiny_segmenter, workers=0)
+    assert sorted(p.name for p in (folder / "2017").iterdir()) == ["gia-lua.txt", "mua-lon.txt"]
+
+
+def test_output_inside_an_input_folder_is_not_read_back(tmp_path: Path, tiny_segmenter) -> None:
+    folder = copy_news(tmp_path)
+    run([folder], folder / "segmented", segmenter=tiny_segmenter, workers=0)
+    summary = run([folder], folder / "segmented", segmenter=tiny_segmenter, workers=0)
+    assert summary.files == 3 and summary.resumed_files == 3
+
+
+def test_inputs_that_would_share_an_output_are_refused(tmp_path: Path, tiny_segmenter) -> None:
+    folder = copy_news(tmp_path)
+    shutil.copy(folder / "2017" / "gia-lua.txt", folder / "feed.txt")
+    with pytest.raises(UsageError, match="both be written"):
+        run([folder], tmp_path / "out", segmenter=tiny_segmenter, workers=0)
+
+
+def test_rerun_with_other_options_is_refused(tmp_path: Path, tiny_segmenter) -> None:
+    run([NEWS], tmp_path / "out", segmenter=tiny_segmenter, workers=0)
+    with pytest.raises(RunConflictError, match="format"):
+        run([NEWS], tmp_path / "out", output_format="jsonl", segmenter=tiny_segmenter, workers=0)
+
+
+def test_rerun_skips_what_is_done_and_takes_new_files(tmp_path: Path, tiny_segmenter) -> None:
+    folder = copy_news(tmp_path)
+    first = run([folder], tmp_path / "out", segmenter=tiny_segmenter, workers=0)
+    before = output_tree(tmp_path / "out")
+    assert run([folder], tmp_path / "out", segmenter=tiny_segmenter, workers=0).resumed_files == 3
+    assert output_tree(tmp_path / "out") == before
+    shutil.copy(folder / "2017" / "gia-lua.txt", folder / "2017" / "gia-lua-2.txt")
+    summary = run([folder], tmp_path / "out", segmenter=tiny_segmenter, workers=0)
+    assert summary.files == 4 and summary.resumed_files == 3
+    assert summary.stats.documents == first.stats.documents + 1
+
+
+def test_journal_line_cut_short_is_ignored(tmp_path: Path, tiny_segmenter) -> None:
+    run([NEWS], tmp_path / "clean", segmenter=tiny_segmenter, workers=0, chunk_bytes=200)
+    out = tmp_path / "out"
+    run([NEWS], out, segmenter=tiny_segmenter, workers=0, chunk_bytes=200)
+    journal = out / STATE_FOLDER / "journal.jsonl"
+    lines = journal.read_bytes().splitlines(keepends=True)
+    # As if killed while appending the fourth line: its first half reached the disk.
+    journal.write_bytes(b"".join(lines[:3]) + lines[3][: len(lines[3]) // 2])
+    run([NEWS], out, segmenter=tiny_segmenter, workers=0, chunk_bytes=200)
+    assert output_tree(out) == output_tree(tmp_path / "clean")
+
+
+def test_second_run_into_a_busy_folder_is_refused(tmp_path: Path, tiny_segmenter) -> None:
+    from tachtu.corpus.manifest import Manifest
+
+    holder = Manifest(tmp_path / "out")
+    holder.open({})
+    try:
+        with pytest.raises(RunConflictError, match="another run"):
+            run([NEWS], tmp_path / "out", segmenter=tiny_segmenter, workers=0)
+    finally:
+        holder.close()
+
+
+def test_tasks_in_flight_are_bounded() -> None:
+    from concurrent.futures import Future
+
+    pulled = 0
+    ahead = []
+
+    def tasks():
+        nonlocal pulled
+        for number in range(50):
+            pulled += 1
+            yield number
+
+    def submit(task):
+        future: Future = Future()
+        future.set_result(task * 2)
+        return future
+
+    results = []
+    for taken, result in enumerate(_in_order(submit, tasks(), limit=4), 1):
+        ahead.append(pulled - taken)
+        results.append(result)
+    assert results == [2 * n for n in range(50)]
+    assert max(ahead) <= 4
+
+
+def test_python_steps_over_documents(tiny_segmenter) -> None:
+    errors: list[InputError] = []
+    raw = read_documents([NEWS], options=ReadOptions(), on_error=errors.append)
+    stats = CorpusStats()
+    documents = list(count_documents(segment_documents(raw, segmenter=tiny_segmenter), stats))
+    assert [d.id for d in documents[:2]] == ["2017/gia-lua", "2017/mua-lon"]
+    assert documents[2].metadata["url"] == "https://example.vn/n01"
+    assert stats.documents == FEED_DOCUMENTS + 2 and not errors
+    assert isinstance(documents[0], Document) and documents[0].title is not None
+
+
+def test_read_documents_raises_bad_input_without_handler(tmp_path: Path) -> None:
+    (tmp_path / "feed.jsonl").write_bytes(b"{oops\n")
+    with pytest.raises(InputError, match=r"feed.jsonl:1: malformed JSON"):
+        list(read_documents([tmp_path]))
+
+
+cli = CliRunner()
+
+
+def test_cli_corpus_exit_codes(tmp_path: Path) -> None:
+    model = ["--model", str(TINY_LEXICON), "--workers", "0"]
+    result = cli.invoke(app, ["corpus", str(NEWS), "--out", str(tmp_path / "out"), *model])
+    assert result.exit_code == 0, result.output
+    assert "14 documents" in result.stdout and "from 3 files" in result.stdout
+    assert (tmp_path / "out" / "feed.txt").exists()
+
+    (tmp_path / "bad.jsonl").write_bytes(b'{"id": 1}\n')
+    result = cli.invoke(
+        app, ["corpus", str(tmp_path / "bad.jsonl"), "--out", str(tmp_path / "out2"), *model]
+    )
+    assert result.exit_code == 1 and "1 errors" in result.stdout
+
+    result = cli.invoke(
+        app, ["corpus", str(NEWS), "--out", str(tmp_path / "out"), "--format", "jsonl", *model]
+    )
+    assert result.exit_code == 2 and "other options" in result.output
+
+    result = cli.invoke(
+        app, ["corpus", str(NEWS), "--out", str(tmp_path / "x"), "--engine", "spark"]
+    )
+    assert result.exit_code == 2
