@@ -1,0 +1,139 @@
+"""Property tests for tachtu.encodings: round trips, robustness on any bytes, repair and detection."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tachtu.encodings import canonical_name, decode, detect, encode, repair_mojibake
+from tachtu.encodings._tables import vietnamese_letters
+from tachtu.encodings.spelling import _ONSETS, _RHYMES, is_syllable
+
+TONES = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
+ENCODINGS = ("utf-8", "tcvn3", "vni", "viscii", "cp1258", "viqr")
+# What may stand between syllables in each encoding: VISCII has no typographic punctuation.
+PLAIN_SEPARATORS = (
+    " ",
+    " ",
+    " ",
+    ", ",
+    ". ",
+    "\n",
+    " - ",
+    " (",
+    ") ",
+    ": ",
+    '"',
+    "? ",
+    "! ",
+    " 12 ",
+)
+TYPOGRAPHIC_SEPARATORS = (*PLAIN_SEPARATORS, " “", "” ", " – ", "… ")
+
+
+@st.composite
+def syllables(draw, *, cased: bool = True) -> str:
+    onset = draw(st.sampled_from(["", *sorted(_ONSETS)]))
+    rhyme = draw(st.sampled_from(sorted(_RHYMES)))
+    tone = draw(st.sampled_from(TONES))
+    word = unicodedata.normalize("NFC", onset + rhyme[0] + tone + rhyme[1:])
+    if not is_syllable(word):  # stop finals take only two tones; qu takes no u after it
+        word = unicodedata.normalize("NFC", onset + rhyme)
+    if cased:
+        word = draw(st.sampled_from([word, word, word.capitalize(), word.upper()]))
+    return word
+
+
+@st.composite
+def vietnamese_texts(draw, *, separators=TYPOGRAPHIC_SEPARATORS, cased=True, min_size=1) -> str:
+    words = draw(st.lists(syllables(cased=cased), min_size=min_size, max_size=40))
+    gaps = draw(st.lists(st.sampled_from(separators), min_size=len(words), max_size=len(words)))
+    return "".join(word + gap for word, gap in zip(words, gaps, strict=True)).strip(" ")
+
+
+@settings(max_examples=300)
+@given(vietnamese_texts(), st.sampled_from(["utf-8", "vni", "cp1258", "viqr"]))
+def test_round_trip(text, encoding):
+    assert decode(encode(text, encoding), encoding).text == text
+
+
+@settings(max_examples=300)
+@given(vietnamese_texts(separators=PLAIN_SEPARATORS))
+def test_round_trip_viscii(text):
+    assert decode(encode(text, "viscii"), "viscii").text == text
+
+
+@settings(max_examples=300)
+@given(vietnamese_texts(cased=False))
+def test_round_trip_tcvn3_lower_case(text):
+    assert decode(encode(text, "tcvn3"), "tcvn3", restore_case=False).text == text
+
+
+@settings(max_examples=300)
+@given(vietnamese_texts())
+def test_tcvn3_loses_only_the_case_of_toned_capitals(text):
+    decoded = decode(encode(text, "tcvn3"), "tcvn3").text
+    assert decoded.lower() == text.lower()
+    assert len(decoded) == len(text)
+
+
+TRICKY = [*vietnamese_letters(), *"aeiouyAEIOUYdDnt", *"\\(^+'`?~. ,-\n", "dd", "DD"]
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(TRICKY), max_size=30).map("".join))
+def test_viqr_round_trip_on_tricky_text(text):
+    text = unicodedata.normalize("NFC", text)
+    try:
+        data = encode(text, "viqr")
+    except UnicodeEncodeError as error:
+        assert text[error.start] in "đĐ"  # the one thing VIQR cannot write
+        return
+    assert decode(data, "viqr").text == text
+
+
+@settings(max_examples=300)
+@given(st.binary(max_size=200), st.sampled_from(ENCODINGS))
+def test_any_bytes_decode_with_replace(data, encoding):
+    decoded = decode(data, encoding, errors="replace")
+    assert unicodedata.is_normalized("NFC", decoded.text)
+    assert decoded.encoding == canonical_name(encoding)
+
+
+@settings(max_examples=300)
+@given(st.binary(max_size=300))
+def test_detect_any_bytes(data):
+    detection = detect(data)
+    assert detection.encoding in {"ascii", *ENCODINGS}
+    assert 0.0 <= detection.confidence <= 1.0
+    assert decode(data, errors="replace").encoding == detection.encoding
+
+
+@settings(max_examples=200)
+@given(vietnamese_texts(min_size=30), st.sampled_from(ENCODINGS))
+def test_detection_of_a_paragraph(text, encoding):
+    if encoding == "viscii":
+        text = text.translate(str.maketrans({"“": '"', "”": '"', "–": "-", "…": "."}))
+    data = encode(text, encoding)
+    decoded = decode(data)
+    if encoding == "tcvn3":
+        assert decoded.text.lower() == text.lower()
+    else:
+        assert decoded.text == text
+
+
+@settings(max_examples=300)
+@given(vietnamese_texts())
+def test_repair_leaves_clean_text_alone(text):
+    assert repair_mojibake(text) == (text, 0)
+
+
+@settings(max_examples=300)
+@given(vietnamese_texts(min_size=3))
+def test_repair_undoes_utf8_read_as_latin1(text):
+    garbled = text.encode("utf-8").decode("latin-1")
+    repaired, count = repair_mojibake(garbled)
+    assert repaired == text
+    assert count == sum(not char.isascii() for char in text)
