@@ -207,8 +207,11 @@ def run(
             errors=all_errors,
         )
         # Outputs are durable by now; then the errors and the stats; the marker comes last.
-        write_atomic(out / ERRORS_FILE, b"".join(_json_line(e) for e in all_errors))
-        write_atomic(out / STATS_FILE, _stats_json(stats, manifest.seconds))
+        errors_data = b"".join(_error_line(e) for e in all_errors)
+        write_atomic(out / ERRORS_FILE, errors_data, scratch=manifest.folder)
+        write_atomic(
+            out / STATS_FILE, _stats_json(stats, manifest.seconds), scratch=manifest.folder
+        )
         manifest.mark_complete({"files": summary.files, "errors": len(all_errors)})
         return summary
     finally:
@@ -410,8 +413,10 @@ class _OutputWriter:
         )
 
 
-def _json_line(value: Any) -> bytes:
-    return (json.dumps(value, ensure_ascii=False) + "\n").encode("utf-8")
+def _error_line(error: dict[str, Any]) -> bytes:
+    # One key order, whether the error was met in this run or read back from the journal.
+    record = {key: error.get(key) for key in ("file", "line", "id", "error")}
+    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def _stats_json(stats: CorpusStats, seconds: float) -> bytes:

@@ -122,10 +122,14 @@ def fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``path`` whole or not at all: a temporary file, fsync, rename, fsync the folder."""
+def write_atomic(path: Path, data: bytes, *, scratch: Path | None = None) -> None:
+    """Write ``path`` whole or not at all: a temporary file, fsync, rename, fsync the folder.
+
+    The temporary file goes in ``scratch`` (default: beside ``path``; it must be on the same
+    file system), so a kill part way leaves nothing in the folder a user reads.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary = (scratch or path.parent) / f".{path.name}.tmp"
     with open(temporary, "wb") as file:
         file.write(data)
         file.flush()

@@ -1,0 +1,159 @@
+"""A corpus run killed with SIGKILL at any point, then run again, equals one clean run.
+
+The kill points are the run's own durability steps: every fsync, rename and truncate in the main
+process is counted, and the run kills itself just before or just after the n-th one. That walks
+the kill across every stage (output appended, output durable, journal durable, output renamed,
+errors, stats, marker) deterministically, where a kill after a random delay would test whatever
+the scheduler happened to pick.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tachtu.corpus import run
+
+from .conftest import TINY_LEXICON
+from .test_corpus import NEWS, output_tree
+
+CHUNK_BYTES = 300
+
+# Runs a corpus job and kills itself with SIGKILL at the n-th durability step (0: never).
+KILLING_RUN = r"""
+import json, os, signal, sys
+from tachtu.corpus import run
+
+out, kill_at, when, workers, model, chunk_bytes, *inputs = sys.argv[1:]
+kill_at = int(kill_at)
+steps = 0
+
+def counted(real):
+    def step(*args, **kwargs):
+        global steps
+        steps += 1
+        if steps == kill_at and when == "before":
+            os.kill(os.getpid(), signal.SIGKILL)
+        result = real(*args, **kwargs)
+        if steps == kill_at and when == "after":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return result
+    return step
+
+for name in ("fsync", "replace", "truncate"):
+    setattr(os, name, counted(getattr(os, name)))
+
+def report(progress):
+    print("progress", progress.documents, flush=True)
+
+run(inputs, out, segmenter=model, workers=int(workers), chunk_bytes=int(chunk_bytes),
+    on_progress=report)
+print(json.dumps({"steps": steps}), flush=True)
+"""
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory) -> list[Path]:
+    """The fixture corpus and a gzip copy of its feed: plain and compressed outputs, many chunks."""
+    folder = tmp_path_factory.mktemp("compressed")
+    (folder / "feed-copy.jsonl.gz").write_bytes(
+        gzip.compress(NEWS.joinpath("feed.jsonl").read_bytes())
+    )
+    (folder / "broken.jsonl").write_text('{"id": "x", "text": "Hà Nội"}\n{oops\n', "utf-8")
+    return [NEWS, folder]
+
+
+@pytest.fixture(scope="module")
+def clean(inputs, tmp_path_factory) -> dict[str, bytes]:
+    out = tmp_path_factory.mktemp("clean") / "out"
+    run(inputs, out, segmenter=TINY_LEXICON, workers=0, chunk_bytes=CHUNK_BYTES)
+    return output_tree(out)
+
+
+def killing_run(
+    out: Path, inputs: list[Path], kill_at: int, when: str = "before", workers: int = 0
+):
+    command = [sys.executable, "-c", KILLING_RUN, str(out), str(kill_at), when, str(workers)]
+    command += [str(TINY_LEXICON), str(CHUNK_BYTES), *map(str, inputs)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def steps(inputs, tmp_path_factory) -> int:
+    """How many durability steps a whole run takes."""
+    done = killing_run(tmp_path_factory.mktemp("count") / "out", inputs, kill_at=0)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])["steps"]
+
+
+def finish(out: Path, inputs: list[Path]) -> dict[str, bytes]:
+    summary = run(inputs, out, segmenter=TINY_LEXICON, workers=0, chunk_bytes=CHUNK_BYTES)
+    assert summary.stats.errors == 1  # the broken line, reported once however often it was read
+    return output_tree(out)
+
+
+def test_the_whole_run_has_many_kill_points(steps: int, clean: dict[str, bytes]) -> None:
+    assert steps > 40
+    assert len(clean) == 7 and clean["errors.jsonl"].count(b"\n") == 1
+
+
+@pytest.mark.parametrize("fraction", [0.0, 0.1, 0.25, 0.4, 0.5, 0.6, 0.75, 0.9, 0.97, 1.0])
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_killed_then_rerun_equals_clean_run(
+    tmp_path: Path, inputs, clean, steps: int, fraction: float, when: str
+) -> None:
+    kill_at = max(1, round(fraction * steps))
+    killed = killing_run(tmp_path / "out", inputs, kill_at, when)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert finish(tmp_path / "out", inputs) == clean
+
+
+def test_killed_twice_then_rerun_equals_clean_run(
+    tmp_path: Path, inputs, clean, steps: int
+) -> None:
+    for kill_at in (steps // 3, steps // 4):
+        killed = killing_run(tmp_path / "out", inputs, kill_at, "after")
+        assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert finish(tmp_path / "out", inputs) == clean
+
+
+def _live_group_members(group: int) -> list[int]:
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == group and fields[0] != "Z":
+                members.append(int(entry.name))
+    return members
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find orphans")
+def test_killed_from_outside_with_workers_leaves_no_orphans(tmp_path: Path, inputs, clean) -> None:
+    command = [sys.executable, "-c", KILLING_RUN, str(tmp_path / "out"), "0", "never", "2"]
+    command += [str(TINY_LEXICON), str(CHUNK_BYTES), *map(str, inputs)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, start_new_session=True)
+    assert process.stdout is not None
+    reports = 0
+    for line in process.stdout:
+        reports += line.startswith("progress")
+        if reports == 4:  # the start, then three tasks written
+            os.kill(process.pid, signal.SIGKILL)
+            break
+    assert process.wait(timeout=60) == -signal.SIGKILL
+    # The workers notice that their parent is gone and leave; give them a generous while.
+    deadline = time.monotonic() + 30
+    while _live_group_members(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _live_group_members(process.pid) == []
+    assert finish(tmp_path / "out", inputs) == clean
