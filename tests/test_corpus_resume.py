@@ -32,7 +32,7 @@ KILLING_RUN = r"""
 import json, os, signal, sys
 from tachtu.corpus import run
 
-out, kill_at, when, workers, model, chunk_bytes, *inputs = sys.argv[1:]
+out, kill_at, when, workers, model, chunk_bytes, engine, scheduler, *inputs = sys.argv[1:]
 kill_at = int(kill_at)
 steps = 0
 
@@ -55,15 +55,13 @@ def report(progress):
     print("progress", progress.documents, flush=True)
 
 run(inputs, out, segmenter=model, workers=int(workers), chunk_bytes=int(chunk_bytes),
-    on_progress=report)
+    engine=engine, scheduler=None if scheduler == "-" else scheduler, on_progress=report)
 print(json.dumps({"steps": steps}), flush=True)
 """
 
 
-@pytest.fixture(scope="module")
-def inputs(tmp_path_factory) -> list[Path]:
-    """The fixture corpus and a gzip copy of its feed: plain and compressed outputs, many chunks."""
-    folder = tmp_path_factory.mktemp("compressed")
+def make_inputs(folder: Path) -> list[Path]:
+    """The fixture corpus, a gzip copy of its feed and a broken line: every kind of output."""
     (folder / "feed-copy.jsonl.gz").write_bytes(
         gzip.compress(NEWS.joinpath("feed.jsonl").read_bytes())
     )
@@ -71,31 +69,50 @@ def inputs(tmp_path_factory) -> list[Path]:
     return [NEWS, folder]
 
 
-@pytest.fixture(scope="module")
-def clean(inputs, tmp_path_factory) -> dict[str, bytes]:
-    out = tmp_path_factory.mktemp("clean") / "out"
+def clean_run(inputs: list[Path], out: Path) -> dict[str, bytes]:
     run(inputs, out, segmenter=TINY_LEXICON, workers=0, chunk_bytes=CHUNK_BYTES)
     return output_tree(out)
 
 
-def killing_run(
-    out: Path, inputs: list[Path], kill_at: int, when: str = "before", workers: int = 0
-):
-    command = [sys.executable, "-c", KILLING_RUN, str(out), str(kill_at), when, str(workers)]
-    command += [str(TINY_LEXICON), str(CHUNK_BYTES), *map(str, inputs)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120)
-
-
-@pytest.fixture(scope="module")
-def steps(inputs, tmp_path_factory) -> int:
+def count_steps(inputs: list[Path], out: Path) -> int:
     """How many durability steps a whole run takes."""
-    done = killing_run(tmp_path_factory.mktemp("count") / "out", inputs, kill_at=0)
+    done = killing_run(out, inputs, kill_at=0)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.splitlines()[-1])["steps"]
 
 
-def finish(out: Path, inputs: list[Path]) -> dict[str, bytes]:
-    summary = run(inputs, out, segmenter=TINY_LEXICON, workers=0, chunk_bytes=CHUNK_BYTES)
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory) -> list[Path]:
+    return make_inputs(tmp_path_factory.mktemp("inputs"))
+
+
+@pytest.fixture(scope="module")
+def clean(inputs, tmp_path_factory) -> dict[str, bytes]:
+    return clean_run(inputs, tmp_path_factory.mktemp("clean") / "out")
+
+
+@pytest.fixture(scope="module")
+def steps(inputs, tmp_path_factory) -> int:
+    return count_steps(inputs, tmp_path_factory.mktemp("count") / "out")
+
+
+def killing_run(
+    out: Path,
+    inputs: list[Path],
+    kill_at: int,
+    when: str = "before",
+    workers: int = 0,
+    scheduler: str | None = None,
+):
+    command = [sys.executable, "-c", KILLING_RUN, str(out), str(kill_at), when, str(workers)]
+    command += [str(TINY_LEXICON), str(CHUNK_BYTES), "dask" if scheduler else "local"]
+    command += [scheduler or "-", *map(str, inputs)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+def finish(out: Path, inputs: list[Path], **engine) -> dict[str, bytes]:
+    options = engine or {"workers": 0}
+    summary = run(inputs, out, segmenter=TINY_LEXICON, chunk_bytes=CHUNK_BYTES, **options)
     assert summary.stats.errors == 1  # the broken line, reported once however often it was read
     return output_tree(out)
 
@@ -141,7 +158,7 @@ def _live_group_members(group: int) -> list[int]:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find orphans")
 def test_killed_from_outside_with_workers_leaves_no_orphans(tmp_path: Path, inputs, clean) -> None:
     command = [sys.executable, "-c", KILLING_RUN, str(tmp_path / "out"), "0", "never", "2"]
-    command += [str(TINY_LEXICON), str(CHUNK_BYTES), *map(str, inputs)]
+    command += [str(TINY_LEXICON), str(CHUNK_BYTES), "local", "-", *map(str, inputs)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, start_new_session=True)
     assert process.stdout is not None
     reports = 0
