@@ -203,7 +203,12 @@ _LOSSY = frozenset(
     for letter in vietnamese_letters()
     if letter.islower() and TCVN3.encode(letter.upper()) == TCVN3.encode(letter)
 )
-_WORD = re.compile(r"[^\W\d_]+")
+_LOSSY_CLASS = "[" + "".join(sorted(_LOSSY)) + "]"
+_LOSSY_LETTER = re.compile(_LOSSY_CLASS)
+_WORD_WITH_CAPITAL = re.compile(r"[^\W\d_]*[A-ZĂÂÊÔƠƯĐ][^\W\d_]*")
+# Letters TCVN3 writes in both cases, to tell a line of capitals from ordinary text.
+_CAPITAL = re.compile("[A-ZĂÂÊÔƠƯĐ]")
+_SMALL = re.compile("[a-zăâêôơưđ]")
 # Where a sentence starts: the start of a line, or after . ! ? (not an ellipsis) and spaces, with
 # opening quotes, brackets or a dash allowed before the first letter.
 _SENTENCE_START = re.compile(r"(?:^|(?<=[^.…][.!?])[ \t]+)[\"'“‘(\[–—-]*[ \t]*", re.MULTILINE)
@@ -222,40 +227,39 @@ def restore_tcvn3_capitals(text: str) -> tuple[str, int]:
     >>> restore_tcvn3_capitals("THủY ĐIệN HòA BìNH\\nHà Nội. ủy ban nhân dân")
     ('THỦY ĐIỆN HÒA BÌNH\\nHà Nội. Ủy ban nhân dân', 5)
     """
-    if not any(char in _LOSSY for char in text):
+    if not _LOSSY_LETTER.search(text):
         return text, 0
     restored = 0
     lines = text.splitlines(keepends=True)
     for index, line in enumerate(lines):
         if _in_capitals(line):
-            restored += sum(char in _LOSSY for char in line)
-            lines[index] = "".join(char.upper() if char in _LOSSY else char for char in line)
+            lines[index], count = _LOSSY_LETTER.subn(lambda match: match.group().upper(), line)
+            restored += count
     text = "".join(lines)
-    sentence_starts = {match.end() for match in _SENTENCE_START.finditer(text)}
 
-    def fix(match: re.Match[str]) -> str:
+    def word_of_capitals(match: re.Match[str]) -> str:
         nonlocal restored
         word = match.group()
-        lossy = sum(char in _LOSSY for char in word)
-        if not lossy:
+        others = _LOSSY_LETTER.sub("", word)
+        if len(others) == len(word) or len(others) < 2 or not others.isupper():
             return word
-        others = [char for char in word if char not in _LOSSY]
-        if len(others) >= 2 and all(char.isupper() for char in others):
-            restored += lossy
-            return word.upper()
-        if match.start() in sentence_starts and word[0] in _LOSSY:
-            restored += 1
-            return word[0].upper() + word[1:]
-        return word
+        restored += len(word) - len(others)
+        return word.upper()
 
-    return _WORD.sub(fix, text), restored
+    text = _WORD_WITH_CAPITAL.sub(word_of_capitals, text)
+    starts = [
+        m.end() for m in _SENTENCE_START.finditer(text) if text[m.end() : m.end() + 1] in _LOSSY
+    ]
+    if starts:
+        chars = list(text)
+        for start in starts:
+            chars[start] = chars[start].upper()
+        text = "".join(chars)
+        restored += len(starts)
+    return text, restored
 
 
 def _in_capitals(line: str) -> bool:
     """A line whose letters, the lossy ones aside, are (nearly) all capitals: a title."""
-    cased = [
-        char
-        for char in line
-        if char.isalpha() and char not in _LOSSY and char.lower() != char.upper()
-    ]
-    return len(cased) >= 4 and sum(char.isupper() for char in cased) >= 0.9 * len(cased)
+    upper = len(_CAPITAL.findall(line))
+    return upper >= 4 and upper >= 9 * len(_SMALL.findall(line))
