@@ -479,3 +479,16 @@ def test_cli_corpus_exit_codes(tmp_path: Path) -> None:
         app, ["corpus", str(NEWS), "--out", str(tmp_path / "x"), "--engine", "spark"]
     )
     assert result.exit_code == 2
+
+
+def test_file_named_directly_is_text_unless_its_suffix_says_otherwise(
+    tmp_path: Path, tiny_segmenter
+) -> None:
+    (tmp_path / "article").write_text("Hà Nội", "utf-8")
+    (tmp_path / "article-2.gz").write_bytes(gzip.compress("Thủ đô".encode()))
+    inputs = [tmp_path / "article", tmp_path / "article-2.gz"]
+    run(inputs, tmp_path / "out", segmenter=tiny_segmenter, workers=0)
+    assert (tmp_path / "out" / "article.txt").read_text("utf-8") == "Hà_Nội\n"
+    assert (
+        gzip.decompress((tmp_path / "out" / "article-2.txt.gz").read_bytes()) == "Thủ_đô\n".encode()
+    )

@@ -174,15 +174,17 @@ class InputFile:
             return 0
 
 
-def classify(path: Path, relative: PurePosixPath | None = None) -> InputFile | None:
-    """The :class:`InputFile` for ``path`` by its suffixes; ``None`` when they name no known kind."""
+def classify(
+    path: Path, relative: PurePosixPath | None = None, *, default: InputKind | None = None
+) -> InputFile | None:
+    """The :class:`InputFile` for ``path`` by its suffixes; ``default`` when they name no kind."""
     lower = path.name.lower()
     compression: Compression | None = None
     for suffix, name in _COMPRESSION_SUFFIXES.items():
         if lower.endswith(suffix):
             compression, lower = name, lower[: -len(suffix)]
             break
-    kind = next((k for suffix, k in _KIND_SUFFIXES.items() if lower.endswith(suffix)), None)
+    kind = next((k for suffix, k in _KIND_SUFFIXES.items() if lower.endswith(suffix)), default)
     if kind is None:
         return None
     return InputFile(path, relative or PurePosixPath(path.name), kind, compression)
@@ -205,9 +207,8 @@ def discover_inputs(
         if path.is_dir():
             found.extend(_folder_inputs(path, skipped))
         elif path.exists():
-            found.append(
-                classify(path) or InputFile(path, PurePosixPath(path.name), InputKind.TEXT)
-            )
+            # A file named directly is read as text unless its suffixes say otherwise.
+            found.append(classify(path, default=InputKind.TEXT))  # type: ignore[arg-type]
         else:
             missing.append(InputError(path, "no such file or folder"))
     return found, missing

@@ -1,0 +1,216 @@
+"""The corpus pipeline on the whole baomoi 2017 news set: wall time, syllables/s, memory, scaling.
+
+Each configuration runs in a fresh child process, so its timings, CPU seconds and peak memory
+are its own:
+
+- ``segment_batch``: the model's own fast path (raw text in, segmented text out, no sentences
+  or offsets), over texts already in memory: what the model alone costs.
+- ``bare``: ``read_document`` + ``render`` over texts already in memory, in one process: the
+  per-document work ``tachtu segment`` does, and what the pipeline's overhead is measured
+  against.
+- ``pipeline N``: ``tachtu.corpus.run`` with N worker processes, from the compressed files to
+  compressed output files, with journal, stats and everything.
+
+Peak memory is the maximum resident set of the main process, and of the largest worker
+(``RUSAGE_CHILDREN``, which the operating system keeps for waited-for children). The machine
+may be shared: the load average before and after each run is recorded, and the CPU seconds
+(user + system, all processes) tell the cost independently of what else was running.
+
+    nice python benchmarks/bench_corpus.py --output benchmarks/results/corpus.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import glob
+import gzip
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = REPO.parent / "shared" / "data" / "news" / "baomoi-2017-*.jsonl.gz"
+
+
+def _texts(paths: list[str]) -> list[str]:
+    texts = []
+    for path in paths:
+        with gzip.open(path, "rt", encoding="utf-8") as file:
+            texts.extend(json.loads(line)["text"] for line in file)
+    return texts
+
+
+def child(configuration: str, paths: list[str], output_format: str, scratch: str) -> dict:
+    """Run one configuration in this (fresh) process and measure it."""
+    from tachtu.words import Segmenter
+
+    load_before = os.getloadavg()[0]
+    result: dict = {"configuration": configuration}
+    if configuration in ("segment_batch", "bare"):
+        from tachtu.corpus import CorpusStats
+        from tachtu.document import read_document
+        from tachtu.formats import render
+        from tachtu.syllables import split_syllables
+
+        segmenter = Segmenter.load()
+        texts = _texts(paths)
+        started, cpu = time.perf_counter(), time.process_time()
+        if configuration == "segment_batch":
+            for start in range(0, len(texts), 256):
+                segmenter.segment_batch(texts[start : start + 256])
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+            syllables = sum(len(split_syllables(text)) for text in texts)
+            documents = len(texts)
+        else:
+            stats = CorpusStats()
+            for number, text in enumerate(texts):
+                document = read_document(text, segmenter=segmenter, id=str(number))
+                render(document, output_format)
+                stats.add(document)
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+            syllables, documents = stats.syllables, stats.documents
+        result.update(seconds=seconds, cpu_seconds=cpu, documents=documents, syllables=syllables)
+    else:
+        from tachtu.corpus import run
+
+        engine, workers = configuration.split()
+        out = Path(scratch) / configuration.replace(" ", "-")
+        shutil.rmtree(out, ignore_errors=True)
+        started = time.perf_counter()
+        summary = run(
+            paths,
+            out,
+            output_format=output_format,
+            engine=engine,
+            workers=int(workers),
+        )
+        seconds = time.perf_counter() - started
+        self_usage = resource.getrusage(resource.RUSAGE_SELF)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = sum(u.ru_utime + u.ru_stime for u in (self_usage, children))
+        result.update(
+            seconds=seconds,
+            cpu_seconds=cpu,
+            main_cpu_seconds=self_usage.ru_utime + self_usage.ru_stime,
+            documents=summary.stats.documents,
+            syllables=summary.stats.syllables,
+            errors=summary.stats.errors,
+            worker_peak_mib=children.ru_maxrss / 1024,
+            output_mib=sum(p.stat().st_size for p in out.glob("*.gz")) / 2**20,
+        )
+        shutil.rmtree(out, ignore_errors=True)
+    result["main_peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["load_before"] = load_before
+    result["load_after"] = os.getloadavg()[0]
+    return result
+
+
+def measure(configuration: str, paths: list[str], output_format: str, scratch: str) -> dict:
+    command = [sys.executable, __file__, "--child", configuration, "--format", output_format]
+    command += ["--scratch", scratch, *paths]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    result = json.loads(done.stdout.splitlines()[-1])
+    result["syllables_per_second"] = result["syllables"] / result["seconds"]
+    print(json.dumps(result), file=sys.stderr, flush=True)
+    return result
+
+
+def report(results: list[dict], paths: list[str], output_format: str) -> str:
+    by_name = {r["configuration"]: r for r in results}
+    bare = by_name.get("bare")
+    lines = [
+        "# Corpus pipeline benchmark",
+        "",
+        f"- date: {datetime.datetime.now().isoformat(timespec='minutes')}",
+        f"- machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores "
+        f"({_cpu_model()}), Python {platform.python_version()}",
+        f"- commit: {_commit()}",
+        f"- input: {len(paths)} files, `{Path(paths[0]).name}` … `{Path(paths[-1]).name}`; "
+        f"output format `{output_format}`, gzip-compressed like the input",
+        f"- command: `nice python benchmarks/bench_corpus.py {' '.join(sys.argv[1:])}`",
+        "",
+        "| configuration | documents | syllables | wall s | syllables/s | CPU s | "
+        "vs bare (per CPU s) | main peak MiB | worker peak MiB | load before → after |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        per_cpu = r["syllables"] / r["cpu_seconds"]
+        versus = f"{per_cpu / (bare['syllables'] / bare['cpu_seconds']):.2f}×" if bare else "–"
+        worker = f"{r['worker_peak_mib']:.0f}" if "worker_peak_mib" in r else "–"
+        lines.append(
+            f"| {r['configuration']} | {r['documents']:,} | {r['syllables']:,} | "
+            f"{r['seconds']:.1f} | {r['syllables_per_second']:,.0f} | {r['cpu_seconds']:.1f} | "
+            f"{versus} | {r['main_peak_mib']:.0f} | {worker} | "
+            f"{r['load_before']:.2f} → {r['load_after']:.2f} |"
+        )
+    one, two = by_name.get("local 1"), by_name.get("local 2")
+    lines.append("")
+    if one and two:
+        lines.append(
+            f"- 2 workers vs 1: {one['seconds'] / two['seconds']:.2f}× the throughput (wall clock)."
+        )
+    if bare and one:
+        lines.append(
+            f"- pipeline with 1 worker vs bare, per core: wall {one['seconds'] / bare['seconds'] - 1:+.1%}, "
+            f"CPU seconds {one['cpu_seconds'] / bare['cpu_seconds'] - 1:+.1%} "
+            "(the CPU figure includes the main process reading, writing and compressing)."
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+def _commit() -> str:
+    done = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    )
+    return done.stdout.strip() or "unknown"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("inputs", nargs="*", help=f"news files (default: {DEFAULT_DATA})")
+    parser.add_argument(
+        "--configurations",
+        nargs="+",
+        default=["segment_batch", "bare", "local 1", "local 2"],
+        help="what to measure: segment_batch, bare, 'local N', 'dask N'",
+    )
+    parser.add_argument("--format", default="text", help="output format (default: text)")
+    parser.add_argument("--output", type=Path, help="write the Markdown table here")
+    parser.add_argument("--scratch", help="folder for outputs (default: a temporary folder)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    paths = args.inputs or sorted(glob.glob(str(DEFAULT_DATA)))
+    if not paths:
+        parser.error(f"no input files: {DEFAULT_DATA} is empty")
+    if args.child:
+        print(json.dumps(child(args.child, paths, args.format, args.scratch)))
+        return
+    with tempfile.TemporaryDirectory(dir=args.scratch) as scratch:
+        results = [measure(c, paths, args.format, scratch) for c in args.configurations]
+    table = report(results, paths, args.format)
+    print(table)
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(table, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
