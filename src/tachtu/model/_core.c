@@ -89,6 +89,8 @@ typedef struct {
     int shift; /* 64 - log2(table size): a feature's slot is its hash's top bits */
     const uint64_t *lexicon;
     uint64_t lexicon_mask;
+    const uint64_t *mined; /* words mined from raw text: a second, independent lexicon */
+    uint64_t mined_mask;
     uint32_t templates; /* bit t set: template t is used */
 } Params;
 
@@ -98,6 +100,7 @@ typedef struct {
     uint32_t *ids, *fids;
     uint8_t *shapes, *cover, *end_left, *start_right, *fmm, *bmm, *run_len, *run_pos;
     uint8_t *longest_from, *longest_to, *forced, *labels;
+    uint8_t *m_cover, *m_end_left, *m_start_right, *m_fmm, *m_bmm;
 } Work;
 
 static void work_free(Work *w)
@@ -113,7 +116,7 @@ static int work_reserve(Work *w, Py_ssize_t n)
     work_free(w);
     Py_ssize_t cap = n < 256 ? 256 : n;
     /* one block: two uint32 arrays then the byte arrays */
-    char *block = PyMem_Malloc((size_t)cap * (2 * sizeof(uint32_t) + 12) + 64);
+    char *block = PyMem_Malloc((size_t)cap * (2 * sizeof(uint32_t) + 17) + 64);
     if (!block) {
         PyErr_NoMemory();
         return -1;
@@ -123,8 +126,9 @@ static int work_reserve(Work *w, Py_ssize_t n)
     uint8_t *b = (uint8_t *)(w->fids + cap);
     uint8_t **arrays[] = {&w->shapes, &w->cover, &w->end_left, &w->start_right, &w->fmm, &w->bmm,
                           &w->run_len, &w->run_pos, &w->longest_from, &w->longest_to, &w->forced,
-                          &w->labels};
-    for (int k = 0; k < 12; k++)
+                          &w->labels, &w->m_cover, &w->m_end_left, &w->m_start_right, &w->m_fmm,
+                          &w->m_bmm};
+    for (int k = 0; k < 17; k++)
         *arrays[k] = b + (size_t)k * cap;
     w->capacity = cap;
     return 0;
@@ -135,15 +139,17 @@ static inline uint8_t cap8(Py_ssize_t v, uint8_t limit) { return v > limit ? lim
 /* Lexicon matches over spans of 2..MAX_SPAN syllables: for every boundary i (between syllables
  * i-1 and i), the longest word covering it, ending just before it, starting just after it, and
  * whether forward / backward maximum matching joins there. */
-static void lexicon_features(const Params *p, Work *w, Py_ssize_t n)
+static void span_matches(const uint64_t *table, uint64_t mask, Work *w, Py_ssize_t n,
+                         uint8_t *cover, uint8_t *end_left, uint8_t *start_right, uint8_t *fmm,
+                         uint8_t *bmm)
 {
     const uint32_t *ids = w->ids;
-    memset(w->cover, 0, (size_t)n);
+    memset(cover, 0, (size_t)n);
     memset(w->longest_from, 1, (size_t)n);
     memset(w->longest_to, 1, (size_t)n);
-    memset(w->fmm, 0, (size_t)n);
-    memset(w->bmm, 0, (size_t)n);
-    if (p->lexicon_mask) {
+    memset(fmm, 0, (size_t)n);
+    memset(bmm, 0, (size_t)n);
+    if (mask) {
         for (Py_ssize_t a = 0; a + 1 < n; a++) {
             if (!ids[a])
                 continue;
@@ -154,7 +160,7 @@ static void lexicon_features(const Params *p, Work *w, Py_ssize_t n)
                 if (!id)
                     break;
                 h = span_step(h, id);
-                int flags = table_get(p->lexicon, p->lexicon_mask, h);
+                int flags = table_get(table, mask, h);
                 if (!flags)
                     break;
                 if (flags & LEX_WORD) {
@@ -164,29 +170,38 @@ static void lexicon_features(const Params *p, Work *w, Py_ssize_t n)
                         w->longest_to[a + len - 1] = l;
                     uint8_t c = cap8(len, CAP_SPAN);
                     for (Py_ssize_t b = a + 1; b < a + len; b++)
-                        if (c > w->cover[b])
-                            w->cover[b] = c;
+                        if (c > cover[b])
+                            cover[b] = c;
                 }
             }
         }
         for (Py_ssize_t a = 0; a < n;) {
             Py_ssize_t l = w->longest_from[a];
             for (Py_ssize_t b = a + 1; b < a + l; b++)
-                w->fmm[b] = 1;
+                fmm[b] = 1;
             a += l;
         }
         for (Py_ssize_t e = n - 1; e >= 0;) {
             Py_ssize_t l = w->longest_to[e];
             for (Py_ssize_t b = e - l + 2; b <= e; b++)
-                w->bmm[b] = 1;
+                bmm[b] = 1;
             e -= l;
         }
     }
-    w->end_left[0] = w->start_right[0] = 0;
+    if (n)
+        end_left[0] = start_right[0] = 0;
     for (Py_ssize_t i = 1; i < n; i++) {
-        w->end_left[i] = cap8(w->longest_to[i - 1], CAP_SPAN);
-        w->start_right[i] = cap8(w->longest_from[i], CAP_SPAN);
+        end_left[i] = cap8(w->longest_to[i - 1], CAP_SPAN);
+        start_right[i] = cap8(w->longest_from[i], CAP_SPAN);
     }
+}
+
+static void lexicon_features(const Params *p, Work *w, Py_ssize_t n)
+{
+    span_matches(p->mined, p->mined_mask, w, n, w->m_cover, w->m_end_left, w->m_start_right,
+                 w->m_fmm, w->m_bmm);
+    span_matches(p->lexicon, p->lexicon_mask, w, n, w->cover, w->end_left, w->start_right, w->fmm,
+                 w->bmm);
     /* runs of capitalized syllables (title case, upper case, abbreviations) */
     for (Py_ssize_t a = 0; a < n;) {
         uint8_t s = w->shapes[a];
@@ -211,7 +226,7 @@ static void lexicon_features(const Params *p, Work *w, Py_ssize_t n)
 /* The hashed feature slots of boundary i, given the decisions before it. */
 static int boundary_features(const Params *p, const Work *w, Py_ssize_t n, Py_ssize_t i,
                              int prev_label, Py_ssize_t word_len, int extension,
-                             uint32_t *out)
+                             int word_flags, uint32_t *out)
 {
     const uint32_t *f = w->fids;
     const uint8_t *c = w->shapes;
@@ -257,6 +272,14 @@ static int boundary_features(const Params *p, const Work *w, Py_ssize_t n, Py_ss
     ADD(24, feat3(24, lex, fm1, f0));
     ADD(25, feat2(25, (uint64_t)extension << 4 | wl, f0));
     ADD(26, feat2(26, lex, cm1 << 4 | c0));
+    uint64_t mined_lex = (uint64_t)w->m_cover[i] << 8 | (uint64_t)w->m_end_left[i] << 4 |
+                         w->m_start_right[i];
+    uint64_t mined_mm = (uint64_t)w->m_fmm[i] << 1 | w->m_bmm[i];
+    ADD(27, feat1(27, mined_lex));
+    ADD(28, feat1(28, mined_mm << 4 | mm));
+    ADD(29, feat1(29, (uint64_t)w->cover[i] << 4 | w->m_cover[i]));
+    ADD(30, feat1(30, (uint64_t)word_flags << 8 | (uint64_t)extension << 4 | wl));
+    ADD(31, feat2(31, w->m_cover[i], cm1 << 4 | c0));
 #undef ADD
     for (int j = 0; j < k; j++)
         out[j] = (uint32_t)(h[j] >> p->shift);
@@ -274,6 +297,7 @@ static Py_ssize_t decode(const Params *p, Work *w, Py_ssize_t n, const uint8_t *
     if (n)
         w->labels[0] = 0;
     Py_ssize_t word_start = 0;
+    int word_flags = 0;
     uint64_t word_hash = n ? span_step(SPAN_SEED, w->ids[0]) : 0;
     const float *weights = train_w ? train_w : p->weights;
     for (Py_ssize_t i = 1; i < n; i++) {
@@ -282,7 +306,7 @@ static Py_ssize_t decode(const Params *p, Work *w, Py_ssize_t n, const uint8_t *
         uint64_t extended = span_step(word_hash, w->ids[i]);
         int extension = w->ids[i] && w->ids[word_start]
                             ? table_get(p->lexicon, p->lexicon_mask, extended) : 0;
-        int k = boundary_features(p, w, n, i, prev_label, word_len, extension, slots);
+        int k = boundary_features(p, w, n, i, prev_label, word_len, extension, word_flags, slots);
         int label;
         if (w->forced[i]) {
             label = w->forced[i] == 1;
@@ -307,8 +331,10 @@ static Py_ssize_t decode(const Params *p, Work *w, Py_ssize_t n, const uint8_t *
         w->labels[i] = (uint8_t)label;
         if (label) {
             word_hash = extended;
+            word_flags = extension;
         } else {
             word_start = i;
+            word_flags = 0;
             word_hash = span_step(SPAN_SEED, w->ids[i]);
         }
     }
@@ -354,7 +380,7 @@ static void apply_user_phrases(const uint64_t *keys, const uint32_t *masks, uint
 typedef struct {
     PyObject_HEAD
     Params params;
-    Py_buffer weights_view, lexicon_view, featmap_view, user_keys_view, user_masks_view;
+    Py_buffer weights_view, lexicon_view, mined_view, featmap_view, user_keys_view, user_masks_view;
     const int32_t *featmap;
     Py_ssize_t featmap_len;
     const uint64_t *user_keys;
@@ -398,6 +424,7 @@ static void Core_dealloc(CoreObject *self)
 {
     PyBuffer_Release(&self->weights_view);
     PyBuffer_Release(&self->lexicon_view);
+    PyBuffer_Release(&self->mined_view);
     PyBuffer_Release(&self->featmap_view);
     PyBuffer_Release(&self->user_keys_view);
     PyBuffer_Release(&self->user_masks_view);
@@ -409,13 +436,13 @@ static void Core_dealloc(CoreObject *self)
 
 static int Core_init(CoreObject *self, PyObject *args, PyObject *kwargs)
 {
-    static char *kwlist[] = {"weights", "lexicon", "featmap", "user_keys", "user_masks",
+    static char *kwlist[] = {"weights", "lexicon", "mined", "featmap", "user_keys", "user_masks",
                              "surfaces", "fallback", "templates", NULL};
-    PyObject *weights, *lexicon, *featmap, *user_keys, *user_masks, *surfaces, *fallback;
+    PyObject *weights, *lexicon, *mined, *featmap, *user_keys, *user_masks, *surfaces, *fallback;
     unsigned int templates;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOOO!OI", kwlist, &weights, &lexicon,
-                                     &featmap, &user_keys, &user_masks, &PyDict_Type, &surfaces,
-                                     &fallback, &templates))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOOOO!OI", kwlist, &weights, &lexicon,
+                                     &mined, &featmap, &user_keys, &user_masks, &PyDict_Type,
+                                     &surfaces, &fallback, &templates))
         return -1;
     if (self->surfaces) {
         PyErr_SetString(PyExc_RuntimeError, "Core is initialized once");
@@ -437,6 +464,11 @@ static int Core_init(CoreObject *self, PyObject *args, PyObject *kwargs)
         return -1;
     self->params.lexicon = self->lexicon_view.buf;
     if (table_mask(self->lexicon_view.len / 8, &self->params.lexicon_mask, "lexicon") < 0)
+        return -1;
+    if (get_view(mined, &self->mined_view, 8, "mined") < 0)
+        return -1;
+    self->params.mined = self->mined_view.buf;
+    if (table_mask(self->mined_view.len / 8, &self->params.mined_mask, "mined") < 0)
         return -1;
     if (get_view(featmap, &self->featmap_view, 4, "featmap") < 0)
         return -1;
@@ -574,7 +606,7 @@ static PyTypeObject CoreType = {
     .tp_init = (initproc)Core_init,
     .tp_dealloc = (destructor)Core_dealloc,
     .tp_methods = Core_methods,
-    .tp_doc = "Core(weights, lexicon, featmap, user_keys, user_masks, surfaces, fallback, "
+    .tp_doc = "Core(weights, lexicon, mined, featmap, user_keys, user_masks, surfaces, fallback, "
               "templates): compiled decoder over numpy arrays built by tachtu.model.perceptron.",
 };
 
@@ -661,33 +693,40 @@ done:
 }
 
 /* train_epoch(weights, totals, counter, ids, fids, shapes, labels, starts, order, folds,
- *             lexicons, templates) -> (counter, errors)
+ *             lexicons, mined, templates) -> (counter, errors)
  * One averaged-perceptron pass over the sentences in `order`; sentence s spans
- * [starts[s], starts[s+1]) of the flat arrays and sees lexicons[folds[s]] (out-of-fold). */
+ * [starts[s], starts[s+1]) of the flat arrays and sees lexicons[folds[s]] and mined[folds[s]]
+ * (out-of-fold). */
 static PyObject *train_epoch(PyObject *module, PyObject *args)
 {
     Py_buffer wv, uv, idv, fv, sv, lv, stv, ov, fov;
     double counter;
-    PyObject *lexicons;
+    PyObject *lexicons, *mined;
     unsigned int templates;
-    if (!PyArg_ParseTuple(args, "w*w*dy*y*y*y*y*y*y*OI", &wv, &uv, &counter, &idv, &fv, &sv, &lv,
-                          &stv, &ov, &fov, &lexicons, &templates))
+    if (!PyArg_ParseTuple(args, "w*w*dy*y*y*y*y*y*y*OOI", &wv, &uv, &counter, &idv, &fv, &sv, &lv,
+                          &stv, &ov, &fov, &lexicons, &mined, &templates))
         return NULL;
     PyObject *result = NULL;
     Py_buffer *lex_views = NULL;
-    Py_ssize_t n_lex = 0;
+    Py_ssize_t n_lex = 0, n_views = 0;
     Work work = {0};
     PyObject *lex_seq = PySequence_Fast(lexicons, "lexicons must be a sequence of arrays");
-    if (!lex_seq)
+    PyObject *mined_seq = lex_seq ? PySequence_Fast(mined, "mined must be a sequence of arrays")
+                                  : NULL;
+    if (!mined_seq)
         goto done;
     n_lex = PySequence_Fast_GET_SIZE(lex_seq);
-    lex_views = PyMem_Calloc((size_t)n_lex + 1, sizeof(Py_buffer));
-    for (Py_ssize_t k = 0; k < n_lex; k++) {
-        if (PyObject_GetBuffer(PySequence_Fast_GET_ITEM(lex_seq, k), &lex_views[k],
-                               PyBUF_C_CONTIGUOUS) < 0) {
-            n_lex = k;
+    if (PySequence_Fast_GET_SIZE(mined_seq) != n_lex) {
+        PyErr_SetString(PyExc_ValueError, "lexicons and mined differ in length");
+        goto done;
+    }
+    lex_views = PyMem_Calloc(2 * (size_t)n_lex + 1, sizeof(Py_buffer));
+    for (Py_ssize_t k = 0; k < 2 * n_lex; k++) {
+        PyObject *item = k < n_lex ? PySequence_Fast_GET_ITEM(lex_seq, k)
+                                   : PySequence_Fast_GET_ITEM(mined_seq, k - n_lex);
+        if (PyObject_GetBuffer(item, &lex_views[k], PyBUF_C_CONTIGUOUS) < 0)
             goto done;
-        }
+        n_views = k + 1;
     }
     Py_ssize_t n_weights = wv.len / 4;
     if (!is_power_of_two(n_weights) || uv.len != wv.len) {
@@ -720,14 +759,18 @@ static PyObject *train_epoch(PyObject *module, PyObject *args)
         Py_buffer *lx = &lex_views[folds[s]];
         p.lexicon = lx->buf;
         p.lexicon_mask = lx->len >= 8 ? (uint64_t)(lx->len / 8) - 1 : 0;
+        Py_buffer *mx = &lex_views[n_lex + folds[s]];
+        p.mined = mx->buf;
+        p.mined_mask = mx->len >= 8 ? (uint64_t)(mx->len / 8) - 1 : 0;
         errors += decode(&p, &work, n, gold + a, wv.buf, uv.buf, &counter);
     }
     result = Py_BuildValue("(dn)", counter, errors);
 done:
-    for (Py_ssize_t k = 0; k < n_lex; k++)
+    for (Py_ssize_t k = 0; k < n_views; k++)
         PyBuffer_Release(&lex_views[k]);
     PyMem_Free(lex_views);
     Py_XDECREF(lex_seq);
+    Py_XDECREF(mined_seq);
     work_free(&work);
     PyBuffer_Release(&wv);
     PyBuffer_Release(&uv);
@@ -747,7 +790,7 @@ static PyMethodDef module_methods[] = {
     {"find_slot", find_slot, METH_VARARGS, "find_slot(table, span_ids) -> (slot, key)"},
     {"train_epoch", train_epoch, METH_VARARGS,
      "train_epoch(weights, totals, counter, ids, fids, shapes, labels, starts, order, folds, "
-     "lexicons, templates) -> (counter, errors)"},
+     "lexicons, mined, templates) -> (counter, errors)"},
     {NULL}};
 
 static struct PyModuleDef core_module = {

@@ -36,7 +36,7 @@ SHAPE_NAME = 6  # capitalized foreign word or mixed case (Putin, iPhone)
 SHAPE_DOTTED = 7  # capitalized unit with inner punctuation (TP., N.V., Mác-Lênin)
 _CAPITALIZED = frozenset({SHAPE_TITLE, SHAPE_UPPER, SHAPE_NAME, SHAPE_DOTTED})
 
-N_TEMPLATES = 27
+N_TEMPLATES = 32
 _MASK = (1 << 64) - 1
 _SPAN_SEED = 0x5BD1E9955BD1E995
 _GOLDEN = 0x9E3779B97F4A7C15
@@ -131,6 +131,7 @@ class PythonCore:
         self,
         weights: np.ndarray,
         lexicon: np.ndarray,
+        mined: np.ndarray,
         featmap: np.ndarray,
         user_keys: np.ndarray,
         user_masks: np.ndarray,
@@ -141,6 +142,7 @@ class PythonCore:
         self._weights = weights
         self._shift = 64 - (len(weights).bit_length() - 1)
         self._lexicon = lexicon
+        self._mined = mined
         self._featmap = featmap.tolist()
         self._user_keys = user_keys
         self._user_masks = user_masks
@@ -166,6 +168,50 @@ class PythonCore:
 
     def _lexicon_get(self, h: int) -> int:
         return _table_find(self._lexicon, h)[0] if len(self._lexicon) > 1 else 0
+
+    @staticmethod
+    def _span_matches(table: np.ndarray, ids: list[int]):
+        """Per boundary: longest word covering it, ending before it, starting after it, and the
+        joins of forward and backward maximum matching."""
+        n = len(ids)
+        cover = [0] * n
+        longest_from = [1] * n
+        longest_to = [1] * n
+        fmm = [0] * n
+        bmm = [0] * n
+        if len(table) > 1:
+            for a in range(n - 1):
+                if not ids[a]:
+                    continue
+                h = _span_step(_SPAN_SEED, ids[a])
+                for length in range(2, min(n - a, _MAX_SPAN) + 1):
+                    syllable_id = ids[a + length - 1]
+                    if not syllable_id:
+                        break
+                    h = _span_step(h, syllable_id)
+                    flags = _table_find(table, h)[0]
+                    if not flags:
+                        break
+                    if flags & _LEX_WORD:
+                        longest_from[a] = length
+                        end = a + length - 1
+                        longest_to[end] = max(longest_to[end], length)
+                        c = min(length, _CAP_SPAN)
+                        for b in range(a + 1, a + length):
+                            cover[b] = max(cover[b], c)
+            a = 0
+            while a < n:
+                for b in range(a + 1, a + longest_from[a]):
+                    fmm[b] = 1
+                a += longest_from[a]
+            e = n - 1
+            while e >= 0:
+                for b in range(e - longest_to[e] + 2, e + 1):
+                    bmm[b] = 1
+                e -= longest_to[e]
+        end_left = [0] + [min(longest_to[i - 1], _CAP_SPAN) for i in range(1, n)]
+        start_right = [0] + [min(longest_from[i], _CAP_SPAN) for i in range(1, n)]
+        return cover, end_left, start_right, fmm, bmm
 
     def _forced(self, ids: list[int]) -> list[int]:
         n = len(ids)
@@ -195,43 +241,8 @@ class PythonCore:
 
     def _lexicon_features(self, ids: list[int], shapes: list[int]):
         n = len(ids)
-        cover = [0] * n
-        longest_from = [1] * n
-        longest_to = [1] * n
-        fmm = [0] * n
-        bmm = [0] * n
-        if len(self._lexicon) > 1:
-            for a in range(n - 1):
-                if not ids[a]:
-                    continue
-                h = _span_step(_SPAN_SEED, ids[a])
-                for length in range(2, min(n - a, _MAX_SPAN) + 1):
-                    syllable_id = ids[a + length - 1]
-                    if not syllable_id:
-                        break
-                    h = _span_step(h, syllable_id)
-                    flags = self._lexicon_get(h)
-                    if not flags:
-                        break
-                    if flags & _LEX_WORD:
-                        longest_from[a] = length
-                        end = a + length - 1
-                        longest_to[end] = max(longest_to[end], length)
-                        c = min(length, _CAP_SPAN)
-                        for b in range(a + 1, a + length):
-                            cover[b] = max(cover[b], c)
-            a = 0
-            while a < n:
-                for b in range(a + 1, a + longest_from[a]):
-                    fmm[b] = 1
-                a += longest_from[a]
-            e = n - 1
-            while e >= 0:
-                for b in range(e - longest_to[e] + 2, e + 1):
-                    bmm[b] = 1
-                e -= longest_to[e]
-        end_left = [0] + [min(longest_to[i - 1], _CAP_SPAN) for i in range(1, n)]
-        start_right = [0] + [min(longest_from[i], _CAP_SPAN) for i in range(1, n)]
+        cover, end_left, start_right, fmm, bmm = self._span_matches(self._lexicon, ids)
+        mined = self._span_matches(self._mined, ids)
         run_len = [0] * n
         run_pos = [0] * n
         a = 0
@@ -246,18 +257,20 @@ class PythonCore:
                 run_len[k] = min(e - a, 6)
                 run_pos[k] = min(k - a, 6)
             a = e
-        return cover, end_left, start_right, fmm, bmm, run_len, run_pos
+        return cover, end_left, start_right, fmm, bmm, run_len, run_pos, mined
 
     def _decode(self, ids: list[int], fids: list[int], shapes: list[int]) -> list[int]:
         n = len(ids)
         if not n:
             return []
-        cover, end_left, start_right, fmm, bmm, run_len, run_pos = self._lexicon_features(
-            ids, shapes
+        cover, end_left, start_right, fmm, bmm, run_len, run_pos, mined = (
+            self._lexicon_features(ids, shapes)
         )
+        m_cover, m_end_left, m_start_right, m_fmm, m_bmm = mined
         forced = self._forced(ids)
         labels = [0] * n
         word_start = 0
+        word_flags = 0
         word_hash = _span_step(_SPAN_SEED, ids[0])
         used = self._templates
         weights = self._weights
@@ -308,6 +321,15 @@ class PythonCore:
                 (25, _feat2(25, extension << 4 | word_len, f0)),
                 (26, _feat2(26, lex, cm1 << 4 | c0)),
             ]
+            mined_lex = m_cover[i] << 8 | m_end_left[i] << 4 | m_start_right[i]
+            mined_mm = m_fmm[i] << 1 | m_bmm[i]
+            candidates += [
+                (27, _feat1(27, mined_lex)),
+                (28, _feat1(28, mined_mm << 4 | mm)),
+                (29, _feat1(29, cover[i] << 4 | m_cover[i])),
+                (30, _feat1(30, word_flags << 8 | extension << 4 | word_len)),
+                (31, _feat2(31, m_cover[i], cm1 << 4 | c0)),
+            ]
             if forced[i]:
                 label = int(forced[i] == 1)
             else:
@@ -319,8 +341,10 @@ class PythonCore:
             labels[i] = label
             if label:
                 word_hash = extended
+                word_flags = extension
             else:
                 word_start = i
+                word_flags = 0
                 word_hash = _span_step(_SPAN_SEED, ids[i])
         return labels
 

@@ -42,6 +42,7 @@ __all__ = ["FORMAT_VERSION", "SHIPPED_MODEL", "PerceptronModel", "parse_user_dic
 FORMAT_VERSION = 1
 SHIPPED_MODEL = "words.npz"
 _PHRASE_END = 0x80000000
+_NO_TABLE = np.zeros(1, dtype=np.uint64)
 # Surface strings not in the model file are looked up once and remembered, up to this many; the
 # bound keeps memory flat on endless streams of new names and numbers.
 _CACHE_LIMIT = 200_000
@@ -86,6 +87,7 @@ class PerceptronModel:
         self._core = core_type(
             weights,
             np.ascontiguousarray(arrays["lexicon"], dtype=np.uint64),
+            np.ascontiguousarray(arrays.get("mined", _NO_TABLE), dtype=np.uint64),
             np.ascontiguousarray(arrays["featmap"], dtype=np.int32),
             user_keys,
             user_masks,

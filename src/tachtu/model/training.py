@@ -24,13 +24,15 @@ for programs:
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import logging
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +40,7 @@ import numpy as np
 from tachtu.evaluation import score
 from tachtu.model.features import N_TEMPLATES, syllable_shape
 from tachtu.model.perceptron import FORMAT_VERSION, PerceptronModel, encode_lines
-from tachtu.normalize import place_tone, tone_key
+from tachtu.normalize import normalize, place_tone, tone_key
 from tachtu.syllables import split_syllables
 
 __all__ = [
@@ -74,6 +76,8 @@ class TrainingReport:
     vocabulary: int = 0
     lexicon_words: int = 0
     epoch_errors: list[int] = field(default_factory=list)
+    raw_syllables: int = 0
+    mined_words: int = 0
     dev: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -187,33 +191,38 @@ def _span_table(words: Sequence[tuple]) -> np.ndarray:
     return table
 
 
-def train(
+MINED_TEMPLATES = (27, 28, 29, 31)
+
+
+@dataclass
+class _Data:
+    """Gold corpus as flat arrays, with the vocabulary and out-of-fold lexicons."""
+
+    units: list[str]
+    labels: np.ndarray
+    starts: np.ndarray
+    ids: np.ndarray
+    fids: np.ndarray
+    shapes: np.ndarray
+    fold_of: np.ndarray
+    vocabulary: list[str]
+    key_ids: dict[str, int]
+    featmap: np.ndarray
+    lexicons: list[np.ndarray]  # lexicons[f]: the words of every fold but f
+    final_lexicon: np.ndarray
+    lexicon_words: int
+
+
+def _prepare(
     lines: Sequence[str],
     *,
-    epochs: int = 10,
-    folds: int = 10,
-    weight_bits: int = 22,
-    min_count: int = 2,
-    templates: int = ALL_TEMPLATES,
-    extra_words: Sequence[str] = (),
-    max_word_syllables: int = 12,
-    seed: int = 1,
-    dev: dict[str, Sequence[str]] | None = None,
-) -> tuple[PerceptronModel, TrainingReport]:
-    """Train a model on gold ``_``-joined lines; score it on ``dev`` (name -> gold lines).
-
-    ``extra_words`` (syllables separated by spaces) join the lexicon of every fold and of the
-    final model. ``folds=0`` gives every sentence the full lexicon (in-sample, for comparison);
-    ``max_word_syllables`` leaves longer words out of the lexicon. Deterministic for a ``seed``.
-    """
-    from tachtu.model._core import train_epoch
-
-    began = time.perf_counter()
-    report = TrainingReport()
+    folds: int,
+    min_count: int,
+    extra_words: Sequence[str],
+    max_word_syllables: int,
+) -> _Data:
     corpus = _corpus(lines)
     n_sentences = len(corpus.starts) - 1
-    report.sentences, report.syllables = n_sentences, len(corpus.units)
-
     keys = [tone_key(u) for u in corpus.units]
     counts = Counter(keys)
     extra = [[tone_key(s) for s in split_syllables(w)] for w in extra_words]
@@ -224,7 +233,6 @@ def train(
     featmap = np.full(len(vocabulary) + 1, -1, dtype=np.int32)
     frequent = [i + 1 for i, k in enumerate(vocabulary) if counts[k] >= min_count]
     featmap[frequent] = np.arange(_FIRST_FEATURE_ID, _FIRST_FEATURE_ID + len(frequent))
-    report.vocabulary = len(vocabulary)
 
     ids = np.array([key_ids[k] for k in keys], dtype=np.uint32)
     shapes = np.array([syllable_shape(u) for u in corpus.units], dtype=np.uint8)
@@ -236,65 +244,257 @@ def train(
     folds_of_word: dict[tuple, int] = {}
     for sentence, word in _words(ids, corpus.labels, corpus.starts):
         folds_of_word[word] = folds_of_word.get(word, 0) | 1 << int(fold_of[sentence])
-    extra_ids = [tuple(key_ids[k] for k in w) for w in extra if len(w) >= 2]
     all_folds = (1 << folds) - 1
-    for word in extra_ids:
-        folds_of_word[word] = all_folds
+    for word in extra:
+        if len(word) >= 2:
+            folds_of_word[tuple(key_ids[k] for k in word)] = all_folds
     folds_of_word = {w: m for w, m in folds_of_word.items() if len(w) <= max_word_syllables}
-    final_words = sorted(folds_of_word)
-    report.lexicon_words = len(final_words)
-    final_lexicon = _span_table(final_words)
+    final_lexicon = _span_table(sorted(folds_of_word))
     lexicons = [
         _span_table([w for w, mask in folds_of_word.items() if mask & ~(1 << f)])
         for f in range(folds)
     ] or [final_lexicon]
+    return _Data(
+        corpus.units, corpus.labels, corpus.starts, ids, fids, shapes, fold_of, vocabulary,
+        key_ids, featmap, lexicons, final_lexicon, len(folds_of_word),
+    )
+
+
+def _fit(
+    data: _Data,
+    sentences: np.ndarray,
+    mined: Sequence[np.ndarray],
+    *,
+    epochs: int,
+    weight_bits: int,
+    templates: int,
+    seed: int,
+    errors: list[int] | None = None,
+) -> np.ndarray:
+    """Averaged perceptron weights after ``epochs`` shuffled passes over ``sentences``."""
+    from tachtu.model._core import train_epoch
 
     weights = np.zeros(1 << weight_bits, dtype=np.float32)
     totals = np.zeros(1 << weight_bits, dtype=np.float32)
     counter = 1.0
     rng = np.random.default_rng(seed)
-    model = None
     for epoch in range(epochs):
-        order = rng.permutation(n_sentences).astype(np.int64)
-        counter, errors = train_epoch(
-            weights,
-            totals,
-            counter,
-            ids,
-            fids,
-            shapes,
-            corpus.labels,
-            corpus.starts,
-            order,
-            fold_of,
-            lexicons,
-            templates,
+        order = rng.permutation(sentences).astype(np.int64)
+        counter, wrong = train_epoch(
+            weights, totals, counter, data.ids, data.fids, data.shapes, data.labels, data.starts,
+            order, data.fold_of, data.lexicons, list(mined), templates,
         )
-        report.epoch_errors.append(int(errors))
-        log.info("epoch %d: %d wrong boundaries", epoch + 1, errors)
-    averaged = (weights.astype(np.float64) - totals.astype(np.float64) / counter).astype(np.float32)
-    index = np.flatnonzero(averaged).astype(np.uint32)
-    surfaces = _surface_forms(vocabulary, corpus.units)
-    arrays = {
+        if errors is not None:
+            errors.append(int(wrong))
+        log.info("epoch %d: %d wrong boundaries", epoch + 1, wrong)
+    return (weights.astype(np.float64) - totals.astype(np.float64) / counter).astype(np.float32)
+
+
+def _model_arrays(
+    data: _Data, weights: np.ndarray, lexicon: np.ndarray, mined: np.ndarray, templates: int
+) -> dict[str, np.ndarray]:
+    index = np.flatnonzero(weights).astype(np.uint32)
+    surfaces = _surface_forms(data.vocabulary, data.units)
+    return {
         "format_version": np.array(FORMAT_VERSION, dtype=np.int32),
         "templates": np.array(templates, dtype=np.uint32),
-        "weight_bits": np.array(weight_bits, dtype=np.int32),
+        "weight_bits": np.array(len(weights).bit_length() - 1, dtype=np.int32),
         "weight_index": index,
-        "weight_value": averaged[index],
-        "keys": encode_lines(vocabulary),
+        "weight_value": weights[index],
+        "keys": encode_lines(data.vocabulary),
         "surface_text": encode_lines(surfaces),
         "surface_code": np.array(
-            [key_ids[tone_key(s)] << 3 | syllable_shape(s) for s in surfaces], dtype=np.int64
+            [data.key_ids[tone_key(s)] << 3 | syllable_shape(s) for s in surfaces],
+            dtype=np.int64,
         ),
-        "featmap": featmap,
-        "lexicon": final_lexicon,
+        "featmap": data.featmap,
+        "lexicon": lexicon,
+        "mined": mined,
     }
-    model = PerceptronModel(arrays)
+
+
+def train(
+    lines: Sequence[str],
+    *,
+    epochs: int = 10,
+    folds: int = 10,
+    weight_bits: int = 22,
+    min_count: int = 2,
+    templates: int = ALL_TEMPLATES,
+    extra_words: Sequence[str] = (),
+    max_word_syllables: int = 12,
+    raw_text: Callable[[], Iterable[str]] | None = None,
+    mined_min_count: int = 5,
+    mining_epochs: int = 5,
+    case_augment: float = 0.0,
+    seed: int = 1,
+    dev: dict[str, Sequence[str]] | None = None,
+) -> tuple[PerceptronModel, TrainingReport]:
+    """Train a model on gold ``_``-joined lines; score it on ``dev`` (name -> gold lines).
+
+    ``extra_words`` (syllables separated by spaces) join the lexicon of every fold and of the
+    final model. ``folds=0`` gives every sentence the full lexicon (in-sample, for comparison);
+    ``max_word_syllables`` leaves longer words out of the lexicon.
+
+    ``raw_text`` (a function returning an iterable of raw lines) turns on the mined lexicon: a
+    model trained without each fold segments the raw text, and the words it writes at least
+    ``mined_min_count`` times become that fold's second lexicon; the final model's mined lexicon
+    comes from a model trained on all the gold.
+
+    ``case_augment`` adds a lower-cased copy of that fraction of the sentences (and an upper-cased
+    copy of a quarter as many), so text typed without capitals still segments well.
+    Deterministic for a given ``seed``.
+    """
+    began = time.perf_counter()
+    report = TrainingReport()
+    if case_augment > 0:
+        lines = _case_augmented(lines, case_augment)
+    data = _prepare(
+        lines, folds=folds, min_count=min_count, extra_words=extra_words,
+        max_word_syllables=max_word_syllables,
+    )
+    n_sentences = len(data.starts) - 1
+    report.sentences, report.syllables = n_sentences, len(data.units)
+    report.vocabulary, report.lexicon_words = len(data.vocabulary), data.lexicon_words
+    everyone = np.arange(n_sentences, dtype=np.int64)
+    no_table = np.zeros(1, dtype=np.uint64)
+
+    if raw_text is None:
+        templates &= ~sum(1 << t for t in MINED_TEMPLATES)
+        mined = [no_table] * len(data.lexicons)
+        final_mined = no_table
+    else:
+        mined, final_mined = _mined_lexicons(
+            data, raw_text, min_count=mined_min_count, epochs=mining_epochs,
+            weight_bits=weight_bits, templates=templates, seed=seed, report=report,
+        )
+    weights = _fit(
+        data, everyone, mined, epochs=epochs, weight_bits=weight_bits, templates=templates,
+        seed=seed, errors=report.epoch_errors,
+    )
+    model = PerceptronModel(
+        _model_arrays(data, weights, data.final_lexicon, final_mined, templates)
+    )
     for name, gold in (dev or {}).items():
         predicted = segment_lines(model, gold)
         report.dev[name] = round(score(gold, predicted).f1 * 100, 2)
     report.seconds = round(time.perf_counter() - began, 1)
     return model, report
+
+
+def _case_augmented(lines: Sequence[str], fraction: float) -> list[str]:
+    """Lines with case-changed copies right after their originals (so in the same fold).
+
+    >>> _case_augmented(["Hà_Nội", "Huế", "Đà_Nẵng", "Vinh"], 0.5)
+    ['Hà_Nội', 'hà_nội', 'HÀ_NỘI', 'Huế', 'Đà_Nẵng', 'đà_nẵng', 'Vinh']
+    """
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        # Evenly spread picks (a low-discrepancy sequence), the same on every run.
+        pick = (i * 0.6180339887498949) % 1.0
+        if pick < fraction:
+            out.append(line.lower())
+            if pick < fraction / 4:
+                out.append(line.upper())
+    return out
+
+
+def _mined_lexicons(
+    data: _Data,
+    raw_text: Callable[[], Iterable[str]],
+    *,
+    min_count: int,
+    epochs: int,
+    weight_bits: int,
+    templates: int,
+    seed: int,
+    report: TrainingReport,
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """One mined lexicon per fold (from a model that never saw the fold) and one from all."""
+    plain = templates & ~sum(1 << t for t in MINED_TEMPLATES)
+    no_table = np.zeros(1, dtype=np.uint64)
+    folds = len(data.lexicons)
+    n_sentences = len(data.starts) - 1
+    miners = []
+    for f in range(folds + 1):
+        keep = np.flatnonzero(data.fold_of != f) if f < folds else np.arange(n_sentences)
+        weights = _fit(
+            data, keep.astype(np.int64), [no_table] * folds, epochs=epochs,
+            weight_bits=weight_bits, templates=plain, seed=seed,
+        )
+        lexicon = data.lexicons[f] if f < folds else data.final_lexicon
+        miners.append(PerceptronModel(_model_arrays(data, weights, lexicon, no_table, plain)))
+    hashes: list[list[np.ndarray]] = [[] for _ in miners]
+    spans: dict[int, tuple[int, ...]] = {}
+    chunk: list[list[str]] = []
+    size = 0
+    for line in raw_text():
+        units = split_syllables(line)
+        if units:
+            chunk.append(units)
+            size += len(units)
+        if size >= 1_000_000:
+            _count_words(miners, chunk, hashes, spans)
+            report.raw_syllables += size
+            chunk, size = [], 0
+    if chunk:
+        _count_words(miners, chunk, hashes, spans)
+        report.raw_syllables += size
+    tables = []
+    for per_model in hashes:
+        values, counts = np.unique(np.concatenate(per_model or [np.zeros(0, np.uint64)]),
+                                   return_counts=True)
+        words = sorted(spans[h] for h in values[counts >= min_count].tolist())
+        tables.append(_span_table(words))
+        report.mined_words = len(words)
+    return tables[:-1], tables[-1]
+
+
+def _np_span_step(h: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Vectorized ``span_step`` of ``_core.c`` (uint64 arithmetic wraps like C)."""
+    x = h ^ (ids.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(0x632BE59BD9B4E019))
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def _count_words(
+    miners: Sequence[PerceptronModel],
+    chunk: list[list[str]],
+    hashes: list[list[np.ndarray]],
+    spans: dict[int, tuple[int, ...]],
+) -> None:
+    """Add the span hashes of the multi-syllable words each miner writes in ``chunk``."""
+    total = sum(len(units) for units in chunk)
+    ids = np.fromiter(
+        (miners[0]._code(u) >> 3 for units in chunk for u in units), dtype=np.uint32, count=total
+    )
+    with np.errstate(over="ignore"):
+        for model, found in zip(miners, hashes, strict=True):
+            flags = np.fromiter(
+                chain.from_iterable(model.joins_batch(chunk)), dtype=bool, count=total
+            )
+            starts = np.flatnonzero(~flags)
+            lengths = np.diff(np.append(starts, total))
+            for length in range(2, 13):
+                at = starts[lengths == length]
+                if not len(at):
+                    continue
+                span_ids = [ids[at + k] for k in range(length)]
+                known = np.logical_and.reduce([x != 0 for x in span_ids])
+                at = at[known]
+                h = _np_span_step(np.full(len(at), 0x5BD1E9955BD1E995, dtype=np.uint64),
+                                  span_ids[0][known])
+                for k in range(1, length):
+                    h = _np_span_step(h, span_ids[k][known])
+                found.append(h)
+                new = [i for i, v in enumerate(h.tolist()) if v not in spans]
+                for i in new:
+                    start = int(at[i])
+                    spans[int(h[i])] = tuple(ids[start : start + length].tolist())
 
 
 def _surface_forms(vocabulary: Sequence[str], units: Iterable[str]) -> list[str]:
@@ -315,6 +515,26 @@ def segment_lines(model, gold: Sequence[str]) -> list[str]:
     for units, joins in zip(batch, model.joins_batch(batch), strict=True):
         out.append("".join(("_" if j else " ") + u for u, j in zip(units, joins, strict=True))[1:])
     return out
+
+
+def raw_lines(paths: Sequence[Path], limit: int = 0) -> Iterator[str]:
+    """Normalized lines of raw text files: ``.jsonl.gz`` (a ``text`` field a line) or plain text.
+
+    ``limit`` > 0 stops after that many lines.
+    """
+    count = 0
+    for path in paths:
+        opener = gzip.open if str(path).endswith(".gz") else open
+        with opener(path, "rt", encoding="utf-8") as f:
+            for row in f:
+                text = json.loads(row).get("text", "") if ".jsonl" in str(path) else row
+                for line in normalize(text).split("\n"):
+                    if not line.strip():
+                        continue
+                    yield line
+                    count += 1
+                    if limit and count >= limit:
+                        return
 
 
 def parse_templates(disable: str) -> int:
@@ -356,6 +576,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--disable", default="", help="template numbers to leave out: 13,19-20")
     parser.add_argument("--extra-words", help="file of extra lexicon words, one a line")
+    parser.add_argument(
+        "--raw", nargs="*", default=[],
+        help="raw text to mine a second lexicon from: .jsonl.gz news ({\"text\": ...}) or .txt",
+    )
+    parser.add_argument("--raw-lines", type=int, default=0, help="read at most this many lines")
+    parser.add_argument("--mined-min-count", type=int, default=5)
+    parser.add_argument("--mining-epochs", type=int, default=5)
+    parser.add_argument(
+        "--case-augment", type=float, default=0.1,
+        help="fraction of sentences also trained lower-cased (a quarter of that upper-cased)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--predict", help="write the first dev file's predictions here")
     args = parser.parse_args(argv)
@@ -366,6 +597,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in args.train:
         lines += gold_lines(data / name)
     dev = {name: gold_lines(data / name) for name in args.dev}
+    if args.dev:
+        # Lower-cased input is a robustness target: report it beside the dev files themselves.
+        dev[f"{args.dev[0]} lower-cased"] = [line.lower() for line in dev[args.dev[0]]]
     extra: list[str] = []
     if args.extra_words:
         extra = [w.strip() for w in Path(args.extra_words).read_text("utf-8").split("\n") if w]
@@ -378,6 +612,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         templates=parse_templates(args.disable),
         extra_words=extra,
         max_word_syllables=args.max_word_syllables,
+        raw_text=(lambda: raw_lines([data / r for r in args.raw], args.raw_lines))
+        if args.raw
+        else None,
+        mined_min_count=args.mined_min_count,
+        mining_epochs=args.mining_epochs,
+        case_augment=args.case_augment,
         seed=args.seed,
         dev=dev,
     )

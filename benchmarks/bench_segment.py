@@ -1,0 +1,215 @@
+"""Word segmentation side by side: tachtu and its peers on the same news text and dev set.
+
+Each system runs in a fresh child process pinned to one core, so load time and peak memory are
+its own. Measured for each: load time, syllables per second on raw news text (raw text in,
+segmented text out), peak resident memory, and F1 on the VLSP 2013 dev set. Peers come with
+``pip install -e .[bench]`` (underthesea, pyvi, python_rdrsegmenter; the last needs Java).
+
+    python benchmarks/bench_segment.py --output benchmarks/results/segment.md
+
+Syllables are counted as :func:`tachtu.syllables.split_syllables` counts them, for every system.
+RDRsegmenter segments tokenized text only, so it gets the text pre-tokenized (its speed leaves
+tokenizing out, which flatters it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+SYSTEMS = ("tachtu", "tachtu-model-only", "underthesea", "pyvi", "rdrsegmenter")
+
+
+def news_texts(paths: list[str], syllables: int) -> list[str]:
+    """Whole documents from news files until about ``syllables`` syllable units."""
+    from tachtu.syllables import split_syllables
+
+    texts, total = [], 0
+    for path in paths:
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            for row in f:
+                text = json.loads(row)["text"]
+                texts.append(text)
+                total += len(split_syllables(text))
+                if total >= syllables:
+                    return texts
+    return texts
+
+
+def load_system(name: str):
+    """A function: list of raw paragraphs -> list of segmented paragraphs (``_`` inside words)."""
+    if name == "tachtu":
+        from tachtu.words import Segmenter
+
+        segmenter = Segmenter.load()
+        return segmenter.segment_batch
+    if name == "tachtu-model-only":
+        from tachtu.model import load_model
+        from tachtu.syllables import split_syllables
+
+        model = load_model()
+
+        def joins_only(lines: list[str]) -> list[str]:
+            batch = [split_syllables(line) for line in lines]
+            started = time.perf_counter()
+            model.joins_batch(batch)
+            joins_only.model_seconds += time.perf_counter() - started
+            return lines
+
+        joins_only.model_seconds = 0.0
+        return joins_only
+    if name == "underthesea":
+        from underthesea import word_tokenize
+
+        return lambda lines: [word_tokenize(line, format="text") for line in lines]
+    if name == "pyvi":
+        from pyvi import ViTokenizer
+
+        return lambda lines: [ViTokenizer.tokenize(line) for line in lines]
+    if name == "rdrsegmenter":
+        from python_rdrsegmenter import load_segmenter
+
+        from tachtu.syllables import split_syllables
+
+        segmenter = load_segmenter()
+        return lambda lines: [
+            segmenter.tokenize(" ".join(split_syllables(line))) if line.strip() else ""
+            for line in lines
+        ]
+    raise ValueError(f"unknown system {name!r}")
+
+
+def measure(name: str, news: list[str], dev_gold: list[str]) -> dict:
+    """Run in the child: pin to one core, load, segment news, then score dev."""
+    os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    from tachtu.evaluation import score
+    from tachtu.syllables import split_syllables
+
+    started = time.perf_counter()
+    segment = load_system(name)
+    load_seconds = time.perf_counter() - started
+    lines = [line for text in news for line in text.split("\n")]
+    syllables = sum(len(split_syllables(line)) for line in lines)
+    segment(lines[:20])  # warm-up: lazy imports and caches belong to loading, not to speed
+    if hasattr(segment, "model_seconds"):
+        segment.model_seconds = 0.0
+    started = time.perf_counter()
+    segment(lines)
+    seconds = time.perf_counter() - started
+    seconds = getattr(segment, "model_seconds", seconds)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    f1 = None
+    if dev_gold and name != "tachtu-model-only":
+        predicted = segment([g.replace("_", " ") for g in dev_gold])
+        f1 = round(score(dev_gold, predicted).f1 * 100, 2)
+    return {
+        "system": name,
+        "load_s": round(load_seconds, 3),
+        "syllables": syllables,
+        "seconds": round(seconds, 3),
+        "syllables_per_s": round(syllables / seconds),
+        "peak_mb": round(peak_mb, 1),
+        "dev_f1": f1,
+    }
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().split("\n"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{model}, {os.cpu_count()} logical cores (one used), "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
+
+
+def report(results: list[dict], args) -> str:
+    by_name = {r["system"]: r for r in results}
+    ours = by_name.get("tachtu")
+    lines = [
+        "# Word segmentation: tachtu and peers",
+        "",
+        f"Machine: {machine()}.",
+        f"Text: {', '.join(Path(p).name for p in args.news)}; "
+        f"tachtu and its model on about {args.syllables:,} syllables, peers on about "
+        f"{args.peer_syllables:,}. Dev: {Path(args.dev).name}.",
+        f"Command: `python benchmarks/bench_segment.py {' '.join(sys.argv[1:])}`",
+        "",
+        "| system | load s | syllables/s | tachtu is × faster | peak MB | dev F1 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        ratio = (
+            f"{ours['syllables_per_s'] / r['syllables_per_s']:.1f}"
+            if ours and r["system"] not in ("tachtu", "tachtu-model-only")
+            else "–"
+        )
+        f1 = "–" if r["dev_f1"] is None else f"{r['dev_f1']:.2f}"
+        lines.append(
+            f"| {r['system']} | {r['load_s']:.2f} | {r['syllables_per_s']:,} | {ratio} | "
+            f"{r['peak_mb']:.0f} | {f1} |"
+        )
+    lines += [
+        "",
+        "`tachtu` is the public API end to end (`Segmenter.segment_batch`: normalization, "
+        "syllable splitting, the model, joining the output). `tachtu-model-only` times "
+        "`joins_batch` alone on pre-split syllables. Peak MB is the child process's maximum "
+        "resident set, the interpreter included (the JVM too for RDRsegmenter).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--news", nargs="+", default=["../shared/data/news/baomoi-2017-00.jsonl.gz"])
+    parser.add_argument("--syllables", type=int, default=2_000_000)
+    parser.add_argument("--peer-syllables", type=int, default=100_000)
+    parser.add_argument("--dev", default="../shared/data/vlsp2013-ws/dev.txt")
+    parser.add_argument("--systems", nargs="+", default=list(SYSTEMS), choices=SYSTEMS)
+    parser.add_argument("--output", help="write the Markdown table here")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child:
+        request = json.loads(sys.stdin.read())
+        print(json.dumps(measure(args.child, request["news"], request["dev"])))
+        return 0
+
+    dev_gold = [line for line in Path(args.dev).read_text("utf-8").split("\n") if line.strip()]
+    results = []
+    for name in args.systems:
+        amount = args.syllables if name.startswith("tachtu") else args.peer_syllables
+        request = json.dumps({"news": news_texts(args.news, amount), "dev": dev_gold})
+        child = subprocess.run(
+            [sys.executable, __file__, "--child", name],
+            input=request, capture_output=True, text=True, check=False,
+        )
+        if child.returncode:
+            print(f"{name} failed:\n{child.stderr[-2000:]}", file=sys.stderr)
+            continue
+        result = json.loads(child.stdout.strip().split("\n")[-1])
+        print(json.dumps(result), file=sys.stderr)
+        results.append(result)
+    table = report(results, args)
+    print(table)
+    if args.output:
+        Path(args.output).write_text(table, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
