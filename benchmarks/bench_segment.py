@@ -175,7 +175,9 @@ def report(results: list[dict], args) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--news", nargs="+", default=["../shared/data/news/baomoi-2017-00.jsonl.gz"])
+    parser.add_argument(
+        "--news", nargs="+", default=["../shared/data/news/baomoi-2017-00.jsonl.gz"]
+    )
     parser.add_argument("--syllables", type=int, default=2_000_000)
     parser.add_argument("--peer-syllables", type=int, default=100_000)
     parser.add_argument("--dev", default="../shared/data/vlsp2013-ws/dev.txt")
@@ -196,7 +198,10 @@ def main(argv: list[str] | None = None) -> int:
         request = json.dumps({"news": news_texts(args.news, amount), "dev": dev_gold})
         child = subprocess.run(
             [sys.executable, __file__, "--child", name],
-            input=request, capture_output=True, text=True, check=False,
+            input=request,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if child.returncode:
             print(f"{name} failed:\n{child.stderr[-2000:]}", file=sys.stderr)

@@ -160,8 +160,18 @@ def test_gold_lines_reads_conllu(tmp_path):
 
 @pytest.mark.parametrize(
     ("unit", "shape"),
-    [("nội", 0), ("Nội", 1), ("A", 1), ("UBND", 2), ("2013", 3), (",", 4), ("email", 5),
-     ("Putin", 6), ("iPhone", 6), ("TP.", 7)],
+    [
+        ("nội", 0),
+        ("Nội", 1),
+        ("A", 1),
+        ("UBND", 2),
+        ("2013", 3),
+        (",", 4),
+        ("email", 5),
+        ("Putin", 6),
+        ("iPhone", 6),
+        ("TP.", 7),
+    ],
 )
 def test_syllable_shapes(unit, shape):
     assert syllable_shape(unit) == shape

@@ -263,8 +263,8 @@ class PythonCore:
         n = len(ids)
         if not n:
             return []
-        cover, end_left, start_right, fmm, bmm, run_len, run_pos, mined = (
-            self._lexicon_features(ids, shapes)
+        cover, end_left, start_right, fmm, bmm, run_len, run_pos, mined = self._lexicon_features(
+            ids, shapes
         )
         m_cover, m_end_left, m_start_right, m_fmm, m_bmm = mined
         forced = self._forced(ids)

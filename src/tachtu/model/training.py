@@ -255,8 +255,19 @@ def _prepare(
         for f in range(folds)
     ] or [final_lexicon]
     return _Data(
-        corpus.units, corpus.labels, corpus.starts, ids, fids, shapes, fold_of, vocabulary,
-        key_ids, featmap, lexicons, final_lexicon, len(folds_of_word),
+        corpus.units,
+        corpus.labels,
+        corpus.starts,
+        ids,
+        fids,
+        shapes,
+        fold_of,
+        vocabulary,
+        key_ids,
+        featmap,
+        lexicons,
+        final_lexicon,
+        len(folds_of_word),
     )
 
 
@@ -281,8 +292,19 @@ def _fit(
     for epoch in range(epochs):
         order = rng.permutation(sentences).astype(np.int64)
         counter, wrong = train_epoch(
-            weights, totals, counter, data.ids, data.fids, data.shapes, data.labels, data.starts,
-            order, data.fold_of, data.lexicons, list(mined), templates,
+            weights,
+            totals,
+            counter,
+            data.ids,
+            data.fids,
+            data.shapes,
+            data.labels,
+            data.starts,
+            order,
+            data.fold_of,
+            data.lexicons,
+            list(mined),
+            templates,
         )
         if errors is not None:
             errors.append(int(wrong))
@@ -318,7 +340,7 @@ def train(
     *,
     epochs: int = 10,
     folds: int = 10,
-    weight_bits: int = 22,
+    weight_bits: int = 20,
     min_count: int = 2,
     templates: int = ALL_TEMPLATES,
     extra_words: Sequence[str] = (),
@@ -350,7 +372,10 @@ def train(
     if case_augment > 0:
         lines = _case_augmented(lines, case_augment)
     data = _prepare(
-        lines, folds=folds, min_count=min_count, extra_words=extra_words,
+        lines,
+        folds=folds,
+        min_count=min_count,
+        extra_words=extra_words,
         max_word_syllables=max_word_syllables,
     )
     n_sentences = len(data.starts) - 1
@@ -365,12 +390,24 @@ def train(
         final_mined = no_table
     else:
         mined, final_mined = _mined_lexicons(
-            data, raw_text, min_count=mined_min_count, epochs=mining_epochs,
-            weight_bits=weight_bits, templates=templates, seed=seed, report=report,
+            data,
+            raw_text,
+            min_count=mined_min_count,
+            epochs=mining_epochs,
+            weight_bits=weight_bits,
+            templates=templates,
+            seed=seed,
+            report=report,
         )
     weights = _fit(
-        data, everyone, mined, epochs=epochs, weight_bits=weight_bits, templates=templates,
-        seed=seed, errors=report.epoch_errors,
+        data,
+        everyone,
+        mined,
+        epochs=epochs,
+        weight_bits=weight_bits,
+        templates=templates,
+        seed=seed,
+        errors=report.epoch_errors,
     )
     model = PerceptronModel(
         _model_arrays(data, weights, data.final_lexicon, final_mined, templates)
@@ -420,8 +457,13 @@ def _mined_lexicons(
     for f in range(folds + 1):
         keep = np.flatnonzero(data.fold_of != f) if f < folds else np.arange(n_sentences)
         weights = _fit(
-            data, keep.astype(np.int64), [no_table] * folds, epochs=epochs,
-            weight_bits=weight_bits, templates=plain, seed=seed,
+            data,
+            keep.astype(np.int64),
+            [no_table] * folds,
+            epochs=epochs,
+            weight_bits=weight_bits,
+            templates=plain,
+            seed=seed,
         )
         lexicon = data.lexicons[f] if f < folds else data.final_lexicon
         miners.append(PerceptronModel(_model_arrays(data, weights, lexicon, no_table, plain)))
@@ -443,8 +485,9 @@ def _mined_lexicons(
         report.raw_syllables += size
     tables = []
     for per_model in hashes:
-        values, counts = np.unique(np.concatenate(per_model or [np.zeros(0, np.uint64)]),
-                                   return_counts=True)
+        values, counts = np.unique(
+            np.concatenate(per_model or [np.zeros(0, np.uint64)]), return_counts=True
+        )
         words = sorted(spans[h] for h in values[counts >= min_count].tolist())
         tables.append(_span_table(words))
         report.mined_words = len(words)
@@ -486,8 +529,9 @@ def _count_words(
                 span_ids = [ids[at + k] for k in range(length)]
                 known = np.logical_and.reduce([x != 0 for x in span_ids])
                 at = at[known]
-                h = _np_span_step(np.full(len(at), 0x5BD1E9955BD1E995, dtype=np.uint64),
-                                  span_ids[0][known])
+                h = _np_span_step(
+                    np.full(len(at), 0x5BD1E9955BD1E995, dtype=np.uint64), span_ids[0][known]
+                )
                 for k in range(1, length):
                     h = _np_span_step(h, span_ids[k][known])
                 found.append(h)
@@ -569,7 +613,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-save", action="store_true", help="score only (for ablations)")
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--folds", type=int, default=10, help="0: in-sample lexicon")
-    parser.add_argument("--weight-bits", type=int, default=22)
+    parser.add_argument("--weight-bits", type=int, default=20, help="log2 of the weight table size")
     parser.add_argument("--min-count", type=int, default=2)
     parser.add_argument(
         "--max-word-syllables", type=int, default=12, help="longest lexicon word kept"
@@ -577,14 +621,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--disable", default="", help="template numbers to leave out: 13,19-20")
     parser.add_argument("--extra-words", help="file of extra lexicon words, one a line")
     parser.add_argument(
-        "--raw", nargs="*", default=[],
-        help="raw text to mine a second lexicon from: .jsonl.gz news ({\"text\": ...}) or .txt",
+        "--raw",
+        nargs="*",
+        default=[],
+        help='raw text to mine a second lexicon from: .jsonl.gz news ({"text": ...}) or .txt',
     )
     parser.add_argument("--raw-lines", type=int, default=0, help="read at most this many lines")
     parser.add_argument("--mined-min-count", type=int, default=5)
     parser.add_argument("--mining-epochs", type=int, default=5)
     parser.add_argument(
-        "--case-augment", type=float, default=0.1,
+        "--case-augment",
+        type=float,
+        default=0.1,
         help="fraction of sentences also trained lower-cased (a quarter of that upper-cased)",
     )
     parser.add_argument("--seed", type=int, default=1)
