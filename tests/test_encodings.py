@@ -340,6 +340,8 @@ def test_utf8_byte_order_mark_is_dropped():
         ("DDa` Na(~ng, dda^'t nu+o+'c", "Đà Nẵng, đất nước"),
         ("Ddo^.i tuye^?n", "Đội tuyển"),
         ("Ba\\. Ba.", "Ba. Bạ"),  # RFC 1456: an unescaped period after a vowel is a mark
+        ("Ha` No^.i. Dda^u? Nhau.", "Hà Nội. Đâu? Nhau."),  # unless no syllable takes it there
+        ("Ho^m nay the^' na`o?", "Hôm nay thế nào?"),
         ("kho^ng?", "không?"),  # a mark after a consonant is punctuation
         ("add, Eddie", "add, Eddie"),  # dd inside a word stays
         ("d\\dos", "ddos"),

@@ -96,6 +96,8 @@ def test_detection_reads_only_a_sample_of_long_input():
         # Clean text stays as it is.
         ("Việt Nam, Đà Nẵng, Ông Ơ…", "Việt Nam, Đà Nẵng, Ông Ơ…", 0),
         ("NGÃ BA, XÃ HỘI, GÌ…", "NGÃ BA, XÃ HỘI, GÌ…", 0),
+        ("“NGÃ” XÃ\xa0HỘI", "“NGÃ” XÃ\xa0HỘI", 0),  # Ã before ” or NBSP: clean in capitals
+        ("nhÃ\xa0 tÃ´i", "nhà tôi", 2),  # but not after a small letter
         ("Thomas Müller, Ärger, 25°C, ©2024", "Thomas Müller, Ärger, 25°C, ©2024", 0),
         ("Ä", "Ä", 0),
     ],

@@ -150,26 +150,32 @@ def _repair_utf8_runs(text: str, counts: Counter[str]) -> str:
     # round that changed anything counts: each of its repairs is one character of the original.
     last_round = 0
     for _ in range(3):
-        repaired = 0
-
-        def fix(match: re.Match[str]) -> str:
-            nonlocal repaired
-            char = _from_utf8(match.group())
-            if char is None:
-                return match.group()
-            repaired += 1
-            return char
-
-        text = _UTF8_RUN.sub(fix, text)
-        if not repaired:
+        runs = [(match, _from_utf8(match.group())) for match in _UTF8_RUN.finditer(text)]
+        runs = [(match, char) for match, char in runs if char is not None]
+        # A two-character run led by a Vietnamese capital after another capital can be clean text
+        # ("NGÃ" before a closing quote or an NBSP): it is repaired only beside surer runs.
+        if not any(_surely_mojibake(text, match) for match, _ in runs):
             break
-        last_round = repaired
+        pieces, done = [], 0
+        for match, char in runs:
+            pieces += [text[done : match.start()], char]
+            done = match.end()
+        text = "".join(pieces) + text[done:]
+        last_round = len(runs)
     counts[MOJIBAKE] += last_round
     if _LOST_BYTE_RUN.search(text):
         text = _LOST_BYTE_RUN.sub(lambda match: _fix_lost_byte(match, counts), text)
     if counts[MOJIBAKE] and _SHORT_LOST_BYTE_RUN.search(text):
         text = _SHORT_LOST_BYTE_RUN.sub(lambda match: _fix_lost_byte(match, counts), text)
     return text
+
+
+def _surely_mojibake(text: str, match: re.Match[str]) -> bool:
+    run = match.group()
+    if len(run) > 2 or run[0] not in _VIETNAMESE_LETTERS:
+        return True
+    after_capital = match.start() > 0 and text[match.start() - 1].isupper()
+    return not after_capital or text[match.end() : match.end() + 1].islower()
 
 
 def _fix_lost_byte(match: re.Match[str], counts: Counter[str]) -> str:
