@@ -74,7 +74,9 @@ class WriteOptions:
         match self.compression_for(source):
             case "gzip":
                 # mtime=0 and no file name in the header: the same text gives the same bytes.
-                return gzip.compress(data, compresslevel=6, mtime=0) if data else b""
+                # Level 3: a third of level 6's time for 10% more bytes; segmenting is the
+                # bottleneck, and compression should not add to it.
+                return gzip.compress(data, compresslevel=3, mtime=0) if data else b""
             case "zstd":
                 return _zstd_compress(data) if data else b""
         return data
