@@ -94,11 +94,11 @@ def measure(name: str, news: list[str], dev_gold: list[str]) -> dict:
     from tachtu.evaluation import score
     from tachtu.syllables import split_syllables
 
-    before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    before_mb = resident_mb()
     started = time.perf_counter()
     segment = load_system(name)
     load_seconds = time.perf_counter() - started
-    loaded_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before_mb
+    loaded_mb = resident_mb() - before_mb
     lines = [line for text in news for line in text.split("\n")]
     syllables = sum(len(split_syllables(line)) for line in lines)
     segment(lines[:20])  # warm-up: lazy imports and caches belong to loading, not to speed
@@ -129,6 +129,12 @@ def measure(name: str, news: list[str], dev_gold: list[str]) -> dict:
     }
 
 
+def resident_mb() -> float:
+    """Current resident set of this process (Linux), in MiB."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def machine() -> str:
     model = "unknown CPU"
     try:
@@ -150,7 +156,8 @@ def report(results: list[dict], args) -> str:
     lines = [
         "# Word segmentation: tachtu and peers",
         "",
-        f"Machine: {machine()}.",
+        f"Machine: {machine()}. Load average when the run began: {args.load_average:.2f} "
+        "(other work on the machine slows every system alike).",
         f"Text: {', '.join(Path(p).name for p in args.news)}; "
         f"tachtu and its model on about {args.syllables:,} syllables, peers on about "
         f"{args.peer_syllables:,}. Dev: {Path(args.dev).name}.",
@@ -177,7 +184,7 @@ def report(results: list[dict], args) -> str:
         "`joins_batch` alone on pre-split syllables. Peak MB is the child process's maximum "
         "resident set, the interpreter and the input text included (the JVM too for "
         f"RDRsegmenter); text goes through in batches of {CHUNK_LINES} lines. *Load adds MB* is "
-        "the growth of the maximum resident set while loading.",
+        "the growth of the resident set while loading.",
         "",
         "Dev F1 of the peers is not a fair comparison: the VLSP 2013 dev set here is cut from "
         "the official VLSP 2013 training set, which underthesea and RDRsegmenter were trained "
@@ -205,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(measure(args.child, request["news"], request["dev"])))
         return 0
 
+    args.load_average = os.getloadavg()[0]
     dev_gold = [line for line in Path(args.dev).read_text("utf-8").split("\n") if line.strip()]
     results = []
     for name in args.systems:
