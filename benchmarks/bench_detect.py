@@ -18,6 +18,7 @@ Short texts are measured the same way on the title and on the first sentence of 
 from __future__ import annotations
 
 import argparse
+import codecs
 import difflib
 import platform
 import re
@@ -47,28 +48,34 @@ def named(encoding: str) -> str:
     return "utf-8" if encoding.startswith("utf-8") else encoding
 
 
-def representable(char: str, encoding: str) -> bool:
-    try:
-        to_bytes_strict(char, encoding)
-    except UnicodeEncodeError:
-        return False
-    return True
+_unwritten: list[int] = []
 
 
-def viqr_cannot_write(text: str, index: int, encoding: str) -> bool:
-    """VIQR has no spelling for đ right after a letter (GĐ, NĐ-CP): a loss of context, not of table."""
-    return encoding == "viqr" and text[index] in "đĐ" and index > 0 and text[index - 1].isalpha()
+def _record_unwritten(error: UnicodeEncodeError) -> tuple[str, int]:
+    _unwritten.extend(range(error.start, error.end))
+    return "?", error.end
 
 
-def to_bytes_strict(text: str, encoding: str) -> bytes:
+codecs.register_error("bench-detect-record", _record_unwritten)
+
+
+def unwritten(text: str, encoding: str) -> set[int]:
+    """Offsets of the characters the encoder could not write (as ``errors="replace"`` finds them).
+
+    Most are characters outside the encoding's table; VIQR also cannot write some letters where
+    they stand (đ after a letter, as in GĐ or NĐ-CP).
+    """
     if encoding.startswith("utf-8"):
-        return text.encode("utf-8")
-    return encode(text, encoding)
+        return set()
+    _unwritten.clear()
+    encode(text, encoding, errors="bench-detect-record")
+    return set(_unwritten)
 
 
 def differences(original: str, decoded: str, encoding: str) -> Counter[str]:
     """Differing characters of ``original``, by cause: unrepresentable, case, other."""
     causes: Counter[str] = Counter()
+    lost = unwritten(original, encoding)
     matcher = difflib.SequenceMatcher(None, original, decoded, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
@@ -76,18 +83,16 @@ def differences(original: str, decoded: str, encoding: str) -> Counter[str]:
         was, now = original[a1:a2], decoded[b1:b2]
         if op == "replace" and len(was) == len(now):
             for offset, (old, new) in enumerate(zip(was, now, strict=True)):
-                if not representable(old, encoding) or viqr_cannot_write(
-                    original, a1 + offset, encoding
-                ):
+                if a1 + offset in lost:
                     causes["unrepresentable"] += 1
                 elif old.lower() == new.lower():
                     causes["case"] += 1
                 else:
                     causes["other"] += 1
         else:
-            lost = [c for c in was if not representable(c, encoding)]
-            causes["unrepresentable"] += len(lost)
-            causes["other"] += max(len(was), len(now)) - len(lost)
+            unwritable = sum(a1 + offset in lost for offset in range(len(was)))
+            causes["unrepresentable"] += unwritable
+            causes["other"] += max(len(was), len(now)) - unwritable
     return causes
 
 
@@ -108,6 +113,17 @@ class Detections:
     same_text: int = 0
     confidence_of_correct: list[float] = field(default_factory=list)
     confusions: list[str] = field(default_factory=list)
+
+
+def _describe(text: str, index: int) -> str:
+    char = text[index]
+    if char in "đĐ" and index and text[index - 1].isalpha():
+        return "đ after a letter"
+    if char.isalpha() and not char.isascii() and unicodedata.normalize("NFD", char)[0].isascii():
+        word = re.findall(r"[^\W\d_]+", text[max(0, index - 12) : index + 12])
+        inside = next((w for w in word if char in w), char)
+        return f"`{char}` closing `{inside}`"
+    return f"`{char}` U+{ord(char):04X}"
 
 
 def first_sentence(text: str) -> str:
@@ -195,9 +211,10 @@ def report(folder: Path, command: str) -> str:
         "## Round trips, per document",
         "",
         'Encoded with `errors="replace"`, decoded with the encoding named. *Unrepresentable*: the',
-        "encoding has no code for the character (it came back as `?`); *case*: a TCVN3 toned capital",
-        "that came back lower case (VN3 has no code for it; decoding restores capitals in lines of",
-        "capitals, words of capitals and at sentence starts); *other*: anything else.",
+        "encoder could not write the character (no code in the table, or for VIQR no spelling where",
+        "it stands) and wrote `?`; *case*: a TCVN3 toned capital that came back lower case (VN3 has",
+        "no code for it; decoding restores capitals in lines of capitals, words of capitals and at",
+        "sentence starts); *other*: anything else, which would be a bug.",
         "",
         "| encoding | exact | only unrepresentable | + TCVN3 case | other | chars unrepresentable | chars case | chars other |",
         "|---|---|---|---|---|---|---|---|",
@@ -210,25 +227,15 @@ def report(folder: Path, command: str) -> str:
             f"{trips.with_case} | {trips.other} | {trips.characters['unrepresentable']} | "
             f"{trips.characters['case']} | {trips.characters['other']} |"
         )
-        unrepresentable[encoding] = Counter(
-            char
-            for text in documents.values()
-            for char in set(text)
-            if not representable(char, encoding)
-        )
-        if encoding == "viqr":
-            unrepresentable[encoding]["đ after a letter"] = sum(
-                any(viqr_cannot_write(text, i, encoding) for i in range(len(text)))
-                for text in documents.values()
+        unrepresentable[encoding] = Counter()
+        for text in documents.values():
+            unrepresentable[encoding].update(
+                {_describe(text, i) for i in unwritten(text, encoding)}
             )
-    out += ["", "Characters each encoding could not hold (documents containing them):", ""]
+    out += ["", "Characters each encoding could not write (number of documents):", ""]
     for encoding, chars in unrepresentable.items():
         if chars:
-            listed = ", ".join(
-                f"`{char}` U+{ord(char):04X} ({n})" if len(char) == 1 else f"{char} ({n})"
-                for char, n in chars.most_common()
-                if n
-            )
+            listed = ", ".join(f"{what} ({n})" for what, n in chars.most_common())
             out.append(f"- {encoding}: {listed}")
     for title, texts in (
         ("Detection, per document", documents),

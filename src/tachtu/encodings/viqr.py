@@ -27,6 +27,8 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections.abc import Callable
+from functools import cache
 
 from tachtu.encodings._tables import TONE_MARKS, VOWELS, vietnamese_letters
 
@@ -55,12 +57,13 @@ _VIETNAMESE_VOWELS = frozenset(
     letter for letter in (*vietnamese_letters(), *VOWELS, *VOWELS.upper()) if letter not in "đĐ"
 )
 
-# One pass, left to right: an escape, a "dd" (checked for a word start in _replace), or a vowel
-# with the letter mark it can take and a tone. The order of the alternatives is the precedence.
+# One pass, left to right: an escape, a "dd" (checked for a word start by the decoder), or a vowel
+# followed by marks: the letter mark it can take and a tone. The order of the alternatives is the
+# precedence.
 _VIQR = re.compile(
     r"\\[\\(^+'`?~.dD]"
     r"|[dD][dD]"
-    r"|(?:[aA][(^]?|[eE]\^?|[oO][\^+]?|[uU]\+?|[iIyY])[`'?~.]?"
+    r"|(?=[aeiouyAEIOUY][(^+`'?~.])(?:[aA][(^]?|[eE]\^?|[oO][\^+]?|[uU]\+?|[iIyY])[`'?~.]?"
 )
 
 
@@ -106,11 +109,16 @@ def _reads_as_punctuation(word: str, toned_letter: str) -> bool:
     """True when a tone mark closing ``word`` + ``toned_letter`` is taken for punctuation."""
     if any(mark in TONE_MARKS for mark in unicodedata.normalize("NFD", word)):
         return True
-    # Imported here: normalize may come to import this package for its byte input.
+    syllable = word + toned_letter
+    return _place_tone()(syllable, "keep") != syllable
+
+
+@cache
+def _place_tone() -> Callable[[str, str], str]:
+    # Imported on first use: normalize may come to import this package for its byte input.
     from tachtu.normalize import place_tone
 
-    syllable = word + toned_letter
-    return place_tone(syllable, "keep") != syllable
+    return place_tone
 
 
 def decode(text: str) -> str:
