@@ -324,7 +324,7 @@ def test_decoded_is_frozen_and_reports_composition():
     assert isinstance(decoded, Decoded)
     assert decoded.text == "Tiếng Việt"
     assert decoded.changes == {"composed": len(nfd) - len("Tiếng Việt")}
-    assert (decoded.detected, decoded.confidence) == (False, 1.0)
+    assert (decoded.detected, decoded.confidence, decoded.reason) == (False, 1.0, "")
     with pytest.raises(dataclasses.FrozenInstanceError):
         decoded.text = "x"  # type: ignore[misc]
 

@@ -37,6 +37,7 @@ def test_fixture_is_detected_and_decoded(fixture, encoding, changes):
     assert detection.candidates[0][0] == encoding
     decoded = decode(data)
     assert (decoded.text, decoded.encoding, decoded.detected) == (NOTICE, encoding, True)
+    assert (decoded.confidence, decoded.reason) == (detection.confidence, detection.reason)
     assert decoded.changes == changes
 
 

@@ -88,7 +88,8 @@ class Decoded:
     ``changes`` counts each kind of change: ``mojibake`` (characters repaired),
     ``mojibake_unrepaired`` (runs recognized but beyond repair), ``composed`` (combining marks
     joined to their letter for NFC), ``replaced`` (undecodable bytes replaced under
-    ``errors="replace"``), ``case_restored`` (TCVN3 capitals put back).
+    ``errors="replace"``), ``case_restored`` (TCVN3 capitals put back). ``reason`` says why
+    detection chose the encoding (empty when it was given).
     """
 
     text: str
@@ -96,6 +97,7 @@ class Decoded:
     detected: bool
     confidence: float
     changes: dict[str, int] = field(default_factory=dict)
+    reason: str = ""
 
 
 def canonical_name(encoding: str) -> str:
@@ -126,7 +128,8 @@ def decode(
     """Decode ``data`` to NFC text; ``encoding="auto"`` detects the encoding first.
 
     ``errors`` works as in ``bytes.decode``: with ``strict`` an undecodable byte raises
-    ``UnicodeDecodeError`` (a ``ValueError``) whose message gives its byte offset. ``fix_mojibake``
+    ``UnicodeDecodeError`` (a ``ValueError``) whose message gives its byte offset; with ``auto`` it
+    applies to the encoding found (detection reads the first 256 KiB). ``fix_mojibake``
     repairs mojibake in the decoded text; ``restore_case`` puts back TCVN3 capitals (see the module
     notes).
 
@@ -137,11 +140,11 @@ def decode(
     """
     name = canonical_name(encoding)
     detected = name == "auto"
-    confidence = 1.0
+    confidence, reason = 1.0, ""
     if detected:
         detection = detect(data)
-        name, confidence = detection.encoding, detection.confidence
-    changes: Counter[str] = Counter()
+        name, confidence, reason = detection.encoding, detection.confidence, detection.reason
+    counts: Counter[str] = Counter()
     if name in _BYTE_CODECS:
         text = _BYTE_CODECS[name].decode(data, errors)
     else:
@@ -150,19 +153,20 @@ def decode(
             text = viqr.decode(text)
     if errors == "replace":
         # U+FFFD already in the bytes was not put there by this decoding.
-        changes[REPLACED] = text.count("\ufffd") - data.count("\ufffd".encode())
+        counts[REPLACED] = text.count("\ufffd") - data.count("\ufffd".encode())
     if not unicodedata.is_normalized("NFC", text):
         composed = unicodedata.normalize("NFC", text)
-        changes[COMPOSED] = len(text) - len(composed)
+        counts[COMPOSED] = len(text) - len(composed)
         text = composed
     if fix_mojibake:
         text, repairs = repair(text)
         if repairs:
             text = unicodedata.normalize("NFC", text)
-            changes.update(repairs)
+            counts.update(repairs)
     if name == "tcvn3" and restore_case:
-        text, changes[CASE_RESTORED] = restore_tcvn3_capitals(text)
-    return Decoded(text, name, detected, confidence, {k: v for k, v in changes.items() if v})
+        text, counts[CASE_RESTORED] = restore_tcvn3_capitals(text)
+    changes = {kind: count for kind, count in counts.items() if count}
+    return Decoded(text, name, detected, confidence, changes, reason)
 
 
 def encode(text: str, encoding: str, *, errors: str = "strict") -> bytes:
