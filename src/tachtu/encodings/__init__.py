@@ -8,13 +8,15 @@ round-trip tests and benchmarks need. ``repair_mojibake`` fixes text that was al
 Known losses, by the design of the encodings themselves:
 
 - TCVN3 (VN3) has no toned capitals; they are written with the lower-case code (ABC users set them
-  in an all-capitals font). Decoding restores them where the context shows capitals: in a word
-  whose other letters are capitals (``THủY`` -> ``THỦY``) and at the start of a line or sentence.
-  Elsewhere (``Ủy ban`` in mid-sentence) they come back lower case.
+  in an all-capitals font). Decoding restores them where the context shows capitals: lines of
+  capitals, words whose other letters are capitals (``THủY`` -> ``THỦY``), the first letter of a
+  line or sentence. Elsewhere (``Đông Nam Á`` mid-sentence) they come back lower case, and a line
+  that really opens with a small toned vowel gets a capital (``restore_case=False`` turns this off).
 - VISCII has no room for characters beyond ASCII other than Vietnamese letters (no curly quotes,
   dashes or NBSP); TCVN3 and VNI carry the Windows-1252 punctuation of 0x80-0x9F, not Latin-1
   letters (their bytes are Vietnamese letters there).
-- VIQR cannot write ``đ`` right after another letter.
+- VIQR cannot write ``đ`` right after another letter (``GĐ``), nor a word-final tone that its
+  decoder reads as punctuation (only in misspelled words such as ``hôì``); see ``viqr``.
 
 >>> data = encode("Tiếng Việt có dấu", "vni")
 >>> data
