@@ -4,7 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tachtu.syllables import SyllableKind, split_syllables, syllables
+from tachtu.syllables import _PLAIN, SyllableKind, split_syllables, syllables
+
+from .conftest import shared_path
 
 
 @pytest.mark.parametrize(
@@ -81,3 +83,15 @@ def test_long_lines_without_spaces_finish(line: str) -> None:
 def test_no_character_is_lost(text: str) -> None:
     assert "".join(split_syllables(text)) == "".join(text.split())
     assert all(unit and not any(c.isspace() for c in unit) for unit in split_syllables(text))
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8")) | st.text(alphabet="aàbc1.,@:/-_'’ \t\n#%…"))
+def test_chunked_fast_path_equals_the_whole_text_regex(text: str) -> None:
+    assert split_syllables(text) == _PLAIN.findall(text)
+
+
+def test_chunked_fast_path_on_news() -> None:
+    folder = shared_path("data/news/sample-txt")
+    for path in sorted(folder.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert split_syllables(text) == _PLAIN.findall(text), path.name
