@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tachtu.normalize import is_vietnamese_syllable, normalize, place_tone, tone_key
+from tachtu.normalize import (
+    is_vietnamese_syllable,
+    normalize,
+    normalize_with_report,
+    place_tone,
+    tone_key,
+)
 
 
 @pytest.mark.parametrize(
@@ -91,3 +97,38 @@ def test_normalize_keeps_letters_and_length_class(text: str, style: str) -> None
         return "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
 
     assert bare(out).replace("\n", "") == bare(normalize(text, tone_style="keep")).replace("\n", "")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "tcvn3", "vni", "viscii", "cp1258", "viqr"])
+def test_normalize_reads_bytes_in_any_encoding(encoding: str) -> None:
+    from tachtu.encodings import encode
+
+    text = "Tiếng Việt có dấu, hòa bình."
+    data = encode(text, encoding)
+    assert normalize(data) == text
+    assert normalize(data, encoding=encoding) == text
+    report = normalize_with_report(data)
+    assert report.text == text and report.encoding == encoding
+
+
+@pytest.mark.parametrize(
+    ("raw", "changes"),
+    [
+        ("Hòa bình", {}),
+        ("Ho\u0300a\r\n", {"composed": 1, "line_ends": 1}),
+        ("lựơng tóan\u200b", {"tone_marks": 2, "invisible": 1}),
+        ("\u00d0à\u00a0Nẵng", {"eth_as_d": 1, "odd_spaces": 1}),
+        ("hòa thủy", {"tone_marks": 2}),  # asked for the new style below
+    ],
+)
+def test_report_counts_each_kind_of_change(raw: str, changes: dict[str, int]) -> None:
+    style = "new" if raw == "hòa thủy" else "keep"
+    report = normalize_with_report(raw, tone_style=style)  # type: ignore[arg-type]
+    assert report.text == normalize(raw, tone_style=style)  # type: ignore[arg-type]
+    assert report.changes == changes
+    assert report.encoding == "unicode"
+
+
+def test_report_counts_repaired_mojibake() -> None:
+    report = normalize_with_report("Viá»‡t Nam".encode())
+    assert report.text == "Việt Nam" and report.changes == {"mojibake": 1}

@@ -12,7 +12,7 @@ from functools import cache
 
 from tachtu.document import Document, Paragraph, Sentence, read_document
 from tachtu.formats import OutputFormat, render
-from tachtu.normalize import ToneStyle, normalize
+from tachtu.normalize import Normalized, ToneStyle, normalize, normalize_with_report
 from tachtu.sentences import iter_sentences, sentences
 from tachtu.syllables import Syllable, SyllableKind, split_syllables, syllables
 from tachtu.words import Segmenter, Word
@@ -21,6 +21,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Document",
+    "Normalized",
     "OutputFormat",
     "Paragraph",
     "Segmenter",
@@ -32,6 +33,7 @@ __all__ = [
     "iter_segment",
     "iter_sentences",
     "normalize",
+    "normalize_with_report",
     "read_document",
     "render",
     "segment",

@@ -13,10 +13,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-__all__ = ["ToneStyle", "is_vietnamese_syllable", "normalize", "place_tone", "tone_key"]
+if TYPE_CHECKING:
+    from tachtu.encodings import Decoded
+
+__all__ = [
+    "Normalized",
+    "ToneStyle",
+    "is_vietnamese_syllable",
+    "normalize",
+    "normalize_with_report",
+    "place_tone",
+    "tone_key",
+]
 
 ToneStyle = Literal["keep", "old", "new"]
 """``keep`` the input's placement; ``old`` (``hòa``, ``thủy``) or ``new`` (``hoà``, ``thuỷ``)."""
@@ -93,15 +106,21 @@ _NUCLEI = frozenset(
 )
 
 
-def normalize(text: str, *, tone_style: ToneStyle = "keep") -> str:
+def normalize(text: str | bytes, *, encoding: str = "auto", tone_style: ToneStyle = "keep") -> str:
     """Return ``text`` as clean NFC with line feeds only; idempotent.
 
+    Bytes are decoded first: ``encoding`` names one of :data:`tachtu.encodings.ENCODINGS`, or
+    ``auto`` detects UTF-8, TCVN3, VNI, VISCII, Windows-1258 or VIQR and repairs mojibake.
     ``tone_style`` chooses where tone marks sit in ``oa``/``oe``/``uy`` syllables; ``keep`` leaves
     each syllable as written, after moving a mark that sits where neither style puts it.
 
     >>> normalize("Thủy hoà\\r\\n", tone_style="new")
     'Thuỷ hoà\\n'
+    >>> normalize(b"Vi\\xd6t Nam", encoding="tcvn3")
+    'Việt Nam'
     """
+    if isinstance(text, bytes):
+        text = _decode(text, encoding).text
     if "\r\n" in text:
         text = text.replace("\r\n", "\n")
     if _NEEDS_FIXES.search(text):
@@ -230,3 +249,47 @@ def is_vietnamese_syllable(word: str) -> bool:
     if not all(c in _VOWELS or (c.isascii() and c.isalpha()) or c == "đ" for c in letters):
         return False
     return _tone_position(letters, "new", -1) >= 0
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """Normalized text, the encoding it was read from, and how many changes of each kind were made."""
+
+    text: str
+    encoding: str  # "unicode" when the input was already a str
+    changes: dict[str, int] = field(default_factory=dict)
+
+
+def normalize_with_report(
+    text: str | bytes, *, encoding: str = "auto", tone_style: ToneStyle = "keep"
+) -> Normalized:
+    """:func:`normalize`, and a count of what it changed, kind by kind.
+
+    >>> normalize_with_report("Ho\\u0300a lựơng\\u00a0\\r\\n").changes
+    {'line_ends': 1, 'odd_spaces': 1, 'composed': 1, 'tone_marks': 1}
+    """
+    changes: Counter[str] = Counter()
+    used = "unicode"
+    if isinstance(text, bytes):
+        decoded = _decode(text, encoding)
+        text, used = decoded.text, decoded.encoding
+        changes.update(decoded.changes)
+    clean = normalize(text, tone_style=tone_style)
+    changes["line_ends"] += text.count("\r")
+    changes["invisible"] += sum(text.count(c) for c in _INVISIBLE)
+    changes["odd_spaces"] += sum(text.count(c) for c in _ODD_SPACES)
+    changes["eth_as_d"] += text.count("\u00d0") + text.count("\u00f0")
+    fixed = text.replace("\r\n", "\n").translate(_CHARACTER_FIXES)
+    composed = unicodedata.normalize("NFC", fixed)
+    changes["composed"] += len(fixed) - len(composed)
+    changes["tone_marks"] += sum(
+        a != b for a, b in zip(_LETTERS.findall(composed), _LETTERS.findall(clean), strict=False)
+    )
+    return Normalized(clean, used, {kind: n for kind, n in changes.items() if n})
+
+
+def _decode(data: bytes, encoding: str) -> Decoded:
+    # Imported here: the encodings package uses tone placement from this module.
+    from tachtu.encodings import decode
+
+    return decode(data, encoding)
