@@ -480,6 +480,11 @@ def test_cli_corpus_exit_codes(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
 
+    result = cli.invoke(
+        app, ["corpus", str(NEWS), "--out", str(tmp_path / "y"), "--model", str(tmp_path / "none")]
+    )
+    assert result.exit_code == 2 and "cannot load the model" in result.output
+
 
 def test_file_named_directly_is_text_unless_its_suffix_says_otherwise(
     tmp_path: Path, tiny_segmenter

@@ -223,17 +223,23 @@ def _load_segmenter(
 ) -> tuple[Segmenter, str]:
     """The segmenter, and a fingerprint of its model for the resume check."""
     if isinstance(segmenter, Segmenter):
-        # A model built in Python has no file to fingerprint: its type is all that is checked.
-        return segmenter, f"object:{type(segmenter.model).__qualname__}"
-    if segmenter is None:
-        from tachtu.model.perceptron import SHIPPED_MODEL
+        # A model built in Python has no file to fingerprint: its type and user phrases are
+        # what is checked.
+        phrases = "\n".join(getattr(segmenter.model, "user_phrases", ()))
+        digest = hashlib.sha256(phrases.encode()).hexdigest()[:16]
+        return segmenter, f"object:{type(segmenter.model).__qualname__}:{digest}"
+    try:
+        if segmenter is None:
+            from tachtu.model.perceptron import SHIPPED_MODEL
 
-        data = resources.files("tachtu.model").joinpath("data", SHIPPED_MODEL).read_bytes()
-        name = "shipped"
-    else:
-        data = Path(segmenter).read_bytes()
-        name = Path(segmenter).name
-    loaded = Segmenter.load(segmenter, tone_style=tone_style)
+            data = resources.files("tachtu.model").joinpath("data", SHIPPED_MODEL).read_bytes()
+            name = "shipped"
+        else:
+            data = Path(segmenter).read_bytes()
+            name = Path(segmenter).name
+        loaded = Segmenter.load(segmenter, tone_style=tone_style)
+    except (OSError, ValueError) as error:
+        raise UsageError(f"cannot load the model {segmenter or '(shipped)'}: {error}") from None
     return loaded, f"{name}:sha256:{hashlib.sha256(data).hexdigest()[:16]}"
 
 
