@@ -24,10 +24,12 @@ if TYPE_CHECKING:
 __all__ = [
     "Normalized",
     "ToneStyle",
+    "clean_characters",
     "is_vietnamese_syllable",
     "normalize",
     "normalize_with_report",
     "place_tone",
+    "place_tones",
     "tone_key",
 ]
 
@@ -121,18 +123,38 @@ def normalize(text: str | bytes, *, encoding: str = "auto", tone_style: ToneStyl
     """
     if isinstance(text, bytes):
         text = _decode(text, encoding).text
+    return place_tones(clean_characters(text), tone_style)
+
+
+def clean_characters(text: str) -> str:
+    """:func:`normalize` short of tone placement: line feeds, odd characters fixed, NFC.
+
+    ``normalize(text) == place_tones(clean_characters(text))``; the segmenter runs the two steps
+    apart so that it places tones once per distinct chunk of text, not once per text.
+
+    >>> clean_characters("Ho\\u0300a\\u00a0lựơng\\r\\n")
+    'Hòa lựơng\\n'
+    """
     if "\r\n" in text:
         text = text.replace("\r\n", "\n")
     if _NEEDS_FIXES.search(text):
         text = text.translate(_CHARACTER_FIXES)
-    if not text.isascii():
-        if not unicodedata.is_normalized("NFC", text):
-            text = unicodedata.normalize("NFC", text)
-        text = _place_tones(text, tone_style)
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     return text
 
 
-def _place_tones(text: str, style: ToneStyle) -> str:
+def place_tones(text: str, style: ToneStyle = "keep") -> str:
+    """Every letter run of clean NFC ``text`` with its tone mark placed by :func:`place_tone`.
+
+    Runs never contain whitespace, so placing tones chunk by chunk of whitespace-separated text
+    gives the same text as placing them over the whole.
+
+    >>> place_tones("lựơng hòa, tóan", "new")
+    'lượng hoà, toán'
+    """
+    if text.isascii():
+        return text
     # Most syllables come out as they went in: look each distinct letter run up once and rewrite
     # the text only where one changes, instead of calling back into Python for every word.
     changed = {}
