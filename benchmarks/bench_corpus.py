@@ -8,6 +8,8 @@ are its own:
 - ``bare``: ``read_document`` + ``render`` over texts already in memory, in one process: the
   per-document work ``tachtu segment`` does, and what the pipeline's overhead is measured
   against.
+- ``bare-tuned``: the same with the garbage-collector settings of the pipeline's worker
+  processes, so that the pipeline's own machinery can be told apart from that tuning.
 - ``pipeline N``: ``tachtu.corpus.run`` with N worker processes, from the compressed files to
   compressed output files, with journal, stats and everything.
 
@@ -54,7 +56,7 @@ def child(configuration: str, paths: list[str], output_format: str, scratch: str
 
     load_before = os.getloadavg()[0]
     result: dict = {"configuration": configuration}
-    if configuration in ("segment_batch", "bare"):
+    if configuration in ("segment_batch", "bare", "bare-tuned"):
         from tachtu.corpus import CorpusStats
         from tachtu.document import read_document
         from tachtu.formats import render
@@ -62,6 +64,12 @@ def child(configuration: str, paths: list[str], output_format: str, scratch: str
 
         segmenter = Segmenter.load()
         texts = _texts(paths)
+        if configuration == "bare-tuned":
+            import gc
+
+            # What the pipeline's worker processes do (see tachtu.corpus.engines).
+            gc.freeze()
+            gc.set_threshold(50_000, 20, 20)
         started, cpu = time.perf_counter(), time.process_time()
         if configuration == "segment_batch":
             for start in range(0, len(texts), 256):
@@ -163,6 +171,13 @@ def report(results: list[dict], paths: list[str], output_format: str) -> str:
         lines.append(
             f"- 2 workers vs 1: {one['seconds'] / two['seconds']:.2f}× the throughput (wall clock)."
         )
+    tuned = by_name.get("bare-tuned")
+    if tuned and one:
+        lines.append(
+            f"- pipeline with 1 worker vs bare-tuned (its machinery alone): wall "
+            f"{one['seconds'] / tuned['seconds'] - 1:+.1%}, CPU seconds "
+            f"{one['cpu_seconds'] / tuned['cpu_seconds'] - 1:+.1%}."
+        )
     if bare and one:
         lines.append(
             f"- pipeline with 1 worker vs bare, per core: wall {one['seconds'] / bare['seconds'] - 1:+.1%}, "
@@ -195,7 +210,7 @@ def main() -> None:
     parser.add_argument(
         "--configurations",
         nargs="+",
-        default=["segment_batch", "bare", "local 1", "local 2"],
+        default=["segment_batch", "bare", "bare-tuned", "local 1", "local 2", "dask 2"],
         help="what to measure: segment_batch, bare, 'local N', 'dask N'",
     )
     parser.add_argument("--format", default="text", help="output format (default: text)")
