@@ -497,3 +497,23 @@ def test_file_named_directly_is_text_unless_its_suffix_says_otherwise(
     assert (
         gzip.decompress((tmp_path / "out" / "article-2.txt.gz").read_bytes()) == "Thủ_đô\n".encode()
     )
+
+
+def test_parquet_without_the_text_column_is_one_error(tmp_path: Path, tiny_segmenter) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pylist([{"id": str(n), "body": "Hà Nội"} for n in range(50)])
+    pq.write_table(table, tmp_path / "feed.parquet")
+    summary = run(
+        [tmp_path / "feed.parquet"], tmp_path / "out", segmenter=tiny_segmenter, workers=0
+    )
+    assert [e["error"] for e in summary.errors] == ["no column 'text'"]
+    summary = run(
+        [tmp_path / "feed.parquet"],
+        tmp_path / "body",
+        text_field="body",
+        segmenter=tiny_segmenter,
+        workers=0,
+    )
+    assert summary.ok and summary.stats.documents == 50

@@ -283,7 +283,9 @@ class Chunk:
     error: InputError | None = None  # reading stopped here; the records before it stand
 
 
-def read_chunks(source: InputFile, *, chunk_bytes: int = 1 << 20) -> Iterator[Chunk]:
+def read_chunks(
+    source: InputFile, *, chunk_bytes: int = 1 << 20, text_field: str = "text"
+) -> Iterator[Chunk]:
     """Cut ``source`` into chunks of about ``chunk_bytes`` of text, each cut after a whole record.
 
     The same file always gives the same chunks, which is what lets a rerun skip the chunks that
@@ -296,7 +298,7 @@ def read_chunks(source: InputFile, *, chunk_bytes: int = 1 << 20) -> Iterator[Ch
         case InputKind.JSONL:
             chunks = _line_chunks(source, chunk_bytes)
         case InputKind.PARQUET:
-            chunks = _parquet_chunks(source, chunk_bytes)
+            chunks = _parquet_chunks(source, chunk_bytes, text_field)
     held: Chunk | None = None
     for chunk in chunks:
         if held is not None:
@@ -404,7 +406,7 @@ def _line_chunks(source: InputFile, chunk_bytes: int) -> Iterator[Chunk]:
         yield chunk
 
 
-def _parquet_chunks(source: InputFile, chunk_bytes: int) -> Iterator[Chunk]:
+def _parquet_chunks(source: InputFile, chunk_bytes: int, text_field: str) -> Iterator[Chunk]:
     if source.compression is not None:
         yield Chunk(
             source, 0, error=InputError(source.path, "Parquet compresses itself: unpack it")
@@ -420,6 +422,11 @@ def _parquet_chunks(source: InputFile, chunk_bytes: int) -> Iterator[Chunk]:
     row = 0
     try:
         with pq.ParquetFile(source.path) as table:
+            if text_field not in table.schema_arrow.names:
+                # One error for the file, not one for each of its million rows.
+                chunk.error = InputError(source.path, f"no column {text_field!r}")
+                yield chunk
+                return
             rows = max(table.metadata.num_rows, 1)
             size = source.size
             for batch in table.iter_batches(batch_size=1024):
@@ -539,7 +546,7 @@ def read_documents(
             raise error
         on_error(error)
     for source in sources:
-        for chunk in read_chunks(source):
+        for chunk in read_chunks(source, text_field=options.text_field):
             for item in parse_chunk(chunk, options):
                 if isinstance(item, Document):
                     yield item

@@ -190,7 +190,7 @@ def run(
         with open_engine(
             processor, engine=engine, workers=workers, scheduler=scheduler
         ) as run_tasks:
-            for results in run_tasks(_tasks(pending, chunk_bytes)):
+            for results in run_tasks(_tasks(pending, chunk_bytes, text_field)):
                 writer.write(results)
                 if on_progress is not None:
                     on_progress(writer.progress())
@@ -306,12 +306,14 @@ def _resume(manifest: Manifest, source: InputFile, key: str) -> int:
     return len(record.chunks)
 
 
-def _tasks(pending: list[tuple[InputFile, int]], chunk_bytes: int) -> Iterator[list[Chunk]]:
+def _tasks(
+    pending: list[tuple[InputFile, int]], chunk_bytes: int, text_field: str
+) -> Iterator[list[Chunk]]:
     """Chunks to do, in input order, grouped into tasks of about ``chunk_bytes``."""
     task: list[Chunk] = []
     size = 0
     for source, done in pending:
-        for chunk in read_chunks(source, chunk_bytes=chunk_bytes):
+        for chunk in read_chunks(source, chunk_bytes=chunk_bytes, text_field=text_field):
             if chunk.index < done:
                 continue
             task.append(chunk)
