@@ -131,7 +131,7 @@ def measure(configuration: str, paths: list[str], output_format: str, scratch: s
     return result
 
 
-def report(results: list[dict], paths: list[str], output_format: str) -> str:
+def report(results: list[dict], paths: list[str], output_format: str, repeat: int) -> str:
     by_name: dict[str, dict] = {}
     for r in results:  # the best round of each configuration: the one least disturbed
         best = by_name.get(r["configuration"])
@@ -147,7 +147,8 @@ def report(results: list[dict], paths: list[str], output_format: str) -> str:
         f"- commit: {_commit()}",
         f"- input: {len(paths)} files, `{Path(paths[0]).name}` … `{Path(paths[-1]).name}`; "
         f"output format `{output_format}`, gzip-compressed like the input",
-        f"- command: `nice python benchmarks/bench_corpus.py {' '.join(sys.argv[1:])}`",
+        f"- command: `nice python benchmarks/bench_corpus.py --repeat {repeat}` "
+        "(inputs as above; one child process a configuration and round)",
         "",
         "| configuration | round | documents | syllables | wall s | syllables/s | CPU s | "
         "vs bare (per CPU s) | main peak MiB | worker peak MiB | load before → after |",
@@ -232,7 +233,7 @@ def main() -> None:
             for round_number in range(1, args.repeat + 1)
             for c in args.configurations
         ]
-    table = report(results, paths, args.format)
+    table = report(results, paths, args.format, args.repeat)
     print(table)
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
