@@ -1,15 +1,22 @@
 from __future__ import annotations
 
 import pickle
+import re
+import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tachtu.model import WordModel
-from tachtu.normalize import normalize
-from tachtu.syllables import SyllableKind
+from tachtu.model.features import join_units
+from tachtu.model.perceptron import PerceptronModel, compiled_core_available
+from tachtu.normalize import ToneStyle, clean_characters, normalize, place_tones
+from tachtu.syllables import SyllableKind, split_syllables
 from tachtu.words import Segmenter
+
+from .conftest import shared_path
 
 
 @pytest.mark.parametrize(
@@ -62,3 +69,145 @@ def test_removing_separators_gives_back_the_text(tiny_segmenter: Segmenter, text
     assert out.replace("\x01", "").replace(" ", "").replace("\n", "") == "".join(
         normalize(text).split()
     )
+
+
+# ---------------------------------------------------------------- the fused path of the perceptron
+#
+# With the perceptron model, ``segment``/``segment_batch`` go raw lines in, text out through one
+# call into the model (compiled or its pure-Python twin), which splits and tone-places each
+# distinct chunk once. What they must give is spelled out here from the public steps: normalize,
+# split into syllable units, the model's joins, units joined by ``sep`` or a space.
+
+needs_core = pytest.mark.skipif(not compiled_core_available(), reason="C extension not built")
+
+_VIETNAMESE = (
+    "aăâeêioôơuưyđbcdghklmnpqrstvxAĐHNQTÀÁẢÃẠàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíòóỏõọồốờớợùúủũụừứữựỳýỹ"
+)
+# Every kind of whitespace str.split() cuts at, marks NFC must compose or tone placement move,
+# characters normalize removes or replaces, digits and punctuation that split chunks into units.
+_TROUBLE = (
+    " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u00a0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000"
+    "\u0300\u0301\u0303\u0309\u0323\u0302\u200b\u00ad\ufeffÐð.,:;!?…-–'’\"“”()%/@#_0123456789😀"
+)
+raw_text = st.text(alphabet=st.sampled_from(_VIETNAMESE + _TROUBLE))
+separators = st.one_of(
+    st.sampled_from(["_", "", " ", "\n", "__", "ươ", "😀", "\x00", "\u3000"]), st.text(max_size=3)
+)
+tone_styles = st.sampled_from(["keep", "old", "new"])
+
+
+@pytest.fixture(scope="module")
+def compiled_model() -> PerceptronModel:
+    return PerceptronModel.load()
+
+
+@pytest.fixture(scope="module")
+def python_model(compiled_model: PerceptronModel) -> PerceptronModel:
+    return PerceptronModel(compiled_model._arrays, pure_python=True)
+
+
+def reference_segment(model: PerceptronModel, text: str, sep: str, style: ToneStyle) -> str:
+    lines = [split_syllables(line) for line in normalize(text, tone_style=style).split("\n")]
+    return "\n".join(
+        join_units(units, joins, sep)
+        for units, joins in zip(lines, model.joins_batch(lines), strict=True)
+    )
+
+
+def news_samples() -> list[str]:
+    folder = shared_path("data/news/sample-txt")
+    return [path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.txt"))]
+
+
+@needs_core
+def test_fused_compiled_and_pure_python_agree_on_news(compiled_model, python_model) -> None:
+    texts = news_samples()
+    assert len(texts) > 50
+    compiled = Segmenter(compiled_model).segment_batch(texts)
+    assert compiled == Segmenter(python_model).segment_batch(texts)
+    assert compiled == [reference_segment(compiled_model, t, "_", "keep") for t in texts]
+    # Again, from the chunks the core now remembers, one text at a time and another separator.
+    assert [Segmenter(compiled_model).segment(t) for t in texts] == compiled
+    assert Segmenter(compiled_model).segment_batch(texts, sep="+") == [
+        c.replace("_", "+") for c in compiled
+    ]
+
+
+@needs_core
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(raw_text, st.text()), max_size=6), separators, tone_styles)
+def test_fused_paths_agree_on_any_text(
+    compiled_model, python_model, texts: list[str], sep: str, style: ToneStyle
+) -> None:
+    expected = [reference_segment(compiled_model, t, sep, style) for t in texts]
+    assert Segmenter(compiled_model, tone_style=style).segment_batch(texts, sep=sep) == expected
+    assert Segmenter(python_model, tone_style=style).segment_batch(texts, sep=sep) == expected
+    assert [Segmenter(compiled_model, tone_style=style).segment(t, sep=sep) for t in texts] == (
+        expected
+    )
+
+
+@needs_core
+def test_fused_path_cuts_at_every_whitespace_character(compiled_model) -> None:
+    spaces = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000 and chr(c).isspace()]
+    assert "\u3000" in spaces and "\x1c" in spaces
+    texts = [f"Hà{c}Nội{c}{c}đẹp{c}" for c in spaces] + [f"Hà{c}Nội" for c in "\u200b·"]
+    assert Segmenter(compiled_model).segment_batch(texts) == [
+        reference_segment(compiled_model, t, "_", "keep") for t in texts
+    ]
+
+
+@needs_core
+def test_fused_path_forgets_chunks_past_its_limit(compiled_model) -> None:
+    # More distinct chunks than the core remembers (2**17), on one line and over many lines.
+    model = PerceptronModel(compiled_model._arrays)
+    words = [f"từ{i}" for i in range(140_000)]
+    lines = [" ".join(words[i : i + 100]) for i in range(0, len(words), 100)]
+    expected = [reference_segment(model, line, "_", "keep") for line in lines]
+    assert Segmenter(model).segment_batch(lines) == expected
+    one_line = " ".join(words)
+    assert Segmenter(model).segment(one_line) == reference_segment(model, one_line, "_", "keep")
+    assert Segmenter(model).segment_batch(lines[:50]) == expected[:50]
+
+
+@needs_core
+def test_fused_path_is_thread_safe(compiled_model) -> None:
+    # Python code runs inside the call (splitting new chunks, coding unknown units), where other
+    # threads get in; switch threads as often as possible to catch shared state.
+    model = PerceptronModel(compiled_model._arrays)
+    texts = [f"Ông Nguyễn Văn A{i} ở Hà Nội, tháng {i % 12}/2024: “lựơng {i}”." for i in range(400)]
+    expected = [reference_segment(model, t, "_", "keep") for t in texts]
+    results: list[list[str]] = []
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            styles = ["keep", "keep", "new", "old"]
+            for out in pool.map(
+                lambda s: Segmenter(model, tone_style=s).segment_batch(texts), styles
+            ):
+                results.append(out)
+    finally:
+        sys.setswitchinterval(interval)
+    assert results[0] == results[1] == expected
+    assert results[2] == [reference_segment(model, t, "_", "new") for t in texts]
+    assert results[3] == [reference_segment(model, t, "_", "old") for t in texts]
+
+
+@needs_core
+def test_segment_lines_rejects_bad_arguments(compiled_model) -> None:
+    with pytest.raises(TypeError):
+        compiled_model.segment_lines(["Hà Nội", 3], "_", str.split)
+    with pytest.raises(TypeError):
+        compiled_model.segment_lines(["Hà Nội"], "_", lambda chunk: [1])
+    with pytest.raises(ZeroDivisionError):
+        compiled_model.segment_lines(["Hà Nội"], "_", lambda chunk: 1 / 0)
+    assert compiled_model.segment_lines(["", " \t "], "_", str.split) == ["", ""]
+
+
+def test_placing_tones_chunk_by_chunk_equals_the_whole() -> None:
+    text = "Ho\u0300a\u00a0lựơng,tóan\r\nqúa gía\u3000THỦY"
+    clean = clean_characters(text)
+    for style in ("keep", "old", "new"):
+        by_chunk = re.sub(r"\S+", lambda m, s=style: place_tones(m.group(), s), clean)
+        assert by_chunk == place_tones(clean, style) == normalize(text, tone_style=style)

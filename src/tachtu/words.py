@@ -1,6 +1,7 @@
 """Words: syllable units -> words, by the word model behind :class:`Segmenter`.
 
->>> >>> segmenter = Segmenter(LongestMatchModel(["hà nội", "thủ đô"]))
+>>> from tachtu.model.lexicon import LongestMatchModel
+>>> segmenter = Segmenter(LongestMatchModel(["hà nội", "thủ đô"]))
 >>> segmenter.segment("Hà Nội là thủ đô.")
 'Hà_Nội là thủ_đô .'
 """
@@ -8,13 +9,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache, partial
 from itertools import chain
 from pathlib import Path
 
 from tachtu.model import WordModel, load_model
-from tachtu.normalize import ToneStyle, normalize
+from tachtu.normalize import ToneStyle, clean_characters, normalize, place_tones
 from tachtu.syllables import Syllable, SyllableKind, split_syllables, syllables
 
 __all__ = ["Segmenter", "Word"]
@@ -50,7 +52,8 @@ class Segmenter:
         cls,
         path: str | os.PathLike[str] | None = None,
         *,
-        dict: str | os.PathLike[str] | Iterable[str] | None = None,  # shadows the builtin: the documented name
+        # shadows the builtin: the documented name
+        dict: str | os.PathLike[str] | Iterable[str] | None = None,
         tone_style: ToneStyle = "keep",
     ) -> Segmenter:
         """The shipped model, or the model file at ``path``.
@@ -86,22 +89,48 @@ class Segmenter:
 
     def segment(self, text: str, *, sep: str = "_") -> str:
         """Segmented text: words joined by ``sep`` inside, one space between; lines kept."""
-        return "\n".join(
-            self._segment_lines(normalize(text, tone_style=self.tone_style).split("\n"), sep)
-        )
+        return "\n".join(self._segment_lines(clean_characters(text).split("\n"), sep))
 
     def segment_batch(self, texts: Iterable[str], *, sep: str = "_") -> list[str]:
         """:meth:`segment` for many texts, run through the model as one batch."""
-        texts_lines = [normalize(t, tone_style=self.tone_style).split("\n") for t in texts]
-        segmented = iter(
-            self._segment_lines([line for lines in texts_lines for line in lines], sep)
-        )
-        return ["\n".join(next(segmented) for _ in lines) for lines in texts_lines]
+        cleaned = [clean_characters(text) for text in texts]
+        if not any("\n" in text for text in cleaned):  # one line each: nothing to regroup
+            return self._segment_lines(cleaned, sep)
+        segmented = self._segment_lines("\n".join(cleaned).split("\n"), sep)
+        texts_out = []
+        first = 0
+        for text in cleaned:
+            last = first + text.count("\n") + 1
+            texts_out.append("\n".join(segmented[first:last]))
+            first = last
+        return texts_out
 
     def _segment_lines(self, lines: list[str], sep: str) -> list[str]:
-        batch = [split_syllables(line) for line in lines]
+        """Segmented lines from lines that :func:`clean_characters` has cleaned.
+
+        Tone placement, the last step of :func:`normalize`, happens here, chunk by chunk: a
+        model that segments raw lines in one call (the perceptron, compiled) then splits and
+        places each distinct whitespace-separated chunk once, not every time it recurs.
+        """
+        split_chunk = _split_chunk(self.tone_style)
+        segment_lines = getattr(self.model, "segment_lines", None)
+        if segment_lines is not None:
+            return segment_lines(lines, sep, split_chunk)
+        batch = [[unit for chunk in line.split() for unit in split_chunk(chunk)] for line in lines]
         flags = self.model.joins_batch(batch)
         return [_join(units, joins, sep) for units, joins in zip(batch, flags, strict=True)]
+
+
+@cache
+def _split_chunk(style: ToneStyle) -> Callable[[str], list[str]]:
+    # One callable per style for the life of the process: the compiled core remembers the units
+    # of each chunk per callable, so a new one each call would start from nothing every time.
+    return partial(_chunk_units, style)
+
+
+def _chunk_units(style: ToneStyle, chunk: str) -> list[str]:
+    """The units of one whitespace-free chunk of cleaned text, tone marks placed."""
+    return split_syllables(place_tones(chunk, style))
 
 
 def _join(units: list[str], flags: Sequence[bool], sep: str) -> str:

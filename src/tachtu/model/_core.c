@@ -109,18 +109,21 @@ static void work_free(Work *w)
     memset(w, 0, sizeof(*w));
 }
 
-static int work_reserve(Work *w, Py_ssize_t n)
+/* Room for n syllables; the first `keep` ids, feature ids and shapes survive a reallocation. */
+static int work_reserve(Work *w, Py_ssize_t n, Py_ssize_t keep)
 {
     if (n <= w->capacity)
         return 0;
-    work_free(w);
     Py_ssize_t cap = n < 256 ? 256 : n;
+    if (cap < 2 * w->capacity) /* lines grow a chunk at a time: double, do not creep */
+        cap = 2 * w->capacity;
     /* one block: two uint32 arrays then the byte arrays */
     char *block = PyMem_Malloc((size_t)cap * (2 * sizeof(uint32_t) + 17) + 64);
     if (!block) {
         PyErr_NoMemory();
         return -1;
     }
+    Work old = *w;
     w->ids = (uint32_t *)block;
     w->fids = w->ids + cap;
     uint8_t *b = (uint8_t *)(w->fids + cap);
@@ -131,6 +134,12 @@ static int work_reserve(Work *w, Py_ssize_t n)
     for (int k = 0; k < 17; k++)
         *arrays[k] = b + (size_t)k * cap;
     w->capacity = cap;
+    if (keep > 0) {
+        memcpy(w->ids, old.ids, (size_t)keep * sizeof(uint32_t));
+        memcpy(w->fids, old.fids, (size_t)keep * sizeof(uint32_t));
+        memcpy(w->shapes, old.shapes, (size_t)keep);
+    }
+    PyMem_Free(old.ids);
     return 0;
 }
 
@@ -377,6 +386,33 @@ static void apply_user_phrases(const uint64_t *keys, const uint32_t *masks, uint
 
 /* ---------------------------------------------------------------- the Python type */
 
+/* What one whitespace-separated chunk of a line becomes: its syllable units, as the split
+ * callable gave them (tone marks placed, punctuation split off), with their codes. Text is mostly
+ * the same few thousand chunks over and over, so each distinct chunk is split and looked up once,
+ * then found again by its characters without making a str of it. */
+typedef struct {
+    uint64_t hash;
+    PyObject *key;      /* the chunk as it stands in the line */
+    Py_ssize_t n;       /* units */
+    Py_ssize_t length;  /* characters in all units */
+    Py_UCS4 maxchar;    /* largest PyUnicode_MAX_CHAR_VALUE of the units: the output's kind */
+    PyObject **units;   /* strong references */
+    uint32_t *ids, *fids;
+    uint8_t *shapes;
+} Chunk;
+
+/* Chunks remembered per split callable; past this many the table starts again, which keeps
+ * memory flat on endless streams of new names and numbers (about 100 bytes a chunk). */
+#define CHUNK_LIMIT (1 << 17)
+/* One table per split callable (one per tone style in practice). */
+#define CHUNK_TABLES 4
+
+typedef struct {
+    PyObject *split; /* the callable the chunks came from; NULL: table unused */
+    Chunk **slots;   /* open addressing, size a power of two, at most half full */
+    Py_ssize_t size, used;
+} ChunkTable;
+
 typedef struct {
     PyObject_HEAD
     Params params;
@@ -388,7 +424,12 @@ typedef struct {
     uint64_t user_mask;
     PyObject *surfaces; /* dict: surface string -> code (id << 3 | shape) */
     PyObject *fallback; /* callable: surface string -> code, for strings not in surfaces */
-    Work work;
+    ChunkTable tables[CHUNK_TABLES];
+    int next_table; /* the table to give to a new split callable when all are taken */
+    /* Calls running now. The split and fallback callables run Python code, which may let another
+     * thread into this object: chunk tables are cleared only when one call alone is running, and
+     * every call has its own work arrays. */
+    int active;
 } CoreObject;
 
 static int get_view(PyObject *obj, Py_buffer *view, Py_ssize_t itemsize, const char *what)
@@ -420,6 +461,25 @@ static int table_mask(Py_ssize_t items, uint64_t *mask, const char *what)
     return 0;
 }
 
+static void chunk_free(Chunk *c)
+{
+    if (!c)
+        return;
+    Py_XDECREF(c->key);
+    for (Py_ssize_t i = 0; i < c->n; i++)
+        Py_XDECREF(c->units[i]);
+    PyMem_Free(c);
+}
+
+static void chunk_table_clear(ChunkTable *t)
+{
+    for (Py_ssize_t i = 0; i < t->size; i++)
+        chunk_free(t->slots[i]);
+    PyMem_Free(t->slots);
+    t->slots = NULL;
+    t->size = t->used = 0;
+}
+
 static void Core_dealloc(CoreObject *self)
 {
     PyBuffer_Release(&self->weights_view);
@@ -430,7 +490,10 @@ static void Core_dealloc(CoreObject *self)
     PyBuffer_Release(&self->user_masks_view);
     Py_XDECREF(self->surfaces);
     Py_XDECREF(self->fallback);
-    work_free(&self->work);
+    for (int k = 0; k < CHUNK_TABLES; k++) {
+        chunk_table_clear(&self->tables[k]);
+        Py_CLEAR(self->tables[k].split);
+    }
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -494,43 +557,46 @@ static int Core_init(CoreObject *self, PyObject *args, PyObject *kwargs)
     return 0;
 }
 
-/* Fill ids, feature ids and shapes of one sentence (a list or tuple of str). */
-static int encode_sentence(CoreObject *self, PyObject *seq, Py_ssize_t n)
+/* The model's id, feature id and shape of one syllable unit (a str). */
+static int unit_code(CoreObject *self, PyObject *s, uint32_t *id, uint32_t *fid, uint8_t *shape)
 {
-    Work *w = &self->work;
-    PyObject **items = PySequence_Fast_ITEMS(seq);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *s = items[i];
-        PyObject *code = PyDict_GetItemWithError(self->surfaces, s);
-        long v;
-        if (code) {
-            v = PyLong_AsLong(code);
-        } else {
-            if (PyErr_Occurred())
-                return -1;
-            if (!PyUnicode_Check(s)) {
-                PyErr_Format(PyExc_TypeError, "syllables must be str, not %.100s",
-                             Py_TYPE(s)->tp_name);
-                return -1;
-            }
-            code = PyObject_CallOneArg(self->fallback, s);
-            if (!code)
-                return -1;
-            v = PyLong_AsLong(code);
-            Py_DECREF(code);
-        }
-        if (v < 0) {
-            if (!PyErr_Occurred())
-                PyErr_SetString(PyExc_ValueError, "negative syllable code");
+    PyObject *code = PyDict_GetItemWithError(self->surfaces, s);
+    long v;
+    if (code) {
+        v = PyLong_AsLong(code);
+    } else {
+        if (PyErr_Occurred())
+            return -1;
+        if (!PyUnicode_Check(s)) {
+            PyErr_Format(PyExc_TypeError, "syllables must be str, not %.100s",
+                         Py_TYPE(s)->tp_name);
             return -1;
         }
-        uint32_t id = (uint32_t)(v >> 3);
-        uint8_t shape = (uint8_t)(v & 7);
-        int32_t fid = id < (uint64_t)self->featmap_len ? self->featmap[id] : -1;
-        w->ids[i] = id;
-        w->shapes[i] = shape;
-        w->fids[i] = fid < 0 ? shape : (uint32_t)fid;
+        code = PyObject_CallOneArg(self->fallback, s);
+        if (!code)
+            return -1;
+        v = PyLong_AsLong(code);
+        Py_DECREF(code);
     }
+    if (v < 0) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "negative syllable code");
+        return -1;
+    }
+    *id = (uint32_t)(v >> 3);
+    *shape = (uint8_t)(v & 7);
+    int32_t f = *id < (uint64_t)self->featmap_len ? self->featmap[*id] : -1;
+    *fid = f < 0 ? *shape : (uint32_t)f;
+    return 0;
+}
+
+/* Fill ids, feature ids and shapes of one sentence (a list or tuple of str). */
+static int encode_sentence(CoreObject *self, Work *w, PyObject *seq, Py_ssize_t n)
+{
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (unit_code(self, items[i], &w->ids[i], &w->fids[i], &w->shapes[i]) < 0)
+            return -1;
     return 0;
 }
 
@@ -541,6 +607,7 @@ static PyObject *Core_joins_batch(CoreObject *self, PyObject *batch)
         return NULL;
     Py_ssize_t count = PySequence_Fast_GET_SIZE(outer);
     PyObject *result = PyList_New(count);
+    Work work = {0};
     if (!result) {
         Py_DECREF(outer);
         return NULL;
@@ -551,28 +618,32 @@ static PyObject *Core_joins_batch(CoreObject *self, PyObject *batch)
         if (!seq)
             goto fail;
         Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-        if (work_reserve(&self->work, n) < 0 || encode_sentence(self, seq, n) < 0) {
+        if (work_reserve(&work, n, 0) < 0 || encode_sentence(self, &work, seq, n) < 0) {
             Py_DECREF(seq);
             goto fail;
         }
         Py_DECREF(seq);
-        apply_user_phrases(self->user_keys, self->user_masks, self->user_mask, &self->work, n);
-        decode(&self->params, &self->work, n, NULL, NULL, NULL, NULL);
+        if (n) { /* an empty sentence has no work arrays yet */
+            apply_user_phrases(self->user_keys, self->user_masks, self->user_mask, &work, n);
+            decode(&self->params, &work, n, NULL, NULL, NULL, NULL);
+        }
         PyObject *labels = PyList_New(n);
         if (!labels)
             goto fail;
         for (Py_ssize_t i = 0; i < n; i++) {
-            PyObject *b = self->work.labels[i] ? Py_True : Py_False;
+            PyObject *b = work.labels[i] ? Py_True : Py_False;
             Py_INCREF(b);
             PyList_SET_ITEM(labels, i, b);
         }
         PyList_SET_ITEM(result, s, labels);
     }
     Py_DECREF(outer);
+    work_free(&work);
     return result;
 fail:
     Py_DECREF(outer);
     Py_DECREF(result);
+    work_free(&work);
     return NULL;
 }
 
@@ -591,11 +662,387 @@ static PyObject *Core_joins(CoreObject *self, PyObject *sentence)
     return first;
 }
 
+/* ---------------------------------------------------------------- fused segmentation */
+
+/* Whitespace exactly as str.split() sees it: a bitmap of the Basic Multilingual Plane built from
+ * Py_UNICODE_ISSPACE when the module loads, because most characters of Vietnamese text lie
+ * outside ASCII, where Py_UNICODE_ISSPACE is a function call. */
+static uint8_t space_bits[0x10000 / 8];
+
+static void space_bits_init(void)
+{
+    for (Py_UCS4 c = 0; c < 0x10000; c++)
+        if (Py_UNICODE_ISSPACE(c))
+            space_bits[c >> 3] |= (uint8_t)(1u << (c & 7));
+}
+
+static inline int is_space(Py_UCS4 c)
+{
+    return c < 0x10000 ? (space_bits[c >> 3] >> (c & 7)) & 1 : Py_UNICODE_ISSPACE(c);
+}
+
+/* FNV-1a over code points, then mixed: equal text gives an equal hash whatever its str kind. */
+#define CHUNK_SEED 0xcbf29ce484222325ULL
+#define CHUNK_PRIME 0x100000001b3ULL
+
+static int same_text(PyObject *key, int kind, const void *data, Py_ssize_t start,
+                     Py_ssize_t len)
+{
+    if (PyUnicode_GET_LENGTH(key) != len)
+        return 0;
+    int key_kind = PyUnicode_KIND(key);
+    const void *key_data = PyUnicode_DATA(key);
+    if (key_kind == kind)
+        return !memcmp(key_data, (const char *)data + start * kind, (size_t)(len * kind));
+    for (Py_ssize_t i = 0; i < len; i++)
+        if (PyUnicode_READ(key_kind, key_data, i) != PyUnicode_READ(kind, data, start + i))
+            return 0;
+    return 1;
+}
+
+static Chunk *chunk_find(const ChunkTable *t, uint64_t h, int kind, const void *data,
+                         Py_ssize_t start, Py_ssize_t len)
+{
+    if (!t || !t->size)
+        return NULL;
+    size_t mask = (size_t)t->size - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        Chunk *c = t->slots[i];
+        if (!c)
+            return NULL;
+        if (c->hash == h && same_text(c->key, kind, data, start, len))
+            return c;
+    }
+}
+
+/* Add a chunk not yet in the table; 0 when the table is full (the caller keeps the chunk with
+ * the line, and the table is emptied before a later line). */
+static int chunk_insert(ChunkTable *t, Chunk *c)
+{
+    if (t->used >= CHUNK_LIMIT)
+        return 0;
+    if (2 * (t->used + 1) > t->size) {
+        Py_ssize_t size = t->size ? 2 * t->size : 4096;
+        Chunk **slots = PyMem_Calloc((size_t)size, sizeof(Chunk *));
+        if (!slots) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        for (Py_ssize_t i = 0; i < t->size; i++) {
+            Chunk *old = t->slots[i];
+            if (!old)
+                continue;
+            size_t j = (size_t)old->hash & (size_t)(size - 1);
+            while (slots[j])
+                j = (j + 1) & (size_t)(size - 1);
+            slots[j] = old;
+        }
+        PyMem_Free(t->slots);
+        t->slots = slots;
+        t->size = size;
+    }
+    size_t mask = (size_t)t->size - 1, j = (size_t)c->hash & mask;
+    while (t->slots[j])
+        j = (j + 1) & mask;
+    t->slots[j] = c;
+    t->used++;
+    return 1;
+}
+
+/* Split a chunk seen for the first time and look its units up in the model. */
+static Chunk *chunk_new(CoreObject *self, PyObject *line, Py_ssize_t start, Py_ssize_t end,
+                        uint64_t h, PyObject *split)
+{
+    Chunk *c = NULL;
+    PyObject *key = PyUnicode_Substring(line, start, end);
+    if (!key)
+        return NULL;
+    PyObject *result = PyObject_CallOneArg(split, key);
+    PyObject *units = result ? PySequence_Fast(result, "split_chunk must return a list of str")
+                             : NULL;
+    Py_XDECREF(result);
+    if (!units)
+        goto done;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(units);
+    c = PyMem_Calloc(1, sizeof(Chunk) + (size_t)n * (sizeof(PyObject *) + 2 * sizeof(uint32_t) + 1));
+    if (!c) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    c->hash = h;
+    c->units = (PyObject **)(c + 1);
+    c->ids = (uint32_t *)(c->units + n);
+    c->fids = c->ids + n;
+    c->shapes = (uint8_t *)(c->fids + n);
+    Py_INCREF(key);
+    c->key = key;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *u = PySequence_Fast_GET_ITEM(units, i);
+        if (!PyUnicode_Check(u)) {
+            PyErr_Format(PyExc_TypeError, "split_chunk must return str units, not %.100s",
+                         Py_TYPE(u)->tp_name);
+            goto fail;
+        }
+        Py_INCREF(u);
+        c->units[i] = u;
+        c->n = i + 1;
+        if (unit_code(self, u, &c->ids[i], &c->fids[i], &c->shapes[i]) < 0)
+            goto fail;
+        c->length += PyUnicode_GET_LENGTH(u);
+        Py_UCS4 m = PyUnicode_MAX_CHAR_VALUE(u);
+        if (m > c->maxchar)
+            c->maxchar = m;
+    }
+    goto done;
+fail:
+    chunk_free(c);
+    c = NULL;
+done:
+    Py_XDECREF(units);
+    Py_DECREF(key);
+    return c;
+}
+
+/* Per-call state of segment_lines: work arrays and the units of the line at hand. */
+typedef struct {
+    Work work;
+    PyObject **units; /* borrowed from chunks */
+    Py_ssize_t units_capacity;
+    Chunk **loose; /* chunks of this line that no table holds: freed with the line */
+    Py_ssize_t n_loose, loose_capacity;
+} Line;
+
+static void line_free_loose(Line *line)
+{
+    for (Py_ssize_t i = 0; i < line->n_loose; i++)
+        chunk_free(line->loose[i]);
+    line->n_loose = 0;
+}
+
+static int line_keep_loose(Line *line, Chunk *c)
+{
+    if (line->n_loose == line->loose_capacity) {
+        Py_ssize_t cap = line->loose_capacity ? 2 * line->loose_capacity : 16;
+        Chunk **loose = PyMem_Realloc(line->loose, (size_t)cap * sizeof(Chunk *));
+        if (!loose) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        line->loose = loose;
+        line->loose_capacity = cap;
+    }
+    line->loose[line->n_loose++] = c;
+    return 0;
+}
+
+static void line_free(Line *line)
+{
+    line_free_loose(line);
+    PyMem_Free(line->loose);
+    PyMem_Free(line->units);
+    work_free(&line->work);
+}
+
+static inline Py_ssize_t put_text(void *out, int out_kind, Py_ssize_t pos, PyObject *s)
+{
+    Py_ssize_t len = PyUnicode_GET_LENGTH(s);
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    if (kind == out_kind) {
+        memcpy((char *)out + pos * kind, data, (size_t)(len * kind));
+    } else if (out_kind == PyUnicode_2BYTE_KIND) {
+        Py_UCS2 *o = (Py_UCS2 *)out + pos;
+        for (Py_ssize_t i = 0; i < len; i++)
+            o[i] = ((const Py_UCS1 *)data)[i];
+    } else {
+        Py_UCS4 *o = (Py_UCS4 *)out + pos;
+        for (Py_ssize_t i = 0; i < len; i++)
+            o[i] = PyUnicode_READ(kind, data, i);
+    }
+    return pos + len;
+}
+
+/* One line: chunks -> units -> decisions -> the segmented line as a new str. */
+static PyObject *segment_line(CoreObject *self, Line *line, ChunkTable *table, PyObject *text,
+                              PyObject *sep, PyObject *split)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text), n = 0, length = 0;
+    Py_UCS4 maxchar = 0;
+    Work *w = &line->work;
+    for (Py_ssize_t i = 0; i < len;) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (is_space(ch)) {
+            i++;
+            continue;
+        }
+        Py_ssize_t start = i;
+        uint64_t h = CHUNK_SEED;
+        for (;;) {
+            h = (h ^ ch) * CHUNK_PRIME;
+            if (++i == len)
+                break;
+            ch = PyUnicode_READ(kind, data, i);
+            if (is_space(ch))
+                break;
+        }
+        h = mix64(h ^ (uint64_t)(i - start));
+        Chunk *c = chunk_find(table, h, kind, data, start, i - start);
+        if (!c) {
+            Chunk *fresh = chunk_new(self, text, start, i, h, split);
+            if (!fresh)
+                return NULL;
+            /* the split callable ran Python code: another call may have added this chunk */
+            c = chunk_find(table, h, kind, data, start, i - start);
+            if (c) {
+                chunk_free(fresh);
+            } else {
+                int added = table ? chunk_insert(table, fresh) : 0;
+                if (added < 0 || (!added && line_keep_loose(line, fresh) < 0)) {
+                    chunk_free(fresh);
+                    return NULL;
+                }
+                c = fresh;
+            }
+        }
+        Py_ssize_t need = n + c->n;
+        if (work_reserve(w, need, n) < 0)
+            return NULL;
+        if (need > line->units_capacity) {
+            Py_ssize_t cap = w->capacity;
+            PyObject **units = PyMem_Realloc(line->units, (size_t)cap * sizeof(PyObject *));
+            if (!units) {
+                PyErr_NoMemory();
+                return NULL;
+            }
+            line->units = units;
+            line->units_capacity = cap;
+        }
+        for (Py_ssize_t k = 0; k < c->n; k++) {
+            line->units[n + k] = c->units[k];
+            w->ids[n + k] = c->ids[k];
+            w->fids[n + k] = c->fids[k];
+            w->shapes[n + k] = c->shapes[k];
+        }
+        n = need;
+        length += c->length;
+        if (c->maxchar > maxchar)
+            maxchar = c->maxchar;
+    }
+    if (!n)
+        return PyUnicode_New(0, 0);
+    apply_user_phrases(self->user_keys, self->user_masks, self->user_mask, w, n);
+    decode(&self->params, w, n, NULL, NULL, NULL, NULL);
+    Py_ssize_t joined = 0;
+    for (Py_ssize_t i = 1; i < n; i++)
+        joined += w->labels[i];
+    Py_ssize_t sep_len = PyUnicode_GET_LENGTH(sep);
+    if (joined && sep_len && PyUnicode_MAX_CHAR_VALUE(sep) > maxchar)
+        maxchar = PyUnicode_MAX_CHAR_VALUE(sep);
+    if (joined < n - 1 && maxchar < 0x7f)
+        maxchar = 0x7f; /* a space */
+    PyObject *out = PyUnicode_New(length + joined * sep_len + (n - 1 - joined), maxchar);
+    if (!out)
+        return NULL;
+    int out_kind = PyUnicode_KIND(out);
+    void *out_data = PyUnicode_DATA(out);
+    Py_ssize_t pos = put_text(out_data, out_kind, 0, line->units[0]);
+    for (Py_ssize_t i = 1; i < n; i++) {
+        if (w->labels[i]) {
+            if (sep_len)
+                pos = put_text(out_data, out_kind, pos, sep);
+        } else {
+            PyUnicode_WRITE(out_kind, out_data, pos, ' ');
+            pos++;
+        }
+        pos = put_text(out_data, out_kind, pos, line->units[i]);
+    }
+    return out;
+}
+
+/* The chunk table of a split callable, taking a free or the oldest one; NULL: none can be had
+ * now (another call is running), and chunks are split without being remembered. */
+static ChunkTable *table_for(CoreObject *self, PyObject *split)
+{
+    for (int k = 0; k < CHUNK_TABLES; k++)
+        if (self->tables[k].split == split)
+            return &self->tables[k];
+    for (int k = 0; k < CHUNK_TABLES; k++)
+        if (!self->tables[k].split) {
+            Py_INCREF(split);
+            self->tables[k].split = split;
+            return &self->tables[k];
+        }
+    if (self->active > 1)
+        return NULL;
+    ChunkTable *t = &self->tables[self->next_table];
+    self->next_table = (self->next_table + 1) % CHUNK_TABLES;
+    chunk_table_clear(t);
+    Py_INCREF(split);
+    Py_SETREF(t->split, split);
+    return t;
+}
+
+static PyObject *Core_segment_lines(CoreObject *self, PyObject *args)
+{
+    PyObject *lines, *sep, *split;
+    if (!PyArg_ParseTuple(args, "OUO:segment_lines", &lines, &sep, &split))
+        return NULL;
+    if (!PyCallable_Check(split)) {
+        PyErr_SetString(PyExc_TypeError, "split_chunk must be callable");
+        return NULL;
+    }
+    PyObject *seq = PySequence_Fast(lines, "segment_lines takes a sequence of lines");
+    if (!seq)
+        return NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    PyObject *result = PyList_New(count);
+    if (!result) {
+        Py_DECREF(seq);
+        return NULL;
+    }
+    self->active++;
+    Line line = {0};
+    ChunkTable *table = table_for(self, split);
+    for (Py_ssize_t s = 0; s < count; s++) {
+        /* A full table starts again between lines, never inside one (the line borrows the units
+         * of its chunks), and only when no other call could be borrowing them too. */
+        if (table && table->used >= CHUNK_LIMIT && self->active == 1)
+            chunk_table_clear(table);
+        PyObject *text = PySequence_Fast_GET_ITEM(seq, s);
+        if (!PyUnicode_Check(text)) {
+            PyErr_Format(PyExc_TypeError, "lines must be str, not %.100s",
+                         Py_TYPE(text)->tp_name);
+            goto fail;
+        }
+        PyObject *out = segment_line(self, &line, table, text, sep, split);
+        line_free_loose(&line);
+        if (!out)
+            goto fail;
+        PyList_SET_ITEM(result, s, out);
+    }
+    self->active--;
+    line_free(&line);
+    Py_DECREF(seq);
+    return result;
+fail:
+    self->active--;
+    line_free(&line);
+    Py_DECREF(seq);
+    Py_DECREF(result);
+    return NULL;
+}
+
 static PyMethodDef Core_methods[] = {
     {"joins", (PyCFunction)Core_joins, METH_O,
      "joins(syllables) -> list[bool]: True where a syllable continues the previous word."},
     {"joins_batch", (PyCFunction)Core_joins_batch, METH_O,
      "joins_batch(sentences) -> list[list[bool]]"},
+    {"segment_lines", (PyCFunction)Core_segment_lines, METH_VARARGS,
+     "segment_lines(lines, sep, split_chunk) -> list[str]: each line's whitespace-separated "
+     "chunks split into units by split_chunk (remembered per chunk), units joined by sep inside "
+     "a word and by one space between words."},
     {NULL}};
 
 static PyTypeObject CoreType = {
@@ -750,7 +1197,7 @@ static PyObject *train_epoch(PyObject *module, PyObject *args)
             goto done;
         }
         Py_ssize_t a = starts[s], n = starts[s + 1] - a;
-        if (work_reserve(&work, n) < 0)
+        if (work_reserve(&work, n, 0) < 0)
             goto done;
         memcpy(work.ids, ids + a, (size_t)n * 4);
         memcpy(work.fids, fids + a, (size_t)n * 4);
@@ -799,6 +1246,7 @@ static struct PyModuleDef core_module = {
 
 PyMODINIT_FUNC PyInit__core(void)
 {
+    space_bits_init();
     if (PyType_Ready(&CoreType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&core_module);

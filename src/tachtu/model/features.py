@@ -12,7 +12,7 @@ here must be mirrored in ``_core.c`` and the other way round.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -21,6 +21,7 @@ from tachtu.normalize import is_vietnamese_syllable
 __all__ = [
     "N_TEMPLATES",
     "PythonCore",
+    "join_units",
     "span_hash",
     "syllable_shape",
 ]
@@ -68,6 +69,20 @@ def syllable_shape(unit: str) -> int:
             return SHAPE_TITLE if is_vietnamese_syllable(unit) else SHAPE_NAME
         return SHAPE_NAME
     return SHAPE_DOTTED if unit[0].isupper() else SHAPE_FOREIGN
+
+
+def join_units(units: Sequence[str], joins: Sequence[bool], sep: str) -> str:
+    """Units as text: ``sep`` before a unit that continues a word, one space before any other.
+
+    >>> join_units(["Hà", "Nội", "đẹp"], [False, True, False], "_")
+    'Hà_Nội đẹp'
+    """
+    parts = []
+    for i, (unit, joined) in enumerate(zip(units, joins, strict=True)):
+        if i:
+            parts.append(sep if joined else " ")
+        parts.append(unit)
+    return "".join(parts)
 
 
 def _mix64(x: int) -> int:
@@ -152,6 +167,17 @@ class PythonCore:
 
     def joins_batch(self, batch: Sequence[Sequence[str]]) -> list[list[bool]]:
         return [self.joins(sentence) for sentence in batch]
+
+    def segment_lines(
+        self, lines: Sequence[str], sep: str, split_chunk: Callable[[str], Sequence[str]]
+    ) -> list[str]:
+        """Each line's whitespace-separated chunks split into units by ``split_chunk``, decided,
+        and written back: ``sep`` inside a word, one space between words."""
+        segmented = []
+        for line in lines:
+            units = [unit for chunk in line.split() for unit in split_chunk(chunk)]
+            segmented.append(join_units(units, self.joins(units), sep))
+        return segmented
 
     def joins(self, syllables: Sequence[str]) -> list[bool]:
         ids, fids, shapes = [], [], []

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -135,6 +135,22 @@ class PerceptronModel:
     def joins_batch(self, batch: Sequence[Sequence[str]]) -> list[Sequence[bool]]:
         """:meth:`joins` for many sentences or lines in one call into the core."""
         return self._core.joins_batch(batch)
+
+    def segment_lines(
+        self, lines: Sequence[str], sep: str, split_chunk: Callable[[str], Sequence[str]]
+    ) -> list[str]:
+        """Segmented lines, raw text in and text out in one call into the core.
+
+        Each line's whitespace-separated chunks (as ``str.split()`` cuts them) become units by
+        ``split_chunk``, which the core calls once per distinct chunk and remembers, so it must
+        be a pure function; units of a word are joined by ``sep``, words by one space. Same text
+        as :meth:`joins` over the units, joined.
+
+        >>> model = PerceptronModel.load()
+        >>> model.segment_lines(["Hà Nội là thủ đô"], "_", str.split)
+        ['Hà_Nội là thủ_đô']
+        """
+        return self._core.segment_lines(lines, sep, split_chunk)
 
     def syllable_id(self, unit: str) -> int:
         """The vocabulary id of a unit's key (0: unknown)."""
