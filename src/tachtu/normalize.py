@@ -189,7 +189,7 @@ def place_tone(syllable: str, style: ToneStyle) -> str:
     >>> place_tone("hòa", "new"), place_tone("hoà", "old"), place_tone("lựơng", "keep")
     ('hoà', 'hòa', 'lượng')
     """
-    if len(syllable) > _LONGEST_SYLLABLE:
+    if len(syllable) > _LONGEST_SYLLABLE or syllable.isascii():  # ASCII carries no tone mark
         return syllable
     letters: list[str] = []
     tone = ""
@@ -262,12 +262,15 @@ def is_vietnamese_syllable(word: str) -> bool:
     """
     if len(word) > _LONGEST_SYLLABLE:
         return False
-    letters = [
-        unicodedata.normalize(
-            "NFC", "".join(m for m in unicodedata.normalize("NFD", c) if m not in _TONE_MARKS)
-        )
-        for c in word.lower()
-    ]
+    if word.isascii():  # no marks to take off
+        letters = list(word.lower())
+    else:
+        letters = [
+            unicodedata.normalize(
+                "NFC", "".join(m for m in unicodedata.normalize("NFD", c) if m not in _TONE_MARKS)
+            )
+            for c in word.lower()
+        ]
     if not all(c in _VOWELS or (c.isascii() and c.isalpha()) or c == "đ" for c in letters):
         return False
     return _tone_position(letters, "new", -1) >= 0

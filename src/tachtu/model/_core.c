@@ -13,6 +13,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)0)
+#endif
+
 #define MAX_SPAN 12       /* longest lexicon match looked for, in syllables */
 #define CAP_SPAN 8        /* lexicon lengths above this share one feature value */
 #define N_TEMPLATES 32
@@ -97,6 +103,7 @@ typedef struct {
 /* Per-sentence work arrays, sized for the longest sentence of a call. */
 typedef struct {
     Py_ssize_t capacity;
+    uint64_t *pairs; /* span hash of syllables a, a+1 (0: one of them is unknown) */
     uint32_t *ids, *fids;
     uint8_t *shapes, *cover, *end_left, *start_right, *fmm, *bmm, *run_len, *run_pos;
     uint8_t *longest_from, *longest_to, *forced, *labels;
@@ -105,7 +112,7 @@ typedef struct {
 
 static void work_free(Work *w)
 {
-    PyMem_Free(w->ids);
+    PyMem_Free(w->pairs);
     memset(w, 0, sizeof(*w));
 }
 
@@ -117,14 +124,15 @@ static int work_reserve(Work *w, Py_ssize_t n, Py_ssize_t keep)
     Py_ssize_t cap = n < 256 ? 256 : n;
     if (cap < 2 * w->capacity) /* lines grow a chunk at a time: double, do not creep */
         cap = 2 * w->capacity;
-    /* one block: two uint32 arrays then the byte arrays */
-    char *block = PyMem_Malloc((size_t)cap * (2 * sizeof(uint32_t) + 17) + 64);
+    /* one block: the uint64 array, two uint32 arrays, then the byte arrays */
+    char *block = PyMem_Malloc((size_t)cap * (sizeof(uint64_t) + 2 * sizeof(uint32_t) + 17) + 64);
     if (!block) {
         PyErr_NoMemory();
         return -1;
     }
     Work old = *w;
-    w->ids = (uint32_t *)block;
+    w->pairs = (uint64_t *)block;
+    w->ids = (uint32_t *)(w->pairs + cap);
     w->fids = w->ids + cap;
     uint8_t *b = (uint8_t *)(w->fids + cap);
     uint8_t **arrays[] = {&w->shapes, &w->cover, &w->end_left, &w->start_right, &w->fmm, &w->bmm,
@@ -139,7 +147,7 @@ static int work_reserve(Work *w, Py_ssize_t n, Py_ssize_t keep)
         memcpy(w->fids, old.fids, (size_t)keep * sizeof(uint32_t));
         memcpy(w->shapes, old.shapes, (size_t)keep);
     }
-    PyMem_Free(old.ids);
+    PyMem_Free(old.pairs);
     return 0;
 }
 
@@ -159,16 +167,28 @@ static void span_matches(const uint64_t *table, uint64_t mask, Work *w, Py_ssize
     memset(fmm, 0, (size_t)n);
     memset(bmm, 0, (size_t)n);
     if (mask) {
+        /* Every span starts with a pair: hash the pairs and fetch their slots first, so that
+         * the lookups below overlap their waits on memory instead of queueing. */
+        uint64_t *pairs = w->pairs;
         for (Py_ssize_t a = 0; a + 1 < n; a++) {
-            if (!ids[a])
+            pairs[a] = 0;
+            if (ids[a] && ids[a + 1]) {
+                pairs[a] = span_step(span_step(SPAN_SEED, ids[a]), ids[a + 1]);
+                PREFETCH(&table[(pairs[a] >> 20) & mask]);
+            }
+        }
+        for (Py_ssize_t a = 0; a + 1 < n; a++) {
+            if (!ids[a] || !ids[a + 1])
                 continue;
-            uint64_t h = span_step(SPAN_SEED, ids[a]);
+            uint64_t h = pairs[a];
             Py_ssize_t limit = n - a < MAX_SPAN ? n - a : MAX_SPAN;
             for (Py_ssize_t len = 2; len <= limit; len++) {
-                uint32_t id = ids[a + len - 1];
-                if (!id)
-                    break;
-                h = span_step(h, id);
+                if (len > 2) {
+                    uint32_t id = ids[a + len - 1];
+                    if (!id)
+                        break;
+                    h = span_step(h, id);
+                }
                 int flags = table_get(table, mask, h);
                 if (!flags)
                     break;
@@ -232,10 +252,16 @@ static void lexicon_features(const Params *p, Work *w, Py_ssize_t n)
     }
 }
 
-/* The hashed feature slots of boundary i, given the decisions before it. */
-static int boundary_features(const Params *p, const Work *w, Py_ssize_t n, Py_ssize_t i,
-                             int prev_label, Py_ssize_t word_len, int extension,
-                             int word_flags, uint32_t *out)
+/* Templates whose features depend on the decisions already taken (the previous label, the word
+ * so far); all others depend on the syllables alone, and all of those below the first decision
+ * template come first in the sum. */
+#define DECISION_TEMPLATES (1u << 16 | 1u << 17 | 1u << 18 | 1u << 21 | 1u << 25 | 1u << 30)
+#define FIRST_DECISION_TEMPLATE 16
+
+/* Slots, by template number, of the features of boundary i that depend on the syllables only.
+ * Returns the templates that fire there (the decision templates among them when used). */
+static uint32_t syllable_slots(const Params *p, const Work *w, Py_ssize_t n, Py_ssize_t i,
+                               uint32_t *slot)
 {
     const uint32_t *f = w->fids;
     const uint8_t *c = w->shapes;
@@ -245,54 +271,144 @@ static int boundary_features(const Params *p, const Work *w, Py_ssize_t n, Py_ss
     uint64_t cp1 = i + 1 < n ? c[i + 1] : SHAPE_PAD;
     uint64_t lex = (uint64_t)w->cover[i] << 8 | (uint64_t)w->end_left[i] << 4 | w->start_right[i];
     uint64_t mm = (uint64_t)w->fmm[i] << 1 | w->bmm[i];
-    uint64_t wl = word_len > 5 ? 5 : (uint64_t)word_len;
-    uint64_t h[N_TEMPLATES];
-    uint32_t used = p->templates;
-    int k = 0;
-#define ADD(t, expr)                                                                               \
-    if (used & (1u << (t)))                                                                        \
-        h[k++] = (expr);
-    ADD(0, feat1(0, 0));
-    ADD(1, feat1(1, fm1));
-    ADD(2, feat1(2, f0));
-    ADD(3, feat1(3, fm2));
-    ADD(4, feat1(4, fp1));
-    ADD(5, feat2(5, fm1, f0));
-    ADD(6, feat2(6, fm2, fm1));
-    ADD(7, feat2(7, f0, fp1));
-    ADD(8, feat3(8, fm2, fm1, f0));
-    ADD(9, feat3(9, fm1, f0, fp1));
-    ADD(10, feat2(10, fm1, fp1));
-    ADD(11, feat1(11, cm2 << 12 | cm1 << 8 | c0 << 4 | cp1));
-    ADD(12, feat1(12, cm1 << 8 | c0 << 4 | (i == 1)));
-    ADD(13, feat1(13, lex));
-    ADD(14, feat1(14, w->cover[i]));
-    ADD(15, feat1(15, mm));
-    ADD(16, feat1(16, (uint64_t)prev_label << 4 | wl));
-    ADD(17, feat1(17, (uint64_t)extension << 4 | wl));
-    ADD(18, feat1(18, (uint64_t)extension << 8 | (uint64_t)w->cover[i] << 4 | mm));
-    if (w->run_len[i - 1] && w->run_len[i] && w->run_pos[i] > w->run_pos[i - 1]) {
-        ADD(19, feat1(19, (uint64_t)w->run_len[i] << 4 | w->run_pos[i]));
-        ADD(20, feat2(20, (uint64_t)w->run_len[i] << 4 | w->run_pos[i], lex));
+    uint32_t used = p->templates, fired = used & DECISION_TEMPLATES;
+    int shift = p->shift;
+#define SET(t, expr)                                                                               \
+    if (used & (1u << (t))) {                                                                      \
+        slot[t] = (uint32_t)((expr) >> shift);                                                     \
+        fired |= 1u << (t);                                                                        \
     }
-    ADD(21, feat3(21, (uint64_t)prev_label, fm1, f0));
-    ADD(22, feat2(22, fp1, fp2));
-    ADD(23, feat1(23, fp2));
-    ADD(24, feat3(24, lex, fm1, f0));
-    ADD(25, feat2(25, (uint64_t)extension << 4 | wl, f0));
-    ADD(26, feat2(26, lex, cm1 << 4 | c0));
+    SET(0, feat1(0, 0));
+    SET(1, feat1(1, fm1));
+    SET(2, feat1(2, f0));
+    SET(3, feat1(3, fm2));
+    SET(4, feat1(4, fp1));
+    SET(5, feat2(5, fm1, f0));
+    SET(6, feat2(6, fm2, fm1));
+    SET(7, feat2(7, f0, fp1));
+    SET(8, feat3(8, fm2, fm1, f0));
+    SET(9, feat3(9, fm1, f0, fp1));
+    SET(10, feat2(10, fm1, fp1));
+    SET(11, feat1(11, cm2 << 12 | cm1 << 8 | c0 << 4 | cp1));
+    SET(12, feat1(12, cm1 << 8 | c0 << 4 | (i == 1)));
+    SET(13, feat1(13, lex));
+    SET(14, feat1(14, w->cover[i]));
+    SET(15, feat1(15, mm));
+    if (w->run_len[i - 1] && w->run_len[i] && w->run_pos[i] > w->run_pos[i - 1]) {
+        SET(19, feat1(19, (uint64_t)w->run_len[i] << 4 | w->run_pos[i]));
+        SET(20, feat2(20, (uint64_t)w->run_len[i] << 4 | w->run_pos[i], lex));
+    }
+    SET(22, feat2(22, fp1, fp2));
+    SET(23, feat1(23, fp2));
+    SET(24, feat3(24, lex, fm1, f0));
+    SET(26, feat2(26, lex, cm1 << 4 | c0));
     uint64_t mined_lex = (uint64_t)w->m_cover[i] << 8 | (uint64_t)w->m_end_left[i] << 4 |
                          w->m_start_right[i];
     uint64_t mined_mm = (uint64_t)w->m_fmm[i] << 1 | w->m_bmm[i];
-    ADD(27, feat1(27, mined_lex));
-    ADD(28, feat1(28, mined_mm << 4 | mm));
-    ADD(29, feat1(29, (uint64_t)w->cover[i] << 4 | w->m_cover[i]));
-    ADD(30, feat1(30, (uint64_t)word_flags << 8 | (uint64_t)extension << 4 | wl));
-    ADD(31, feat2(31, w->m_cover[i], cm1 << 4 | c0));
-#undef ADD
-    for (int j = 0; j < k; j++)
-        out[j] = (uint32_t)(h[j] >> p->shift);
+    SET(27, feat1(27, mined_lex));
+    SET(28, feat1(28, mined_mm << 4 | mm));
+    SET(29, feat1(29, (uint64_t)w->cover[i] << 4 | w->m_cover[i]));
+    SET(31, feat2(31, w->m_cover[i], cm1 << 4 | c0));
+#undef SET
+    return fired;
+}
+
+/* Slots of the decision templates of boundary i, given the decisions before it. */
+static void decision_slots(const Params *p, const Work *w, Py_ssize_t i, int prev_label,
+                           Py_ssize_t word_len, int extension, int word_flags, uint32_t *slot)
+{
+    uint64_t fm1 = w->fids[i - 1], f0 = w->fids[i];
+    uint64_t mm = (uint64_t)w->fmm[i] << 1 | w->bmm[i];
+    uint64_t wl = word_len > 5 ? 5 : (uint64_t)word_len;
+    uint32_t used = p->templates;
+    int shift = p->shift;
+#define SET(t, expr)                                                                               \
+    if (used & (1u << (t)))                                                                        \
+        slot[t] = (uint32_t)((expr) >> shift);
+    SET(16, feat1(16, (uint64_t)prev_label << 4 | wl));
+    SET(17, feat1(17, (uint64_t)extension << 4 | wl));
+    SET(18, feat1(18, (uint64_t)extension << 8 | (uint64_t)w->cover[i] << 4 | mm));
+    SET(21, feat3(21, (uint64_t)prev_label, fm1, f0));
+    SET(25, feat2(25, (uint64_t)extension << 4 | wl, f0));
+    SET(30, feat1(30, (uint64_t)word_flags << 8 | (uint64_t)extension << 4 | wl));
+#undef SET
+}
+
+/* The hashed feature slots of boundary i, given the decisions before it, in template order. */
+static int boundary_features(const Params *p, const Work *w, Py_ssize_t n, Py_ssize_t i,
+                             int prev_label, Py_ssize_t word_len, int extension,
+                             int word_flags, uint32_t *out)
+{
+    uint32_t slot[N_TEMPLATES];
+    uint32_t fired = syllable_slots(p, w, n, i, slot);
+    decision_slots(p, w, i, prev_label, word_len, extension, word_flags, slot);
+    int k = 0;
+    for (int t = 0; t < N_TEMPLATES; t++)
+        if (fired >> t & 1)
+            out[k++] = slot[t];
     return k;
+}
+
+/* Greedy left-to-right decoding with fixed weights: decode() without training, faster. A
+ * boundary's score is the float sum of its weights in template order, as in decode(); the part
+ * of that sum before the first decision template needs no decision, so it is done a block of
+ * boundaries ahead, where the sums of neighbouring boundaries overlap instead of waiting on one
+ * another, and only the rest waits on the decision before. */
+#define PREDICT_BLOCK 32
+static void predict(const Params *p, Work *w, Py_ssize_t n)
+{
+    uint32_t slots[PREDICT_BLOCK][N_TEMPLATES], fired[PREDICT_BLOCK];
+    float head[PREDICT_BLOCK];
+    const float *weights = p->weights;
+    lexicon_features(p, w, n);
+    if (!n)
+        return;
+    w->labels[0] = 0;
+    Py_ssize_t word_start = 0;
+    int word_flags = 0;
+    uint64_t word_hash = span_step(SPAN_SEED, w->ids[0]);
+    for (Py_ssize_t b = 1; b < n; b += PREDICT_BLOCK) {
+        Py_ssize_t e = n - b > PREDICT_BLOCK ? b + PREDICT_BLOCK : n;
+        for (Py_ssize_t i = b; i < e; i++) {
+            uint32_t *slot = slots[i - b];
+            uint32_t f = fired[i - b] = syllable_slots(p, w, n, i, slot);
+            float score = 0.0f;
+            for (int t = 0; t < FIRST_DECISION_TEMPLATE; t++)
+                if (f >> t & 1)
+                    score += weights[slot[t]];
+            head[i - b] = score;
+            for (int t = FIRST_DECISION_TEMPLATE; t < N_TEMPLATES; t++)
+                if ((f & ~DECISION_TEMPLATES) >> t & 1)
+                    PREFETCH(&weights[slot[t]]);
+        }
+        for (Py_ssize_t i = b; i < e; i++) {
+            uint64_t extended = span_step(word_hash, w->ids[i]);
+            int extension = w->ids[i] && w->ids[word_start]
+                                ? table_get(p->lexicon, p->lexicon_mask, extended) : 0;
+            int label;
+            if (w->forced[i]) {
+                label = w->forced[i] == 1;
+            } else {
+                uint32_t *slot = slots[i - b], f = fired[i - b];
+                decision_slots(p, w, i, i == 1 ? 2 : w->labels[i - 1], i - word_start, extension,
+                               word_flags, slot);
+                float score = head[i - b];
+                for (int t = FIRST_DECISION_TEMPLATE; t < N_TEMPLATES; t++)
+                    if (f >> t & 1)
+                        score += weights[slot[t]];
+                label = score > 0.0f;
+            }
+            w->labels[i] = (uint8_t)label;
+            if (label) {
+                word_hash = extended;
+                word_flags = extension;
+            } else {
+                word_start = i;
+                word_flags = 0;
+                word_hash = span_step(SPAN_SEED, w->ids[i]);
+            }
+        }
+    }
 }
 
 /* Greedy left-to-right decoding; with weights/updates given, one perceptron pass (training).
@@ -389,28 +505,42 @@ static void apply_user_phrases(const uint64_t *keys, const uint32_t *masks, uint
 /* What one whitespace-separated chunk of a line becomes: its syllable units, as the split
  * callable gave them (tone marks placed, punctuation split off), with their codes. Text is mostly
  * the same few thousand chunks over and over, so each distinct chunk is split and looked up once,
- * then found again by its characters without making a str of it. */
+ * then found again by its characters without making a str of it. A chunk is one block of memory
+ * that holds its own characters and its units' text, so that finding and writing it out touch
+ * one place, not a str object per unit. */
 typedef struct {
     uint64_t hash;
-    PyObject *key;      /* the chunk as it stands in the line */
-    Py_ssize_t n;       /* units */
-    Py_ssize_t length;  /* characters in all units */
-    Py_UCS4 maxchar;    /* largest PyUnicode_MAX_CHAR_VALUE of the units: the output's kind */
-    PyObject **units;   /* strong references */
+    Py_ssize_t n;        /* units */
+    Py_ssize_t key_len;  /* characters of the chunk as written (0 when it is never looked up) */
+    Py_ssize_t length;   /* characters of the units' text */
+    size_t bytes;        /* size of the block, for the table's memory budget */
+    Py_UCS4 maxchar;     /* largest PyUnicode_MAX_CHAR_VALUE of the units: the output's kind */
+    int key_kind, text_kind;
+    Py_ssize_t *ends;    /* unit k is text[ends[k - 1]:ends[k]] */
     uint32_t *ids, *fids;
     uint8_t *shapes;
+    void *key, *text;
 } Chunk;
 
-/* Chunks remembered per split callable; past this many the table starts again, which keeps
- * memory flat on endless streams of new names and numbers (about 100 bytes a chunk). */
+/* What a chunk table may hold; past either bound it starts again, between two lines, which keeps
+ * memory flat on endless streams of new names and numbers. A news chunk takes ~130 bytes. */
 #define CHUNK_LIMIT (1 << 17)
+#define CHUNK_BYTES ((size_t)32 << 20)
+/* Longer chunks (URLs, runs of text without spaces) are split every time: they seldom recur. */
+#define CHUNK_LONGEST 64
 /* One table per split callable (one per tone style in practice). */
 #define CHUNK_TABLES 4
 
 typedef struct {
-    PyObject *split; /* the callable the chunks came from; NULL: table unused */
-    Chunk **slots;   /* open addressing, size a power of two, at most half full */
+    uint64_t hash;
+    Chunk *chunk;
+} ChunkSlot;
+
+typedef struct {
+    PyObject *split;   /* the callable the chunks came from; NULL: table unused */
+    ChunkSlot *slots;  /* open addressing, size a power of two, at most half full */
     Py_ssize_t size, used;
+    size_t bytes;
 } ChunkTable;
 
 typedef struct {
@@ -461,23 +591,16 @@ static int table_mask(Py_ssize_t items, uint64_t *mask, const char *what)
     return 0;
 }
 
-static void chunk_free(Chunk *c)
-{
-    if (!c)
-        return;
-    Py_XDECREF(c->key);
-    for (Py_ssize_t i = 0; i < c->n; i++)
-        Py_XDECREF(c->units[i]);
-    PyMem_Free(c);
-}
+static void chunk_free(Chunk *c) { PyMem_Free(c); }
 
 static void chunk_table_clear(ChunkTable *t)
 {
     for (Py_ssize_t i = 0; i < t->size; i++)
-        chunk_free(t->slots[i]);
+        chunk_free(t->slots[i].chunk);
     PyMem_Free(t->slots);
     t->slots = NULL;
     t->size = t->used = 0;
+    t->bytes = 0;
 }
 
 static void Core_dealloc(CoreObject *self)
@@ -625,7 +748,7 @@ static PyObject *Core_joins_batch(CoreObject *self, PyObject *batch)
         Py_DECREF(seq);
         if (n) { /* an empty sentence has no work arrays yet */
             apply_user_phrases(self->user_keys, self->user_masks, self->user_mask, &work, n);
-            decode(&self->params, &work, n, NULL, NULL, NULL, NULL);
+            predict(&self->params, &work, n);
         }
         PyObject *labels = PyList_New(n);
         if (!labels)
@@ -685,17 +808,15 @@ static inline int is_space(Py_UCS4 c)
 #define CHUNK_SEED 0xcbf29ce484222325ULL
 #define CHUNK_PRIME 0x100000001b3ULL
 
-static int same_text(PyObject *key, int kind, const void *data, Py_ssize_t start,
+static int same_text(const Chunk *c, int kind, const void *data, Py_ssize_t start,
                      Py_ssize_t len)
 {
-    if (PyUnicode_GET_LENGTH(key) != len)
+    if (c->key_len != len)
         return 0;
-    int key_kind = PyUnicode_KIND(key);
-    const void *key_data = PyUnicode_DATA(key);
-    if (key_kind == kind)
-        return !memcmp(key_data, (const char *)data + start * kind, (size_t)(len * kind));
+    if (c->key_kind == kind)
+        return !memcmp(c->key, (const char *)data + start * kind, (size_t)(len * kind));
     for (Py_ssize_t i = 0; i < len; i++)
-        if (PyUnicode_READ(key_kind, key_data, i) != PyUnicode_READ(kind, data, start + i))
+        if (PyUnicode_READ(c->key_kind, c->key, i) != PyUnicode_READ(kind, data, start + i))
             return 0;
     return 1;
 }
@@ -707,51 +828,83 @@ static Chunk *chunk_find(const ChunkTable *t, uint64_t h, int kind, const void *
         return NULL;
     size_t mask = (size_t)t->size - 1;
     for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
-        Chunk *c = t->slots[i];
-        if (!c)
+        const ChunkSlot *slot = &t->slots[i];
+        if (!slot->chunk)
             return NULL;
-        if (c->hash == h && same_text(c->key, kind, data, start, len))
-            return c;
+        if (slot->hash == h && same_text(slot->chunk, kind, data, start, len))
+            return slot->chunk;
     }
+}
+
+static int chunk_table_full(const ChunkTable *t)
+{
+    return t->used >= CHUNK_LIMIT || t->bytes >= CHUNK_BYTES;
 }
 
 /* Add a chunk not yet in the table; 0 when the table is full (the caller keeps the chunk with
  * the line, and the table is emptied before a later line). */
 static int chunk_insert(ChunkTable *t, Chunk *c)
 {
-    if (t->used >= CHUNK_LIMIT)
+    if (chunk_table_full(t) || !c->key_len)
         return 0;
     if (2 * (t->used + 1) > t->size) {
         Py_ssize_t size = t->size ? 2 * t->size : 4096;
-        Chunk **slots = PyMem_Calloc((size_t)size, sizeof(Chunk *));
+        ChunkSlot *slots = PyMem_Calloc((size_t)size, sizeof(ChunkSlot));
         if (!slots) {
             PyErr_NoMemory();
             return -1;
         }
         for (Py_ssize_t i = 0; i < t->size; i++) {
-            Chunk *old = t->slots[i];
-            if (!old)
+            if (!t->slots[i].chunk)
                 continue;
-            size_t j = (size_t)old->hash & (size_t)(size - 1);
-            while (slots[j])
+            size_t j = (size_t)t->slots[i].hash & (size_t)(size - 1);
+            while (slots[j].chunk)
                 j = (j + 1) & (size_t)(size - 1);
-            slots[j] = old;
+            slots[j] = t->slots[i];
         }
         PyMem_Free(t->slots);
         t->slots = slots;
         t->size = size;
     }
     size_t mask = (size_t)t->size - 1, j = (size_t)c->hash & mask;
-    while (t->slots[j])
+    while (t->slots[j].chunk)
         j = (j + 1) & mask;
-    t->slots[j] = c;
+    t->slots[j].hash = c->hash;
+    t->slots[j].chunk = c;
     t->used++;
+    t->bytes += c->bytes;
     return 1;
 }
 
-/* Split a chunk seen for the first time and look its units up in the model. */
+/* Characters of one kind into a buffer of the same or a wider kind. */
+static inline void copy_chars(void *out, int out_kind, Py_ssize_t pos, const void *src,
+                              int kind, Py_ssize_t len)
+{
+    if (kind == out_kind) {
+        memcpy((char *)out + pos * kind, src, (size_t)(len * kind));
+    } else if (out_kind == PyUnicode_2BYTE_KIND) {
+        Py_UCS2 *o = (Py_UCS2 *)out + pos;
+        for (Py_ssize_t i = 0; i < len; i++)
+            o[i] = ((const Py_UCS1 *)src)[i];
+    } else {
+        Py_UCS4 *o = (Py_UCS4 *)out + pos;
+        for (Py_ssize_t i = 0; i < len; i++)
+            o[i] = PyUnicode_READ(kind, src, i);
+    }
+}
+
+static inline int kind_of(Py_UCS4 maxchar)
+{
+    return maxchar < 0x100 ? PyUnicode_1BYTE_KIND
+                           : maxchar < 0x10000 ? PyUnicode_2BYTE_KIND : PyUnicode_4BYTE_KIND;
+}
+
+#define ALIGN8(x) (((x) + 7) & ~(size_t)7)
+
+/* Split a chunk seen for the first time and look its units up in the model; `keep_key`: copy
+ * the chunk's characters so that the table can find it again. */
 static Chunk *chunk_new(CoreObject *self, PyObject *line, Py_ssize_t start, Py_ssize_t end,
-                        uint64_t h, PyObject *split)
+                        uint64_t h, PyObject *split, int keep_key)
 {
     Chunk *c = NULL;
     PyObject *key = PyUnicode_Substring(line, start, end);
@@ -763,52 +916,70 @@ static Chunk *chunk_new(CoreObject *self, PyObject *line, Py_ssize_t start, Py_s
     Py_XDECREF(result);
     if (!units)
         goto done;
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(units);
-    c = PyMem_Calloc(1, sizeof(Chunk) + (size_t)n * (sizeof(PyObject *) + 2 * sizeof(uint32_t) + 1));
-    if (!c) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    c->hash = h;
-    c->units = (PyObject **)(c + 1);
-    c->ids = (uint32_t *)(c->units + n);
-    c->fids = c->ids + n;
-    c->shapes = (uint8_t *)(c->fids + n);
-    Py_INCREF(key);
-    c->key = key;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *u = PySequence_Fast_GET_ITEM(units, i);
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(units), length = 0;
+    Py_UCS4 maxchar = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *u = PySequence_Fast_GET_ITEM(units, k);
         if (!PyUnicode_Check(u)) {
             PyErr_Format(PyExc_TypeError, "split_chunk must return str units, not %.100s",
                          Py_TYPE(u)->tp_name);
-            goto fail;
+            goto done;
         }
-        Py_INCREF(u);
-        c->units[i] = u;
-        c->n = i + 1;
-        if (unit_code(self, u, &c->ids[i], &c->fids[i], &c->shapes[i]) < 0)
-            goto fail;
-        c->length += PyUnicode_GET_LENGTH(u);
-        Py_UCS4 m = PyUnicode_MAX_CHAR_VALUE(u);
-        if (m > c->maxchar)
-            c->maxchar = m;
+        length += PyUnicode_GET_LENGTH(u);
+        if (PyUnicode_MAX_CHAR_VALUE(u) > maxchar)
+            maxchar = PyUnicode_MAX_CHAR_VALUE(u);
     }
-    goto done;
-fail:
-    chunk_free(c);
-    c = NULL;
+    int text_kind = kind_of(maxchar), key_kind = PyUnicode_KIND(key);
+    Py_ssize_t key_len = keep_key ? PyUnicode_GET_LENGTH(key) : 0;
+    /* one block: the struct, then 8-, 4- and 1-byte arrays */
+    size_t at_ends = ALIGN8(sizeof(Chunk)), at_ids = at_ends + (size_t)n * sizeof(Py_ssize_t);
+    size_t at_fids = at_ids + (size_t)n * 4, at_key = at_fids + (size_t)n * 4;
+    size_t at_text = ALIGN8(at_key + (size_t)(key_len * key_kind));
+    size_t at_shapes = at_text + (size_t)(length * text_kind), bytes = at_shapes + (size_t)n;
+    char *block = PyMem_Malloc(bytes);
+    if (!block) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    c = (Chunk *)block;
+    *c = (Chunk){.hash = h, .n = n, .key_len = key_len, .length = length, .bytes = bytes,
+                 .maxchar = maxchar, .key_kind = key_kind, .text_kind = text_kind,
+                 .ends = (Py_ssize_t *)(block + at_ends), .ids = (uint32_t *)(block + at_ids),
+                 .fids = (uint32_t *)(block + at_fids), .shapes = (uint8_t *)(block + at_shapes),
+                 .key = block + at_key, .text = block + at_text};
+    memcpy(c->key, PyUnicode_DATA(key), (size_t)(key_len * key_kind));
+    Py_ssize_t pos = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *u = PySequence_Fast_GET_ITEM(units, k);
+        if (unit_code(self, u, &c->ids[k], &c->fids[k], &c->shapes[k]) < 0) {
+            chunk_free(c);
+            c = NULL;
+            goto done;
+        }
+        copy_chars(c->text, text_kind, pos, PyUnicode_DATA(u), PyUnicode_KIND(u),
+                   PyUnicode_GET_LENGTH(u));
+        pos += PyUnicode_GET_LENGTH(u);
+        c->ends[k] = pos;
+    }
 done:
     Py_XDECREF(units);
     Py_DECREF(key);
     return c;
 }
 
-/* Per-call state of segment_lines: work arrays and the units of the line at hand. */
+typedef struct {
+    Py_ssize_t start, end;
+    uint64_t hash;
+} Span;
+
+/* Per-call state of segment_lines: work arrays and the chunks of the line at hand. */
 typedef struct {
     Work work;
-    PyObject **units; /* borrowed from chunks */
-    Py_ssize_t units_capacity;
-    Chunk **loose; /* chunks of this line that no table holds: freed with the line */
+    Span *spans;
+    Py_ssize_t spans_capacity;
+    Chunk **chunks; /* borrowed from the table, or loose */
+    Py_ssize_t chunks_capacity;
+    Chunk **loose;  /* chunks of this line that no table holds: freed with the line */
     Py_ssize_t n_loose, loose_capacity;
 } Line;
 
@@ -839,38 +1010,18 @@ static void line_free(Line *line)
 {
     line_free_loose(line);
     PyMem_Free(line->loose);
-    PyMem_Free(line->units);
+    PyMem_Free(line->chunks);
+    PyMem_Free(line->spans);
     work_free(&line->work);
 }
 
-static inline Py_ssize_t put_text(void *out, int out_kind, Py_ssize_t pos, PyObject *s)
+/* Where each chunk of a line starts and ends, and its hash; the table slots are prefetched
+ * meanwhile, so that looking the chunks up waits on memory once per line, not once per chunk. */
+static Py_ssize_t line_spans(Line *line, const ChunkTable *table, int kind, const void *data,
+                             Py_ssize_t len)
 {
-    Py_ssize_t len = PyUnicode_GET_LENGTH(s);
-    int kind = PyUnicode_KIND(s);
-    const void *data = PyUnicode_DATA(s);
-    if (kind == out_kind) {
-        memcpy((char *)out + pos * kind, data, (size_t)(len * kind));
-    } else if (out_kind == PyUnicode_2BYTE_KIND) {
-        Py_UCS2 *o = (Py_UCS2 *)out + pos;
-        for (Py_ssize_t i = 0; i < len; i++)
-            o[i] = ((const Py_UCS1 *)data)[i];
-    } else {
-        Py_UCS4 *o = (Py_UCS4 *)out + pos;
-        for (Py_ssize_t i = 0; i < len; i++)
-            o[i] = PyUnicode_READ(kind, data, i);
-    }
-    return pos + len;
-}
-
-/* One line: chunks -> units -> decisions -> the segmented line as a new str. */
-static PyObject *segment_line(CoreObject *self, Line *line, ChunkTable *table, PyObject *text,
-                              PyObject *sep, PyObject *split)
-{
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    Py_ssize_t len = PyUnicode_GET_LENGTH(text), n = 0, length = 0;
-    Py_UCS4 maxchar = 0;
-    Work *w = &line->work;
+    Py_ssize_t count = 0;
+    size_t mask = table && table->size ? (size_t)table->size - 1 : 0;
     for (Py_ssize_t i = 0; i < len;) {
         Py_UCS4 ch = PyUnicode_READ(kind, data, i);
         if (is_space(ch)) {
@@ -888,17 +1039,50 @@ static PyObject *segment_line(CoreObject *self, Line *line, ChunkTable *table, P
                 break;
         }
         h = mix64(h ^ (uint64_t)(i - start));
-        Chunk *c = chunk_find(table, h, kind, data, start, i - start);
+        if (count == line->spans_capacity) {
+            Py_ssize_t cap = count ? 2 * count : 256;
+            Span *spans = PyMem_Realloc(line->spans, (size_t)cap * sizeof(Span));
+            if (!spans) {
+                PyErr_NoMemory();
+                return -1;
+            }
+            line->spans = spans;
+            line->spans_capacity = cap;
+        }
+        line->spans[count++] = (Span){start, i, h};
+        if (mask)
+            PREFETCH(&table->slots[h & mask]);
+    }
+    return count;
+}
+
+/* One line: chunks -> units -> decisions -> the segmented line as a new str. */
+static PyObject *segment_line(CoreObject *self, Line *line, ChunkTable *table, PyObject *text,
+                              PyObject *sep, PyObject *split)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = 0, n_chunks = 0, length = 0;
+    Py_UCS4 maxchar = 0;
+    Work *w = &line->work;
+    Py_ssize_t count = line_spans(line, table, kind, data, PyUnicode_GET_LENGTH(text));
+    if (count < 0)
+        return NULL;
+    for (Py_ssize_t s = 0; s < count; s++) {
+        Py_ssize_t start = line->spans[s].start, end = line->spans[s].end;
+        uint64_t h = line->spans[s].hash;
+        Chunk *c = chunk_find(table, h, kind, data, start, end - start);
         if (!c) {
-            Chunk *fresh = chunk_new(self, text, start, i, h, split);
+            int keep = table && end - start <= CHUNK_LONGEST;
+            Chunk *fresh = chunk_new(self, text, start, end, h, split, keep);
             if (!fresh)
                 return NULL;
             /* the split callable ran Python code: another call may have added this chunk */
-            c = chunk_find(table, h, kind, data, start, i - start);
+            c = keep ? chunk_find(table, h, kind, data, start, end - start) : NULL;
             if (c) {
                 chunk_free(fresh);
             } else {
-                int added = table ? chunk_insert(table, fresh) : 0;
+                int added = keep ? chunk_insert(table, fresh) : 0;
                 if (added < 0 || (!added && line_keep_loose(line, fresh) < 0)) {
                     chunk_free(fresh);
                     return NULL;
@@ -906,26 +1090,23 @@ static PyObject *segment_line(CoreObject *self, Line *line, ChunkTable *table, P
                 c = fresh;
             }
         }
-        Py_ssize_t need = n + c->n;
-        if (work_reserve(w, need, n) < 0)
-            return NULL;
-        if (need > line->units_capacity) {
-            Py_ssize_t cap = w->capacity;
-            PyObject **units = PyMem_Realloc(line->units, (size_t)cap * sizeof(PyObject *));
-            if (!units) {
+        if (n_chunks == line->chunks_capacity) {
+            Py_ssize_t cap = n_chunks ? 2 * n_chunks : 256;
+            Chunk **chunks = PyMem_Realloc(line->chunks, (size_t)cap * sizeof(Chunk *));
+            if (!chunks) {
                 PyErr_NoMemory();
                 return NULL;
             }
-            line->units = units;
-            line->units_capacity = cap;
+            line->chunks = chunks;
+            line->chunks_capacity = cap;
         }
-        for (Py_ssize_t k = 0; k < c->n; k++) {
-            line->units[n + k] = c->units[k];
-            w->ids[n + k] = c->ids[k];
-            w->fids[n + k] = c->fids[k];
-            w->shapes[n + k] = c->shapes[k];
-        }
-        n = need;
+        line->chunks[n_chunks++] = c;
+        if (work_reserve(w, n + c->n, n) < 0)
+            return NULL;
+        memcpy(w->ids + n, c->ids, (size_t)c->n * sizeof(uint32_t));
+        memcpy(w->fids + n, c->fids, (size_t)c->n * sizeof(uint32_t));
+        memcpy(w->shapes + n, c->shapes, (size_t)c->n);
+        n += c->n;
         length += c->length;
         if (c->maxchar > maxchar)
             maxchar = c->maxchar;
@@ -933,7 +1114,7 @@ static PyObject *segment_line(CoreObject *self, Line *line, ChunkTable *table, P
     if (!n)
         return PyUnicode_New(0, 0);
     apply_user_phrases(self->user_keys, self->user_masks, self->user_mask, w, n);
-    decode(&self->params, w, n, NULL, NULL, NULL, NULL);
+    predict(&self->params, w, n);
     Py_ssize_t joined = 0;
     for (Py_ssize_t i = 1; i < n; i++)
         joined += w->labels[i];
@@ -945,18 +1126,29 @@ static PyObject *segment_line(CoreObject *self, Line *line, ChunkTable *table, P
     PyObject *out = PyUnicode_New(length + joined * sep_len + (n - 1 - joined), maxchar);
     if (!out)
         return NULL;
-    int out_kind = PyUnicode_KIND(out);
+    int out_kind = PyUnicode_KIND(out), sep_kind = PyUnicode_KIND(sep);
     void *out_data = PyUnicode_DATA(out);
-    Py_ssize_t pos = put_text(out_data, out_kind, 0, line->units[0]);
-    for (Py_ssize_t i = 1; i < n; i++) {
-        if (w->labels[i]) {
-            if (sep_len)
-                pos = put_text(out_data, out_kind, pos, sep);
-        } else {
-            PyUnicode_WRITE(out_kind, out_data, pos, ' ');
-            pos++;
+    const void *sep_data = PyUnicode_DATA(sep);
+    Py_ssize_t pos = 0, i = 0;
+    for (Py_ssize_t j = 0; j < n_chunks; j++) {
+        const Chunk *c = line->chunks[j];
+        Py_ssize_t from = 0;
+        for (Py_ssize_t k = 0; k < c->n; k++, i++) {
+            if (!i) {
+                /* the first unit has no glue */
+            } else if (!w->labels[i]) {
+                PyUnicode_WRITE(out_kind, out_data, pos, ' ');
+                pos++;
+            } else if (sep_len) {
+                copy_chars(out_data, out_kind, pos, sep_data, sep_kind, sep_len);
+                pos += sep_len;
+            }
+            Py_ssize_t to = c->ends[k];
+            copy_chars(out_data, out_kind, pos, (const char *)c->text + from * c->text_kind,
+                       c->text_kind, to - from);
+            pos += to - from;
+            from = to;
         }
-        pos = put_text(out_data, out_kind, pos, line->units[i]);
     }
     return out;
 }
@@ -1008,7 +1200,7 @@ static PyObject *Core_segment_lines(CoreObject *self, PyObject *args)
     for (Py_ssize_t s = 0; s < count; s++) {
         /* A full table starts again between lines, never inside one (the line borrows the units
          * of its chunks), and only when no other call could be borrowing them too. */
-        if (table && table->used >= CHUNK_LIMIT && self->active == 1)
+        if (table && chunk_table_full(table) && self->active == 1)
             chunk_table_clear(table);
         PyObject *text = PySequence_Fast_GET_ITEM(seq, s);
         if (!PyUnicode_Check(text)) {

@@ -56,9 +56,10 @@ def syllable_shape(unit: str) -> int:
     >>> [syllable_shape(u) for u in ["nội", "Nội", "UBND", "Putin", "(", "email", "H5N1"]]
     [0, 1, 2, 6, 4, 5, 3]
     """
-    if any(c.isdigit() for c in unit):
+    # No letter is a digit, so units of letters only (most of them) skip the two scans below.
+    if not unit.isalpha() and any(map(str.isdigit, unit)):
         return SHAPE_NUMBER
-    if not any(c.isalnum() for c in unit):
+    if not unit.isalpha() and not any(map(str.isalnum, unit)):
         return SHAPE_PUNCT
     if unit.isalpha():
         if unit.islower():
