@@ -8,8 +8,9 @@ are its own:
 - ``bare``: ``read_document`` + ``render`` over texts already in memory, in one process: the
   per-document work ``tachtu segment`` does, and what the pipeline's overhead is measured
   against.
-- ``bare-tuned``: the same with the garbage-collector settings of the pipeline's worker
-  processes, so that the pipeline's own machinery can be told apart from that tuning.
+- ``bare-tuned``: the same with the cyclic garbage collector off, as the pipeline's workers
+  have it while they segment, so that the pipeline's own machinery can be told apart from
+  that tuning.
 - ``pipeline N``: ``tachtu.corpus.run`` with N worker processes, from the compressed files to
   compressed output files, with journal, stats and everything.
 
@@ -67,9 +68,8 @@ def child(configuration: str, paths: list[str], output_format: str, scratch: str
         if configuration == "bare-tuned":
             import gc
 
-            # What the pipeline's worker processes do (see tachtu.corpus.engines).
-            gc.freeze()
-            gc.set_threshold(50_000, 20, 20)
+            # What the pipeline's workers do while segmenting (see tachtu.corpus.engines).
+            gc.disable()
         started, cpu = time.perf_counter(), time.process_time()
         if configuration == "segment_batch":
             for start in range(0, len(texts), 256):

@@ -517,3 +517,16 @@ def test_parquet_without_the_text_column_is_one_error(tmp_path: Path, tiny_segme
         workers=0,
     )
     assert summary.ok and summary.stats.documents == 50
+
+
+def test_garbage_collector_is_put_back_after_each_task(tmp_path: Path, tiny_segmenter) -> None:
+    import gc
+
+    run([NEWS], tmp_path / "on", segmenter=tiny_segmenter, workers=0)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        run([NEWS], tmp_path / "off", segmenter=tiny_segmenter, workers=0)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
