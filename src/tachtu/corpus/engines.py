@@ -108,8 +108,8 @@ class ChunkProcessor:
                 stats.add(document)
                 yield document
 
-        # One document at a time, rendered and dropped: a chunk's worth of live Word objects
-        # would make every garbage collection walk them all (15% slower, measured).
+        # One document at a time, rendered and dropped: a chunk's documents (tens of thousands
+        # of Word objects) are never all alive at once.
         text = render_documents(documents(), self.write, kind=chunk.source.kind)
         stats.errors = len(errors)
         data = self.write.encode(text, chunk.source)

@@ -27,6 +27,7 @@ for, and reading resumes at the first chunk it does not list.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -146,6 +147,10 @@ def run(
     """
     started = time.monotonic()
     out = Path(out)
+    if engine not in ("local", "dask"):
+        raise UsageError(f"unknown engine {engine!r}: local or dask")
+    if engine == "dask" and importlib.util.find_spec("distributed") is None:
+        raise UsageError("the dask engine needs dask: pip install 'tachtu[dask]'")
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} exists and is not a folder")
     segmenter, model = _load_segmenter(segmenter, tone_style)
