@@ -523,9 +523,9 @@ typedef struct {
 } Chunk;
 
 /* What a chunk table may hold; past either bound it starts again, between two lines, which keeps
- * memory flat on endless streams of new names and numbers. A news chunk takes ~130 bytes. */
+ * memory flat on endless streams of new names and numbers. A news chunk takes ~170 bytes. */
 #define CHUNK_LIMIT (1 << 17)
-#define CHUNK_BYTES ((size_t)32 << 20)
+#define CHUNK_BYTES ((size_t)24 << 20)
 /* Longer chunks (URLs, runs of text without spaces) are split every time: they seldom recur. */
 #define CHUNK_LONGEST 64
 /* One table per split callable (one per tone style in practice). */
