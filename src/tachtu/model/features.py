@@ -185,6 +185,8 @@ class PythonCore:
         for unit in syllables:
             code = self._surfaces.get(unit)
             if code is None:
+                if not isinstance(unit, str):  # as the compiled core says it
+                    raise TypeError(f"syllables must be str, not {type(unit).__name__}")
                 code = self._fallback(unit)
             syllable_id, shape = code >> 3, code & 7
             fid = self._featmap[syllable_id] if syllable_id < len(self._featmap) else -1
