@@ -136,3 +136,57 @@ def test_train_passes_its_options_to_the_trainer() -> None:
     result = run("train", "--help")
     assert result.exit_code == 0
     assert "--data" in result.stdout and "--output" in result.stdout
+
+
+@pytest.mark.parametrize("encoding", ["vni", "tcvn3", "viscii", "cp1258", "viqr"])
+def test_legacy_encoded_files_are_detected_and_reported(
+    tmp_path: Path, encoding: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tachtu.encodings import encode
+
+    text = "Hà Nội là thủ đô của nước Việt Nam, một đất nước tươi đẹp."
+    path = tmp_path / "old.txt"
+    path.write_bytes(encode(text, encoding))
+    result = run("segment", "--model", TINY_LEXICON, "--sep", "\x01", path)
+    assert result.exit_code == 0
+    assert (
+        result.stdout.replace("\x01", " ")
+        == normalize(text).replace(",", " ,").replace(".", " .") + "\n"
+    )
+    assert f"{path}: read as {encoding} (detected" in caplog.text
+    caplog.clear()
+    explicit = run(
+        "segment", "--model", TINY_LEXICON, "--sep", "\x01", "--encoding", encoding, path
+    )
+    assert explicit.stdout == result.stdout and "read as" not in caplog.text
+
+
+def test_unknown_encoding_is_a_usage_error() -> None:
+    result = run("segment", "--encoding", "latin-9", stdin="a\n")
+    assert result.exit_code == 2
+    assert "unknown encoding" in result.stderr
+
+
+def test_normalize_report(tmp_path: Path) -> None:
+    from tachtu.encodings import encode
+
+    path = tmp_path / "page.txt"
+    path.write_bytes(encode("Hoà bình lựơng\u00a0thực", "vni"))
+    result = run("normalize", "--report", "--tone-style", "old", path)
+    assert result.exit_code == 0
+    assert result.stdout == "Hòa bình lượng thực"
+    assert f"{path}: odd_spaces 1, tone_marks 2" in result.stderr
+
+
+def test_corpus_reads_legacy_encoded_files(tmp_path: Path) -> None:
+    from tachtu.encodings import encode
+
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "old.txt").write_bytes(encode("Thủ đô Hà Nội", "tcvn3"))
+    (source / "new.txt").write_text("Việt Nam", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("corpus", source, "--out", out, "--model", TINY_LEXICON, "--workers", "0")
+    assert result.exit_code == 0, result.output
+    assert (out / "old.txt").read_text(encoding="utf-8") == "Thủ_đô Hà_Nội\n"
+    assert (out / "new.txt").read_text(encoding="utf-8") == "Việt_Nam\n"

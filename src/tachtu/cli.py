@@ -15,11 +15,12 @@ from typing import Annotated
 
 import typer
 
-from tachtu.corpus.readers import DecodeErrors, InputError, read_text_file, text_files
+from tachtu.corpus.decoding import decoder
+from tachtu.corpus.readers import DecodeErrors, Decoder, InputError, read_text_file, text_files
 from tachtu.document import read_document
 from tachtu.evaluation import score
 from tachtu.formats import OutputFormat, render
-from tachtu.normalize import ToneStyle, normalize
+from tachtu.normalize import ToneStyle, normalize, normalize_with_report
 from tachtu.words import Segmenter
 
 app = typer.Typer(
@@ -45,6 +46,15 @@ ErrorsOption = Annotated[
     DecodeErrors,
     typer.Option(
         "--errors", help="Invalid UTF-8: strict reports the file and skips it; replace uses U+FFFD."
+    ),
+]
+EncodingOption = Annotated[
+    str,
+    typer.Option(
+        "--encoding",
+        "-e",
+        help="Input encoding of files: auto (detect UTF-8, TCVN3, VNI, VISCII, Windows-1258, VIQR), "
+        "or one of them by name.",
     ),
 ]
 ModelOption = Annotated[
@@ -73,11 +83,18 @@ def _stdin_lines(batch_size: int):
         yield batch
 
 
-def _read_files(files: list[Path], errors: DecodeErrors) -> Iterator[tuple[Path, str | None]]:
+def _decoder(encoding: str, errors: DecodeErrors) -> Decoder:
+    try:
+        return decoder(encoding, errors)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--encoding") from None
+
+
+def _read_files(files: list[Path], decode: Decoder) -> Iterator[tuple[Path, str | None]]:
     """(path, text) for each input file; ``None`` text for a file reported as unreadable."""
     for path in text_files(files):
         try:
-            yield path, read_text_file(path, errors)
+            yield path, read_text_file(path, decode=decode)
         except InputError as error:
             _fail(error)
             yield path, None
@@ -94,10 +111,12 @@ def segment(
     sep: Annotated[str, typer.Option(help="Joins the syllables of one word.")] = "_",
     tone_style: ToneStyleOption = "keep",
     errors: ErrorsOption = "strict",
+    encoding: EncodingOption = "auto",
     model: ModelOption = None,
     dictionary: DictionaryOption = None,
 ) -> None:
     """Word-segment text: one paragraph a line in, one a line out."""
+    decode = _decoder(encoding, errors)
     try:
         segmenter = Segmenter.load(model, dict=dictionary, tone_style=tone_style)
     except (OSError, ValueError) as error:
@@ -116,7 +135,7 @@ def segment(
             out.write(render(doc, output_format, sep=sep))
         return
     failed = False
-    for path, text in _read_files(files, errors):
+    for path, text in _read_files(files, decode):
         if text is None:
             failed = True
             continue
@@ -126,23 +145,35 @@ def segment(
         raise typer.Exit(1)
 
 
-@app.command("normalize")
+@app.command("normalize", epilog="Example: tachtu normalize --report old-page.txt > clean.txt")
 def normalize_command(
     files: FilesArgument = None,
     tone_style: ToneStyleOption = "keep",
     errors: ErrorsOption = "strict",
+    encoding: EncodingOption = "auto",
+    report: Annotated[
+        bool, typer.Option("--report", help="Print what changed, kind by kind, to stderr.")
+    ] = False,
 ) -> None:
-    """Write clean NFC text: decomposed input, odd spaces, invisible characters, misplaced tone marks."""
+    """Write clean NFC text: legacy encodings, decomposed input, odd spaces, misplaced tone marks."""
+    decode = _decoder(encoding, errors)
     if not files:
         for line in sys.stdin:
             sys.stdout.write(normalize(line, tone_style=tone_style))
         return
     failed = False
-    for _, text in _read_files(files, errors):
+    for path, text in _read_files(files, decode):
         if text is None:
             failed = True
             continue
-        sys.stdout.write(normalize(text, tone_style=tone_style))
+        if report:
+            result = normalize_with_report(text, tone_style=tone_style)
+            changes = ", ".join(f"{kind} {n}" for kind, n in sorted(result.changes.items()))
+            typer.echo(f"{path}: {changes or 'no changes'}", err=True)
+            text = result.text
+        else:
+            text = normalize(text, tone_style=tone_style)
+        sys.stdout.write(text)
     if failed:
         raise typer.Exit(1)
 
@@ -221,6 +252,7 @@ def corpus(
     sep: Annotated[str, typer.Option(help="Joins the syllables of one word.")] = "_",
     tone_style: ToneStyleOption = "keep",
     errors: ErrorsOption = "strict",
+    encoding: EncodingOption = "auto",
     model: ModelOption = None,
     text_field: Annotated[
         str, typer.Option(help="JSON Lines and Parquet: the text's field.")
@@ -266,6 +298,7 @@ def corpus(
                 text_field=text_field,
                 id_field=id_field,
                 errors=errors,
+                decode=_decoder(encoding, errors),
                 compression=compression,  # type: ignore[arg-type]
                 engine=engine,  # type: ignore[arg-type]
                 workers=workers,

@@ -109,12 +109,17 @@ def decode_text(data: bytes, path: str | os.PathLike[str], errors: DecodeErrors 
         ) from None
 
 
-def read_text_file(path: str | os.PathLike[str], errors: DecodeErrors = "strict") -> str:
-    """The text of a UTF-8 file; unreadable, binary or undecodable files raise :class:`InputError`."""
+def read_text_file(
+    path: str | os.PathLike[str], errors: DecodeErrors = "strict", *, decode: Decoder | None = None
+) -> str:
+    """The text of a file, UTF-8 unless ``decode`` says otherwise; unreadable, binary or
+    undecodable files raise :class:`InputError`."""
     try:
         data = Path(path).read_bytes()
     except OSError as error:
         raise InputError(path, error.strerror or str(error)) from None
+    if decode is not None:
+        return decode(data, str(path))
     return decode_text(data, path, errors)
 
 

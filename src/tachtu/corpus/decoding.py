@@ -1,0 +1,70 @@
+"""Bytes to text for input files and records: UTF-8 or a legacy Vietnamese encoding.
+
+The decoders here plug into :attr:`tachtu.corpus.readers.ReadOptions.decode` and into the CLI's
+file reading. ``auto`` detects the encoding of each file (or record) from its bytes; what it
+chose, when that is not UTF-8, is logged, so a user sees which files were legacy-encoded.
+
+>>> from tachtu.encodings import encode
+>>> decode_bytes("auto", "strict", encode("Tiếng Việt", "vni"), "old.txt")
+'Tiếng Việt'
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from tachtu.corpus.readers import DecodeErrors, Decoder, InputError, decode_text
+from tachtu.encodings import canonical_name, decode, detect
+
+__all__ = ["decode_bytes", "decoder"]
+
+log = logging.getLogger(__name__)
+_PLAIN_UNICODE = frozenset({"utf-8", "ascii"})
+# Below this, detection found no reading that looks Vietnamese (a correct guess scores >= 0.98 on a
+# news document and >= 0.39 on its first sentence alone: benchmarks/results/detect.md).
+_LEAST_CONFIDENCE = 0.1
+
+
+def decoder(encoding: str = "auto", errors: DecodeErrors = "strict") -> Decoder:
+    """A picklable ``(data, path) -> text`` for ``encoding``; unknown names raise ``ValueError``."""
+    name = canonical_name(encoding)
+    if name == "utf-8":
+        # The plain UTF-8 reader names the line of a bad byte and skips detection.
+        return functools.partial(_utf8, errors)
+    return functools.partial(decode_bytes, name, errors)
+
+
+def _utf8(errors: DecodeErrors, data: bytes, path: str) -> str:
+    return decode_text(data, path, errors)
+
+
+def decode_bytes(encoding: str, errors: DecodeErrors, data: bytes, path: str) -> str:
+    """Decode ``data`` read from ``path``; undecodable bytes raise :class:`InputError`."""
+    if errors == "strict" and b"\x00" in data:
+        decode_text(data, path, errors)  # raises, naming the line of the NUL byte
+    detected = encoding == "auto"
+    if detected:
+        detection = detect(data)
+        if detection.encoding not in _PLAIN_UNICODE and detection.confidence < _LEAST_CONFIDENCE:
+            # Nothing reads as Vietnamese: more likely broken UTF-8 than a legacy encoding, and
+            # an error that names the bad byte's line helps more than a guess.
+            return decode_text(data, path, errors)
+        encoding = detection.encoding
+    try:
+        decoded = decode(data, encoding, errors=errors)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise InputError(
+            path,
+            f"cannot be read as {encoding} at byte {error.start} ({error.reason}); "
+            "try --errors replace or another --encoding",
+            line,
+        ) from None
+    if detected and encoding not in _PLAIN_UNICODE:
+        log.warning(
+            "%s: read as %s (detected, confidence %.2f)", path, encoding, detection.confidence
+        )
+    if decoded.changes:
+        log.info("%s: %s", path, ", ".join(f"{k} {n}" for k, n in sorted(decoded.changes.items())))
+    return decoded.text
