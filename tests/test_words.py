@@ -106,7 +106,7 @@ def python_model(compiled_model: PerceptronModel) -> PerceptronModel:
     return PerceptronModel(compiled_model._arrays, pure_python=True)
 
 
-def reference_segment(model: PerceptronModel, text: str, sep: str, style: ToneStyle) -> str:
+def reference_segment(model: WordModel, text: str, sep: str, style: ToneStyle) -> str:
     lines = [split_syllables(line) for line in normalize(text, tone_style=style).split("\n")]
     return "\n".join(
         join_units(units, joins, sep)
@@ -145,6 +145,17 @@ def test_fused_paths_agree_on_any_text(
     assert [Segmenter(compiled_model, tone_style=style).segment(t, sep=sep) for t in texts] == (
         expected
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(raw_text, st.text()), max_size=6), separators, tone_styles)
+def test_models_without_a_fused_path_segment_alike(
+    tiny_segmenter: Segmenter, texts: list[str], sep: str, style: ToneStyle
+) -> None:
+    model = tiny_segmenter.model
+    assert Segmenter(model, tone_style=style).segment_batch(texts, sep=sep) == [
+        reference_segment(model, t, sep, style) for t in texts
+    ]
 
 
 @needs_core

@@ -112,11 +112,10 @@ class Segmenter:
         model that segments raw lines in one call (the perceptron, compiled) then splits and
         places each distinct whitespace-separated chunk once, not every time it recurs.
         """
-        split_chunk = _split_chunk(self.tone_style)
         segment_lines = getattr(self.model, "segment_lines", None)
         if segment_lines is not None:
-            return segment_lines(lines, sep, split_chunk)
-        batch = [[unit for chunk in line.split() for unit in split_chunk(chunk)] for line in lines]
+            return segment_lines(lines, sep, _split_chunk(self.tone_style))
+        batch = [split_syllables(place_tones(line, self.tone_style)) for line in lines]
         flags = self.model.joins_batch(batch)
         return [_join(units, joins, sep) for units, joins in zip(batch, flags, strict=True)]
 
