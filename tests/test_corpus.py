@@ -530,3 +530,56 @@ def test_garbage_collector_is_put_back_after_each_task(tmp_path: Path, tiny_segm
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _decode_utf8(data: bytes, path: str) -> str:
+    return data.decode("utf-8")
+
+
+class CountingDecoder:
+    """A file decoder that counts how it is used."""
+
+    def __init__(self) -> None:
+        self.files: list[str] = []
+        self.calls = 0
+
+    def __call__(self, data: bytes, path: str) -> str:
+        self.calls += 1
+        return data.decode("utf-8")
+
+    def for_file(self, sample: bytes, path: str):
+        self.files.append(path)
+        return _decode_utf8
+
+
+def test_a_file_decoder_settles_once_per_json_lines_file(tmp_path: Path, tiny_segmenter) -> None:
+    counting = CountingDecoder()
+    run(
+        [NEWS],
+        tmp_path / "out",
+        decode=counting,
+        segmenter=tiny_segmenter,
+        workers=0,
+        chunk_bytes=300,
+    )
+    assert counting.files == [str(NEWS / "feed.jsonl")]
+    assert counting.calls == 2  # the two text files; no line of the feed
+    run([NEWS], tmp_path / "plain", segmenter=tiny_segmenter, workers=0, chunk_bytes=300)
+    assert output_tree(tmp_path / "out") == output_tree(tmp_path / "plain")
+
+
+def test_legacy_encoded_json_lines_detected_once_for_the_file(
+    tmp_path: Path, tiny_segmenter
+) -> None:
+    from tachtu.corpus.decoding import decoder
+    from tachtu.encodings import encode
+
+    text = NEWS.joinpath("feed.jsonl").read_text("utf-8")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "feed.jsonl").write_bytes(encode(text, "vni"))
+    options = {"segmenter": tiny_segmenter, "workers": 0, "chunk_bytes": 300}
+    run([tmp_path / "in"], tmp_path / "out", decode=decoder("auto"), **options)
+    run([NEWS / "feed.jsonl"], tmp_path / "utf8", **options)
+    assert (tmp_path / "out" / "feed.txt").read_text("utf-8") == (
+        tmp_path / "utf8" / "feed.txt"
+    ).read_text("utf-8")

@@ -11,13 +11,14 @@ chose, when that is not UTF-8, is logged, so a user sees which files were legacy
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 
 from tachtu.corpus.readers import DecodeErrors, Decoder, InputError, decode_text
 from tachtu.encodings import canonical_name, decode, detect
 
-__all__ = ["decode_bytes", "decoder"]
+__all__ = ["AutoDecoder", "decode_bytes", "decoder"]
 
 log = logging.getLogger(__name__)
 _PLAIN_UNICODE = frozenset({"utf-8", "ascii"})
@@ -32,7 +33,37 @@ def decoder(encoding: str = "auto", errors: DecodeErrors = "strict") -> Decoder:
     if name == "utf-8":
         # The plain UTF-8 reader names the line of a bad byte and skips detection.
         return functools.partial(_utf8, errors)
+    if name == "auto":
+        return AutoDecoder(errors)
     return functools.partial(decode_bytes, name, errors)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class AutoDecoder:
+    """Detects the encoding of what it decodes; in a file of records, once for the file.
+
+    Detection costs about as much as segmenting the text it looks at; decoding with a known
+    encoding costs a few percent of it. The corpus readers ask :meth:`for_file` once per JSON
+    Lines file, with its first bytes, and decode every line with the answer.
+    """
+
+    errors: DecodeErrors = "strict"
+
+    def __call__(self, data: bytes, path: str) -> str:
+        return decode_bytes("auto", self.errors, data, path)
+
+    def for_file(self, sample: bytes, path: str) -> Decoder:
+        detection = detect(sample)
+        if detection.encoding not in _PLAIN_UNICODE and detection.confidence < _LEAST_CONFIDENCE:
+            return functools.partial(_utf8, self.errors)  # as decode_bytes does: see there
+        if detection.encoding not in _PLAIN_UNICODE:
+            log.warning(
+                "%s: read as %s (detected, confidence %.2f)",
+                path,
+                detection.encoding,
+                detection.confidence,
+            )
+        return functools.partial(decode_bytes, detection.encoding, self.errors)
 
 
 def _utf8(errors: DecodeErrors, data: bytes, path: str) -> str:

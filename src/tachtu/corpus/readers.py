@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
-from typing import Any, BinaryIO, Literal
+from typing import Any, BinaryIO, Literal, Protocol, runtime_checkable
 
 from tachtu.document import Document
 
@@ -39,6 +39,7 @@ __all__ = [
     "Compression",
     "DecodeErrors",
     "Decoder",
+    "FileDecoder",
     "InputError",
     "InputFile",
     "InputKind",
@@ -56,6 +57,21 @@ DecodeErrors = Literal["strict", "replace"]
 Compression = Literal["gzip", "zstd"]
 # bytes of one file (or one line of it) and the file's name for messages -> text
 Decoder = Callable[[bytes, str], str]
+
+
+@runtime_checkable
+class FileDecoder(Protocol):
+    """A decoder that can settle on one decoding for a whole file of records.
+
+    Detecting an encoding costs far more than decoding; a JSON Lines file is one encoding, so
+    it is detected once, from the file's first bytes, not once a line.
+    """
+
+    def __call__(self, data: bytes, path: str) -> str: ...
+
+    def for_file(self, sample: bytes, path: str) -> Decoder:
+        """The decoder for every record of the file that starts with ``sample``."""
+        ...
 
 
 class InputError(Exception):
@@ -286,16 +302,23 @@ class Chunk:
     position: int = 0  # bytes of the file on disk read so far
     last: bool = False
     error: InputError | None = None  # reading stopped here; the records before it stand
+    decode: Decoder | None = None  # the file's own decoder, when the options' one settled on it
 
 
 def read_chunks(
-    source: InputFile, *, chunk_bytes: int = 1 << 20, text_field: str = "text"
+    source: InputFile,
+    *,
+    chunk_bytes: int = 1 << 20,
+    text_field: str = "text",
+    decode: Decoder | None = None,
 ) -> Iterator[Chunk]:
     """Cut ``source`` into chunks of about ``chunk_bytes`` of text, each cut after a whole record.
 
     The same file always gives the same chunks, which is what lets a rerun skip the chunks that
     are done. The last chunk has ``last`` set; a file that cannot be read, or stops being readable
-    part way, ends with a chunk whose ``error`` says where.
+    part way, ends with a chunk whose ``error`` says where. A :class:`FileDecoder` ``decode``
+    settles on one decoding for a JSON Lines file, from its first bytes, and every chunk of the
+    file carries it.
     """
     match source.kind:
         case InputKind.TEXT:
@@ -305,7 +328,14 @@ def read_chunks(
         case InputKind.PARQUET:
             chunks = _parquet_chunks(source, chunk_bytes, text_field)
     held: Chunk | None = None
+    settled: Decoder | None = None
     for chunk in chunks:
+        # Text files are one record each, and Parquet strings are decoded already.
+        jsonl = source.kind is InputKind.JSONL
+        if chunk.index == 0 and jsonl and chunk.records and isinstance(decode, FileDecoder):
+            sample = b"".join(line for _, line in chunk.records[:_SAMPLE_RECORDS])
+            settled = decode.for_file(sample[:_SAMPLE_BYTES], str(source.path))
+        chunk.decode = settled
         if held is not None:
             yield held
         held = chunk
@@ -315,6 +345,11 @@ def read_chunks(
         held.error = InputError(source.path, "empty file")
     held.last = True
     yield held
+
+
+# What a file decoder settles on: the first lines of the file, as much as detection reads.
+_SAMPLE_RECORDS = 1000
+_SAMPLE_BYTES = 1 << 18
 
 
 class _CountingReader(io.RawIOBase):
@@ -453,13 +488,14 @@ def _parquet_chunks(source: InputFile, chunk_bytes: int, text_field: str) -> Ite
 def parse_chunk(chunk: Chunk, options: ReadOptions) -> Iterator[Document | InputError]:
     """The chunk's records as unsegmented documents, or the error that spoils each one."""
     source = chunk.source
+    decode = chunk.decode or options.decode
     for number, raw in chunk.records:
         try:
             if source.kind is InputKind.TEXT:
                 yield _text_document(source, raw, options)
             else:
                 record = (
-                    _json_record(source, number, raw, options)
+                    _json_record(source, number, raw, decode)
                     if source.kind is InputKind.JSONL
                     else raw
                 )
@@ -481,9 +517,9 @@ def _text_document(source: InputFile, data: bytes, options: ReadOptions) -> Docu
     return Document(document_id, text, ())
 
 
-def _json_record(source: InputFile, number: int, line: bytes, options: ReadOptions) -> Any:
+def _json_record(source: InputFile, number: int, line: bytes, decode: Decoder) -> Any:
     try:
-        text = options.decode(line, str(source.path))
+        text = decode(line, str(source.path))
     except InputError as error:
         raise InputError(source.path, error.reason, number) from None
     try:
@@ -551,7 +587,7 @@ def read_documents(
             raise error
         on_error(error)
     for source in sources:
-        for chunk in read_chunks(source, text_field=options.text_field):
+        for chunk in read_chunks(source, text_field=options.text_field, decode=options.decode):
             for item in parse_chunk(chunk, options):
                 if isinstance(item, Document):
                     yield item

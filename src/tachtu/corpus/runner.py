@@ -195,7 +195,7 @@ def run(
         with open_engine(
             processor, engine=engine, workers=workers, scheduler=scheduler
         ) as run_tasks:
-            for results in run_tasks(_tasks(pending, chunk_bytes, text_field)):
+            for results in run_tasks(_tasks(pending, chunk_bytes, read)):
                 writer.write(results)
                 if on_progress is not None:
                     on_progress(writer.progress())
@@ -312,13 +312,16 @@ def _resume(manifest: Manifest, source: InputFile, key: str) -> int:
 
 
 def _tasks(
-    pending: list[tuple[InputFile, int]], chunk_bytes: int, text_field: str
+    pending: list[tuple[InputFile, int]], chunk_bytes: int, read: ReadOptions
 ) -> Iterator[list[Chunk]]:
     """Chunks to do, in input order, grouped into tasks of about ``chunk_bytes``."""
     task: list[Chunk] = []
     size = 0
     for source, done in pending:
-        for chunk in read_chunks(source, chunk_bytes=chunk_bytes, text_field=text_field):
+        chunks = read_chunks(
+            source, chunk_bytes=chunk_bytes, text_field=read.text_field, decode=read.decode
+        )
+        for chunk in chunks:
             if chunk.index < done:
                 continue
             task.append(chunk)
