@@ -275,14 +275,15 @@ class ReadOptions:
 
     def describe(self) -> dict[str, str]:
         """What a rerun must match to resume: a different decoder gives different output."""
-        decode = self.decode
-        name = getattr(decode, "__qualname__", None)
+        decode, arguments = self.decode, ""
         if isinstance(decode, functools.partial):
-            name = f"{decode.func.__qualname__}{decode.args}{sorted(decode.keywords.items())}"
+            decode, arguments = decode.func, f"{decode.args}{sorted(decode.keywords.items())}"
+        name = getattr(decode, "__qualname__", None)
         return {
             "text_field": self.text_field,
             "id_field": self.id_field,
-            "decode": f"{decode.__module__}.{name}" if name else repr(decode),
+            # A function by its name (an address in a repr would differ from run to run).
+            "decode": f"{decode.__module__}.{name}{arguments}" if name else repr(decode),
         }
 
 
