@@ -222,3 +222,31 @@ def test_placing_tones_chunk_by_chunk_equals_the_whole() -> None:
     for style in ("keep", "old", "new"):
         by_chunk = re.sub(r"\S+", lambda m, s=style: place_tones(m.group(), s), clean)
         assert by_chunk == place_tones(clean, style) == normalize(text, tone_style=style)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ông ấy nói. Mẹo: hãy dùng nước ấm.",
+        "Giá tăng 5%. Nhiệt độ giảm.",
+        "Ảnh: Getty Images. Ảnh minh họa / Zing.",
+        "(Ảnh: Reuters). Ông Trump nói.",
+    ],
+)
+def test_punctuation_never_joins_a_word(text: str) -> None:
+    out = Segmenter.load().segment(text)
+    for word in out.split():
+        units = word.split("_")
+        if len(units) > 1:
+            assert all(any(c.isalnum() for c in unit) for unit in units), word
+
+
+def test_document_words_are_the_fast_path_words() -> None:
+    from tachtu.document import read_document
+    from tachtu.formats import render
+
+    segmenter = Segmenter.load()
+    for path in sorted(shared_path("data/news/sample-txt").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        fast = "".join(line + "\n" for line in segmenter.segment(text).split("\n") if line.strip())
+        assert render(read_document(text, segmenter=segmenter), "text") == fast, path.name

@@ -82,18 +82,14 @@ def read_document(
     """Normalize, split and segment ``text`` (one paragraph a line) into a :class:`Document`."""
     text = normalize(text, tone_style=segmenter.tone_style)
     lines = list(_paragraph_units(text, syllables(text)))
-    spans = [sentence_spans(units) for units in lines]
-    batch = [
-        [u.text for u in units[a:b]]
-        for units, line_spans in zip(lines, spans, strict=True)
-        for a, b in line_spans
-    ]
-    flags = iter(segmenter.model.joins_batch(batch))
+    # The model sees whole paragraphs, as Segmenter.segment does, so a document's words are the
+    # words of the fast text path; a sentence start always starts a word.
+    flags = segmenter.model.joins_batch([[u.text for u in units] for units in lines])
     paragraphs = []
-    for units, line_spans in zip(lines, spans, strict=True):
+    for units, joins in zip(lines, flags, strict=True):
         sentences = []
-        for a, b in line_spans:
-            words = segmenter.group(units[a:b], next(flags))
+        for a, b in sentence_spans(units):
+            words = segmenter.group(units[a:b], [False, *joins[a + 1 : b]])
             sentences.append(Sentence(units[a].start, units[b - 1].end, tuple(words)))
         paragraphs.append(Paragraph(units[0].start, units[-1].end, tuple(sentences)))
     return Document(id, text, tuple(paragraphs), MappingProxyType(dict(metadata or {})))

@@ -242,9 +242,13 @@ class PythonCore:
         start_right = [0] + [min(longest_from[i], _CAP_SPAN) for i in range(1, n)]
         return cover, end_left, start_right, fmm, bmm
 
-    def _forced(self, ids: list[int]) -> list[int]:
+    def _forced(self, ids: list[int], shapes: list[int]) -> list[int]:
         n = len(ids)
-        forced = [0] * n
+        # Punctuation alone never joins a word; user phrases may still say otherwise.
+        forced = [0] + [
+            2 if shapes[i] == SHAPE_PUNCT or shapes[i - 1] == SHAPE_PUNCT else 0
+            for i in range(1, n)
+        ]
         if len(self._user_keys) <= 1:
             return forced
         a = 0
@@ -296,7 +300,7 @@ class PythonCore:
             ids, shapes
         )
         m_cover, m_end_left, m_start_right, m_fmm, m_bmm = mined
-        forced = self._forced(ids)
+        forced = self._forced(ids, shapes)
         labels = [0] * n
         word_start = 0
         word_flags = 0
