@@ -22,9 +22,6 @@ __all__ = ["AutoDecoder", "decode_bytes", "decoder"]
 
 log = logging.getLogger(__name__)
 _PLAIN_UNICODE = frozenset({"utf-8", "ascii"})
-# Below this, detection found no reading that looks Vietnamese (a correct guess scores >= 0.98 on a
-# news document and >= 0.39 on its first sentence alone: benchmarks/results/detect.md).
-_LEAST_CONFIDENCE = 0.1
 
 
 def decoder(encoding: str = "auto", errors: DecodeErrors = "strict") -> Decoder:
@@ -54,7 +51,8 @@ class AutoDecoder:
 
     def for_file(self, sample: bytes, path: str) -> Decoder:
         detection = detect(sample)
-        if detection.encoding not in _PLAIN_UNICODE and detection.confidence < _LEAST_CONFIDENCE:
+        best_score = detection.candidates[0][1] if detection.candidates else 1.0
+        if detection.encoding not in _PLAIN_UNICODE and best_score <= 0:
             return functools.partial(_utf8, self.errors)  # as decode_bytes does: see there
         if detection.encoding not in _PLAIN_UNICODE:
             log.warning(
@@ -77,7 +75,8 @@ def decode_bytes(encoding: str, errors: DecodeErrors, data: bytes, path: str) ->
     detected = encoding == "auto"
     if detected:
         detection = detect(data)
-        if detection.encoding not in _PLAIN_UNICODE and detection.confidence < _LEAST_CONFIDENCE:
+        best_score = detection.candidates[0][1] if detection.candidates else 1.0
+        if detection.encoding not in _PLAIN_UNICODE and best_score <= 0:
             # Nothing reads as Vietnamese: more likely broken UTF-8 than a legacy encoding, and
             # an error that names the bad byte's line helps more than a guess.
             return decode_text(data, path, errors)
