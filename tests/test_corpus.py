@@ -462,6 +462,7 @@ def test_cli_corpus_exit_codes(tmp_path: Path) -> None:
     result = cli.invoke(app, ["corpus", str(NEWS), "--out", str(tmp_path / "out"), *model])
     assert result.exit_code == 0, result.output
     assert "14 documents" in result.stdout and "from 3 files" in result.stdout
+    assert "segmenting" not in result.output  # no progress bar when not on a terminal
     assert (tmp_path / "out" / "feed.txt").exists()
 
     (tmp_path / "bad.jsonl").write_bytes(b'{"id": 1}\n')

@@ -32,18 +32,16 @@ def progress_bar(*, enabled: bool | None = None) -> Iterator[Callable[[RunProgre
         Progress,
         TaskProgressColumn,
         TextColumn,
-        TimeElapsedColumn,
         TimeRemainingColumn,
     )
 
     bar = Progress(
         TextColumn("[bold]segmenting"),
-        BarColumn(),
+        BarColumn(bar_width=30),
         TaskProgressColumn(),
         TextColumn("{task.fields[documents]:>10,} documents"),
         TextColumn("{task.fields[rate]:>9,.0f} syllables/s"),
         TextColumn("{task.fields[errors]:,} errors"),
-        TimeElapsedColumn(),
         TextColumn("eta"),
         TimeRemainingColumn(),
         transient=False,

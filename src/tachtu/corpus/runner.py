@@ -102,7 +102,8 @@ class RunSummary:
         rate = stats.syllables / self.seconds if self.seconds else 0.0
         text = (
             f"{stats.documents:,} documents, {stats.sentences:,} sentences, {stats.words:,} words, "
-            f"{stats.syllables:,} syllables from {self.files:,} files in {self.seconds:,.1f} s "
+            f"{stats.syllables:,} syllables from {self.files:,} file{'s' * (self.files != 1)} "
+            f"in {self.seconds:,.1f} s "
             f"({rate:,.0f} syllables/s) -> {self.out}"
         )
         if self.resumed_files:
