@@ -9,16 +9,20 @@ the scheduler happened to pick.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tachtu.corpus import run
 
@@ -174,3 +178,59 @@ def test_killed_from_outside_with_workers_leaves_no_orphans(tmp_path: Path, inpu
         time.sleep(0.2)
     assert _live_group_members(process.pid) == []
     assert finish(tmp_path / "out", inputs) == clean
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL inside the test process: nothing after it runs but cleanup."""
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    chunk_bytes=st.sampled_from([60, 200, 700, 1 << 20]),
+    fraction=st.floats(min_value=0.0, max_value=1.0),
+    again=st.booleans(),
+)
+def test_stopped_at_any_step_then_rerun_equals_clean_run(
+    chunk_bytes: int, fraction: float, again: bool
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "in").mkdir()
+        inputs = make_inputs(Path(folder) / "in")
+        options = {"segmenter": TINY_LEXICON, "workers": 0, "chunk_bytes": chunk_bytes}
+        run(inputs, Path(folder) / "clean", **options)
+        steps = _stop_at(0, lambda: run(inputs, Path(folder) / "count", **options))
+        out = Path(folder) / "out"
+        kill_at = 1 + round(fraction * (steps - 1))
+        with pytest.raises(Killed):
+            _stop_at(kill_at, lambda: run(inputs, out, **options))
+        if again:
+            # Stopped again while resuming; a resumed run has fewer steps and may finish first.
+            with contextlib.suppress(Killed):
+                _stop_at(1 + kill_at // 2, lambda: run(inputs, out, **options))
+        run(inputs, out, **options)
+        assert output_tree(out) == output_tree(Path(folder) / "clean")
+
+
+def _stop_at(kill_at: int, job) -> int:
+    """Run ``job``, raising :class:`Killed` at its ``kill_at``-th durability step; count them."""
+    steps = 0
+    real = {name: getattr(os, name) for name in ("fsync", "replace", "truncate")}
+
+    def counted(name):
+        def step(*args, **kwargs):
+            nonlocal steps
+            steps += 1
+            if steps == kill_at:
+                raise Killed
+            return real[name](*args, **kwargs)
+
+        return step
+
+    try:
+        for name in real:
+            setattr(os, name, counted(name))
+        job()
+    finally:
+        for name, function in real.items():
+            setattr(os, name, function)
+    return steps

@@ -72,6 +72,14 @@ class Manifest:
         """Take the folder for this run, check ``config`` against the earlier runs, read the journal."""
         self.folder.mkdir(parents=True, exist_ok=True)
         self._take_lock()
+        try:
+            self._check(config)
+            self._read_journal()
+        except BaseException:
+            self.close()  # the lock too: a caller that goes on may open the folder again
+            raise
+
+    def _check(self, config: dict[str, Any]) -> None:
         settings = self.folder / "run.json"
         if settings.exists():
             earlier = json.loads(settings.read_text(encoding="utf-8"))
@@ -79,7 +87,6 @@ class Manifest:
                 k for k in config.keys() | earlier.keys() if config.get(k) != earlier.get(k)
             )
             if changed:
-                self.close()
                 details = ", ".join(
                     f"{k}: {earlier.get(k)!r} then, {config.get(k)!r} now" for k in changed
                 )
@@ -89,7 +96,6 @@ class Manifest:
                 )
         else:
             write_atomic(settings, _json_line(config))
-        self._read_journal()
 
     def _take_lock(self) -> None:
         import fcntl

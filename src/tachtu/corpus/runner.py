@@ -178,6 +178,7 @@ def run(
 
     manifest = Manifest(out)
     manifest.open(config)
+    writer: _OutputWriter | None = None
     try:
         manifest.clear_complete()
         done = [s for s in sources if _is_complete(manifest, keys[s])]
@@ -221,6 +222,8 @@ def run(
         manifest.mark_complete({"files": summary.files, "errors": len(all_errors)})
         return summary
     finally:
+        if writer is not None:
+            writer.close()
         manifest.close()
 
 
@@ -418,6 +421,12 @@ class _OutputWriter:
         final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(partial, final)
         fsync_folder(final.parent)
+
+    def close(self) -> None:
+        """Close what a stopped run left open; the journal decides what of it counts."""
+        for file in self.open.values():
+            file.close()
+        self.open.clear()
 
     def progress(self) -> RunProgress:
         return RunProgress(
