@@ -328,14 +328,14 @@ def read_chunks(
             chunks = _line_chunks(source, chunk_bytes)
         case InputKind.PARQUET:
             chunks = _parquet_chunks(source, chunk_bytes, text_field)
-    held: Chunk | None = None
     settled: Decoder | None = None
+    # Text files are one record each, and Parquet strings are decoded already.
+    if source.kind is InputKind.JSONL and isinstance(decode, FileDecoder):
+        sample = _sample(source)
+        if sample:
+            settled = decode.for_file(sample, str(source.path))
+    held: Chunk | None = None
     for chunk in chunks:
-        # Text files are one record each, and Parquet strings are decoded already.
-        jsonl = source.kind is InputKind.JSONL
-        if chunk.index == 0 and jsonl and chunk.records and isinstance(decode, FileDecoder):
-            sample = b"".join(line for _, line in chunk.records[:_SAMPLE_RECORDS])
-            settled = decode.for_file(sample[:_SAMPLE_BYTES], str(source.path))
         chunk.decode = settled
         if held is not None:
             yield held
@@ -348,9 +348,19 @@ def read_chunks(
     yield held
 
 
-# What a file decoder settles on: the first lines of the file, as much as detection reads.
-_SAMPLE_RECORDS = 1000
+# What a file decoder settles on: the first whole lines of the file, as much as detection reads.
 _SAMPLE_BYTES = 1 << 18
+
+
+def _sample(source: InputFile) -> bytes:
+    """The file's first whole lines, up to :data:`_SAMPLE_BYTES`, whatever the chunk size."""
+    try:
+        with _open(source) as (stream, _):
+            data = stream.read(_SAMPLE_BYTES)
+    except (*_READ_ERRORS, InputError):
+        return b""  # reading the file proper reports what is wrong with it
+    cut = data.rfind(b"\n") + 1
+    return data[:cut] if cut and len(data) == _SAMPLE_BYTES else data
 
 
 class _CountingReader(io.RawIOBase):
