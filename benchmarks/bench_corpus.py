@@ -6,8 +6,8 @@ are its own:
 - ``segment_batch``: the model's own fast path (raw text in, segmented text out, no sentences
   or offsets), over texts already in memory: what the model alone costs.
 - ``bare``: ``read_document`` + ``render`` over texts already in memory, in one process: the
-  per-document work ``tachtu segment`` does, and what the pipeline's overhead is measured
-  against.
+  per-document work of the pipeline (and of ``tachtu segment`` for every format but ``text``,
+  which takes the fused path), and what the pipeline's overhead is measured against.
 - ``bare-tuned``: the same with the cyclic garbage collector off, as the pipeline's workers
   have it while they segment, so that the pipeline's own machinery can be told apart from
   that tuning.
