@@ -1,8 +1,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from tachtu.sentences import sentences
+from tachtu.sentences import count_sentences, sentence_spans, sentences
+from tachtu.syllables import syllables
+
+from .conftest import shared_path
 
 
 @pytest.mark.parametrize(
@@ -31,3 +36,15 @@ from tachtu.sentences import sentences
 )
 def test_sentences(text: str, expected: list[str]) -> None:
     assert sentences(text) == expected
+
+
+@given(st.text() | st.text(alphabet="aA Bc.!?…\"'“”()-*v,:\n"))
+def test_count_sentences_equals_the_spans(text: str) -> None:
+    for line in text.split("\n"):
+        assert count_sentences(line) == len(sentence_spans(syllables(line)))
+
+
+def test_count_sentences_on_news() -> None:
+    for path in sorted(shared_path("data/news/sample-txt").glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").split("\n"):
+            assert count_sentences(line) == len(sentence_spans(syllables(line))), line

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from tachtu.syllables import Syllable, SyllableKind, syllables
+from tachtu.syllables import Syllable, split_syllable_runs, syllables
 
-__all__ = ["iter_sentences", "sentence_spans", "sentences"]
+__all__ = ["count_sentences", "iter_sentences", "sentence_spans", "sentences", "split_units"]
 
-_TERMINALS = frozenset({".", "!", "?", "…"})
-_TERMINAL_ABBREVIATIONS = frozenset({"v.v.", "v.v...", "etc."})
+# Sentence-final marks, and the abbreviations that end a list ("v.v." is always one unit).
+_TERMINAL_TEXTS = frozenset({".", "!", "?", "…", "v.v.", "v.v...", "etc."})
 _ALWAYS_CLOSING = frozenset({"”", "’", "»", "›", ")", "]", "}"})
 _OPENERS = frozenset({"“", "‘", "«", "‹", "(", "[", "{", "-", "–", "—", "*", "•", "'", '"'})
 
@@ -30,24 +30,44 @@ def sentence_spans(units: Sequence[Syllable]) -> list[tuple[int, int]]:
     >>> sentence_spans(syllables("Mưa to. Gió lớn!"))
     [(0, 3), (3, 6)]
     """
-    closing = _closing_quotes(units)
+    texts = [u.text for u in units]
+    glued = [i > 0 and units[i - 1].end == u.start for i, u in enumerate(units)]
+    return split_units(texts, glued)
+
+
+def count_sentences(paragraph: str) -> int:
+    """How many sentences one line of text holds: ``len(sentence_spans(syllables(paragraph)))``
+    without building the units, for counting over a corpus.
+
+    >>> count_sentences("Mưa to. Gió lớn! Sao vậy?")
+    3
+    """
+    return len(split_units(*split_syllable_runs(paragraph)))
+
+
+def split_units(texts: Sequence[str], glued: Sequence[bool]) -> list[tuple[int, int]]:
+    """:func:`sentence_spans` over unit strings; ``glued[i]``: no space before unit ``i``."""
+    n = len(texts)
+    # Only terminal marks can end a sentence: find them first, then look around each one.
+    terminals = [i for i, t in enumerate(texts) if t in _TERMINAL_TEXTS or t[:2] == ".."]
+    if not terminals:
+        return [(0, n)] if n else []
+    closing = _closing_quotes(texts, glued)
     spans: list[tuple[int, int]] = []
     start = 0
-    i = 0
-    n = len(units)
-    while i < n:
-        if not _is_terminal(units[i]):
-            i += 1
+    reached = 0
+    for i in terminals:
+        if i < reached or not _is_terminal(texts[i]):
             continue
         end = i + 1
         while end < n and (
-            end in closing or units[end].text in _ALWAYS_CLOSING or _is_terminal(units[end])
+            end in closing or texts[end] in _ALWAYS_CLOSING or _is_terminal(texts[end])
         ):
             end += 1
-        if end < n and _opens_sentence(units[end], end in closing):
+        if end < n and _opens_sentence(texts[end], end in closing):
             spans.append((start, end))
             start = end
-        i = end
+        reached = end
     if start < n:
         spans.append((start, n))
     return spans
@@ -68,28 +88,27 @@ def sentences(text: str) -> list[str]:
     return list(iter_sentences(text))
 
 
-def _is_terminal(unit: Syllable) -> bool:
-    if unit.kind is SyllableKind.PUNCTUATION:
-        return unit.text in _TERMINALS or unit.text.startswith("..")
-    return unit.kind is SyllableKind.ABBREVIATION and unit.text in _TERMINAL_ABBREVIATIONS
+def _is_terminal(text: str) -> bool:
+    # A run of dots ("...") is one punctuation unit; other units starting with ".." are not marks.
+    return text in _TERMINAL_TEXTS or (text[:2] == ".." and not text.strip("."))
 
 
-def _opens_sentence(unit: Syllable, is_closing_quote: bool) -> bool:
-    first = unit.text[0]
+def _opens_sentence(text: str, is_closing_quote: bool) -> bool:
+    first = text[0]
     if first.isupper() or first.isdigit():
         return True
-    return unit.text in _OPENERS and not is_closing_quote
+    return text in _OPENERS and not is_closing_quote
 
 
-def _closing_quotes(units: Sequence[Syllable]) -> set[int]:
+def _closing_quotes(texts: Sequence[str], glued: Sequence[bool]) -> set[int]:
     """Indexes of straight quotes that close: every second ``"``, and ``'`` glued to the unit before."""
     closing: set[int] = set()
     open_double = False
-    for i, unit in enumerate(units):
-        if unit.text == '"':
+    for i, text in enumerate(texts):
+        if text == '"':
             if open_double:
                 closing.add(i)
             open_double = not open_double
-        elif unit.text == "'" and i and units[i - 1].end == unit.start:
+        elif text == "'" and glued[i]:
             closing.add(i)
     return closing

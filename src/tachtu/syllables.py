@@ -23,7 +23,14 @@ from enum import StrEnum
 
 from tachtu.normalize import is_vietnamese_syllable
 
-__all__ = ["Syllable", "SyllableKind", "iter_syllables", "split_syllables", "syllables"]
+__all__ = [
+    "Syllable",
+    "SyllableKind",
+    "iter_syllables",
+    "split_syllable_runs",
+    "split_syllables",
+    "syllables",
+]
 
 
 class SyllableKind(StrEnum):
@@ -138,6 +145,26 @@ def split_syllables(text: str) -> list[str]:
         else:
             units.extend(_PLAIN.findall(chunk))
     return units
+
+
+def split_syllable_runs(text: str) -> tuple[list[str], list[bool]]:
+    """:func:`split_syllables`, and for each unit whether it follows the one before with no space.
+
+    >>> split_syllable_runs("Ông nói: “Chào”")
+    (['Ông', 'nói', ':', '“', 'Chào', '”'], [False, False, True, False, True, True])
+    """
+    units: list[str] = []
+    glued: list[bool] = []
+    for chunk in text.split():
+        if chunk.isalpha():
+            units.append(chunk)
+            glued.append(False)
+        else:
+            parts = _PLAIN.findall(chunk)
+            units.extend(parts)
+            glued.append(False)
+            glued.extend([True] * (len(parts) - 1))
+    return units, glued
 
 
 def iter_syllables(text: str) -> Iterator[Syllable]:

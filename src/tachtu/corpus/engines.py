@@ -32,10 +32,21 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from typing import Any, Literal
 
-from tachtu.corpus.readers import Chunk, InputError, InputFile, ReadOptions, parse_chunk
+from tachtu.corpus.readers import (
+    Chunk,
+    InputError,
+    InputFile,
+    InputKind,
+    ReadOptions,
+    parse_chunk,
+)
 from tachtu.corpus.stats import CorpusStats
 from tachtu.corpus.writers import WriteOptions, render_documents
 from tachtu.document import Document, read_document
+from tachtu.formats import OutputFormat
+from tachtu.normalize import clean_characters
+from tachtu.sentences import split_units
+from tachtu.syllables import split_syllable_runs
 from tachtu.words import Segmenter
 
 __all__ = [
@@ -88,6 +99,10 @@ class ChunkProcessor:
                 gc.enable()
 
     def process(self, chunk: Chunk) -> ChunkResult:
+        if self.write.output_format is OutputFormat.TEXT and not any(
+            c.isspace() for c in self.write.sep
+        ):
+            return self._process_text(chunk)
         stats = CorpusStats()
         errors: list[InputError] = []
 
@@ -116,6 +131,49 @@ class ChunkProcessor:
         return ChunkResult(
             chunk.source, chunk.index, chunk.last, chunk.position, data, stats, errors
         )
+
+    def _process_text(self, chunk: Chunk) -> ChunkResult:
+        """The ``text`` format without Documents: the segmenter's fused path writes the words,
+        and the counts come from the units directly (the same output and counts as the
+        Document path: a test holds this), at several times its speed."""
+        stats = CorpusStats()
+        errors: list[InputError] = []
+        pieces: list[str] = []
+        # A file of many documents ends each with an empty line, as render_documents does.
+        end = "\n" if chunk.source.kind is not InputKind.TEXT else ""
+        for item in parse_chunk(chunk, self.read):
+            if isinstance(item, InputError):
+                errors.append(item)
+                continue
+            try:
+                pieces.append(segment_and_count(item.text, self.segmenter, self.write.sep, stats))
+            except Exception as error:  # reported like bad input; see process()
+                errors.append(_internal_error(chunk, item, error))
+                continue
+            pieces.append(end)
+        stats.errors = len(errors)
+        data = self.write.encode("".join(pieces), chunk.source)
+        return ChunkResult(
+            chunk.source, chunk.index, chunk.last, chunk.position, data, stats, errors
+        )
+
+
+def segment_and_count(text: str, segmenter: Segmenter, sep: str, stats: CorpusStats) -> str:
+    """``render(read_document(text), "text")``, counted into ``stats``, without the Document.
+
+    ``sep`` must hold no whitespace: words are counted as the space-separated pieces of the output.
+    """
+    lines = [line for line in segmenter.segment(text, sep=sep).split("\n") if line.strip()]
+    stats.documents += 1
+    stats.paragraphs += len(lines)
+    stats.words += sum(line.count(" ") + 1 for line in lines)
+    # Tone placement moves marks only: units and sentences are those of the cleaned text.
+    for paragraph in clean_characters(text).split("\n"):
+        units, glued = split_syllable_runs(paragraph)
+        if units:
+            stats.syllables += len(units)
+            stats.sentences += len(split_units(units, glued))
+    return "".join(line + "\n" for line in lines)
 
 
 def _internal_error(chunk: Chunk, document: Document, error: Exception) -> InputError:

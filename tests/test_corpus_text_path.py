@@ -1,0 +1,44 @@
+"""The corpus's text-format path (no Documents) writes and counts what the Document path does."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tachtu.corpus.engines import segment_and_count
+from tachtu.corpus.stats import CorpusStats
+from tachtu.document import read_document
+from tachtu.formats import render
+from tachtu.words import Segmenter
+
+from .conftest import shared_path
+
+
+@pytest.fixture(scope="module")
+def segmenter() -> Segmenter:
+    return Segmenter.load()
+
+
+def both_paths(text: str, segmenter: Segmenter, sep: str = "_") -> tuple[tuple, tuple]:
+    fast_stats, slow_stats = CorpusStats(), CorpusStats()
+    fast = segment_and_count(text, segmenter, sep, fast_stats)
+    document = read_document(text, segmenter=segmenter)
+    slow_stats.add(document)
+    return (fast, fast_stats), (render(document, "text", sep=sep), slow_stats)
+
+
+def test_same_output_and_counts_on_news(segmenter: Segmenter) -> None:
+    for path in sorted(shared_path("data/news/sample-txt").glob("*.txt")):
+        fast, slow = both_paths(path.read_text(encoding="utf-8"), segmenter)
+        assert fast == slow, path.name
+
+
+@settings(deadline=None)
+@given(
+    st.text() | st.text(alphabet="Hà Nội. thủ đô!\"'“”(),…\n\u00a0\r\u0300-_"),
+    st.sampled_from(["_", "+", "~~"]),
+)
+def test_same_output_and_counts_on_any_text(segmenter: Segmenter, text: str, sep: str) -> None:
+    fast, slow = both_paths(text, segmenter, sep)
+    assert fast == slow
