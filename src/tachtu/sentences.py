@@ -12,7 +12,7 @@ within a paragraph, which is how news writes them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Set
 
 from tachtu.syllables import Syllable, split_syllable_runs, syllables
 
@@ -31,8 +31,10 @@ def sentence_spans(units: Sequence[Syllable]) -> list[tuple[int, int]]:
     [(0, 3), (3, 6)]
     """
     texts = [u.text for u in units]
-    glued = [i > 0 and units[i - 1].end == u.start for i, u in enumerate(units)]
-    return split_units(texts, glued)
+    glued_quotes = {
+        i for i, u in enumerate(units) if u.text == "'" and i and units[i - 1].end == u.start
+    }
+    return split_units(texts, glued_quotes)
 
 
 def count_sentences(paragraph: str) -> int:
@@ -45,14 +47,15 @@ def count_sentences(paragraph: str) -> int:
     return len(split_units(*split_syllable_runs(paragraph)))
 
 
-def split_units(texts: Sequence[str], glued: Sequence[bool]) -> list[tuple[int, int]]:
-    """:func:`sentence_spans` over unit strings; ``glued[i]``: no space before unit ``i``."""
+def split_units(texts: Sequence[str], glued_quotes: Set[int]) -> list[tuple[int, int]]:
+    """:func:`sentence_spans` over unit strings; ``glued_quotes``: the ``'`` units with no space
+    before them."""
     n = len(texts)
     # Only terminal marks can end a sentence: find them first, then look around each one.
     terminals = [i for i, t in enumerate(texts) if t in _TERMINAL_TEXTS or t[:2] == ".."]
     if not terminals:
         return [(0, n)] if n else []
-    closing = _closing_quotes(texts, glued)
+    closing = _closing_quotes(texts, glued_quotes)
     spans: list[tuple[int, int]] = []
     start = 0
     reached = 0
@@ -100,15 +103,12 @@ def _opens_sentence(text: str, is_closing_quote: bool) -> bool:
     return text in _OPENERS and not is_closing_quote
 
 
-def _closing_quotes(texts: Sequence[str], glued: Sequence[bool]) -> set[int]:
+def _closing_quotes(texts: Sequence[str], glued_quotes: Set[int]) -> set[int]:
     """Indexes of straight quotes that close: every second ``"``, and ``'`` glued to the unit before."""
-    closing: set[int] = set()
+    closing = set(glued_quotes)
     open_double = False
-    for i, text in enumerate(texts):
-        if text == '"':
-            if open_double:
-                closing.add(i)
-            open_double = not open_double
-        elif text == "'" and glued[i]:
+    for i in [i for i, text in enumerate(texts) if text == '"']:
+        if open_double:
             closing.add(i)
+        open_double = not open_double
     return closing

@@ -147,24 +147,24 @@ def split_syllables(text: str) -> list[str]:
     return units
 
 
-def split_syllable_runs(text: str) -> tuple[list[str], list[bool]]:
-    """:func:`split_syllables`, and for each unit whether it follows the one before with no space.
+def split_syllable_runs(text: str) -> tuple[list[str], set[int]]:
+    """:func:`split_syllables`, and the indexes of the ``'`` units glued to the unit before them
+    (what tells a closing single quote from an opening one).
 
-    >>> split_syllable_runs("Ông nói: “Chào”")
-    (['Ông', 'nói', ':', '“', 'Chào', '”'], [False, False, True, False, True, True])
+    >>> split_syllable_runs("Nó nói 'chào' rồi")
+    (['Nó', 'nói', "'", 'chào', "'", 'rồi'], {4})
     """
     units: list[str] = []
-    glued: list[bool] = []
+    glued_quotes: set[int] = set()
     for chunk in text.split():
         if chunk.isalpha():
             units.append(chunk)
-            glued.append(False)
-        else:
-            parts = _PLAIN.findall(chunk)
-            units.extend(parts)
-            glued.append(False)
-            glued.extend([True] * (len(parts) - 1))
-    return units, glued
+            continue
+        parts = _PLAIN.findall(chunk)
+        if "'" in chunk:
+            glued_quotes.update(len(units) + k for k, part in enumerate(parts) if k and part == "'")
+        units.extend(parts)
+    return units, glued_quotes
 
 
 def iter_syllables(text: str) -> Iterator[Syllable]:

@@ -169,10 +169,10 @@ def segment_and_count(text: str, segmenter: Segmenter, sep: str, stats: CorpusSt
     stats.words += sum(line.count(" ") + 1 for line in lines)
     # Tone placement moves marks only: units and sentences are those of the cleaned text.
     for paragraph in clean_characters(text).split("\n"):
-        units, glued = split_syllable_runs(paragraph)
+        units, glued_quotes = split_syllable_runs(paragraph)
         if units:
             stats.syllables += len(units)
-            stats.sentences += len(split_units(units, glued))
+            stats.sentences += len(split_units(units, glued_quotes))
     return "".join(line + "\n" for line in lines)
 
 
