@@ -38,6 +38,8 @@ FilesArgument = Annotated[
         help="Files or folders (their .txt files); none: read standard input.", show_default=False
     ),
 ]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+SepOption = Annotated[str, typer.Option(help="Joins the syllables of one word.")]
 ToneStyleOption = Annotated[
     ToneStyle,
     typer.Option("--tone-style", help="Tone marks: keep as written, old (hòa) or new (hoà)."),
@@ -105,10 +107,8 @@ def _read_files(files: list[Path], decode: Decoder) -> Iterator[tuple[Path, str 
 )
 def segment(
     files: FilesArgument = None,
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = OutputFormat.TEXT,
-    sep: Annotated[str, typer.Option(help="Joins the syllables of one word.")] = "_",
+    output_format: FormatOption = OutputFormat.TEXT,
+    sep: SepOption = "_",
     tone_style: ToneStyleOption = "keep",
     errors: ErrorsOption = "strict",
     encoding: EncodingOption = "auto",
@@ -258,10 +258,8 @@ def corpus(
             show_default=False,
         ),
     ],
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = OutputFormat.TEXT,
-    sep: Annotated[str, typer.Option(help="Joins the syllables of one word.")] = "_",
+    output_format: FormatOption = OutputFormat.TEXT,
+    sep: SepOption = "_",
     tone_style: ToneStyleOption = "keep",
     errors: ErrorsOption = "strict",
     encoding: EncodingOption = "auto",
