@@ -233,7 +233,7 @@ def test_placing_tones_chunk_by_chunk_equals_the_whole() -> None:
         "(Ảnh: Reuters). Ông Trump nói.",
     ],
 )
-def test_punctuation_never_joins_a_word(text: str) -> None:
+def test_marks_do_not_join_words_in_running_text(text: str) -> None:
     out = Segmenter.load().segment(text)
     for word in out.split():
         units = word.split("_")

@@ -467,17 +467,17 @@ static Py_ssize_t decode(const Params *p, Work *w, Py_ssize_t n, const uint8_t *
     return errors;
 }
 
-/* Boundaries decided before the model: a unit of punctuation alone never joins a word (the
- * training sentences end at their final mark, so the model never learnt what follows a full stop
- * inside a paragraph), and the user dictionary's phrases, whose inner boundaries are forced. Slots
- * hold span hashes as in the lexicon; masks[slot] has bit j set when the phrase joins its
- * syllables j and j+1, and bit 31 set when the slot ends a phrase (not only a prefix of one). */
+/* User dictionary: phrases whose inner boundaries are forced. Slots hold span hashes as in the
+ * lexicon; masks[slot] has bit j set when the phrase joins its syllables j and j+1, and bit 31
+ * set when the slot ends a phrase (not only a prefix of one). */
 static void apply_user_phrases(const uint64_t *keys, const uint32_t *masks, uint64_t mask,
                                Work *w, Py_ssize_t n)
 {
     memset(w->forced, 0, (size_t)n);
+    /* Nothing joins a mark that comes before it: a sentence never ends inside a word, so the
+     * words of a paragraph are the words of its sentences. */
     for (Py_ssize_t i = 1; i < n; i++)
-        if (w->shapes[i] == SHAPE_PUNCT || w->shapes[i - 1] == SHAPE_PUNCT)
+        if (w->shapes[i - 1] == SHAPE_PUNCT)
             w->forced[i] = 2;
     if (!mask)
         return;

@@ -244,11 +244,8 @@ class PythonCore:
 
     def _forced(self, ids: list[int], shapes: list[int]) -> list[int]:
         n = len(ids)
-        # Punctuation alone never joins a word; user phrases may still say otherwise.
-        forced = [0] + [
-            2 if shapes[i] == SHAPE_PUNCT or shapes[i - 1] == SHAPE_PUNCT else 0
-            for i in range(1, n)
-        ]
+        # Nothing joins a mark that comes before it (see the compiled core).
+        forced = [0] + [2 if shapes[i - 1] == SHAPE_PUNCT else 0 for i in range(1, n)]
         if len(self._user_keys) <= 1:
             return forced
         a = 0
