@@ -190,3 +190,19 @@ def test_corpus_reads_legacy_encoded_files(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (out / "old.txt").read_text(encoding="utf-8") == "Thủ_đô Hà_Nội\n"
     assert (out / "new.txt").read_text(encoding="utf-8") == "Việt_Nam\n"
+
+
+def test_corpus_user_dictionary_and_its_resume_check(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.txt").write_text("kiểm phiếu ở Hà Nội", encoding="utf-8")
+    dictionary = tmp_path / "dict.txt"
+    dictionary.write_text("kiểm_phiếu\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("corpus", source, "--out", out, "--dict", dictionary, "--workers", "0")
+    assert result.exit_code == 0, result.output
+    assert (out / "a.txt").read_text(encoding="utf-8") == "kiểm_phiếu ở Hà_Nội\n"
+    dictionary.write_text("Hà Nội\n", encoding="utf-8")
+    # Another dictionary would write other words: the finished run is not taken as this one.
+    changed = run("corpus", source, "--out", out, "--dict", dictionary, "--workers", "0")
+    assert changed.exit_code == 2

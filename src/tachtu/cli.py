@@ -264,6 +264,7 @@ def corpus(
     errors: ErrorsOption = "strict",
     encoding: EncodingOption = "auto",
     model: ModelOption = None,
+    dictionary: DictionaryOption = None,
     text_field: Annotated[
         str, typer.Option(help="JSON Lines and Parquet: the text's field.")
     ] = "text",
@@ -304,6 +305,7 @@ def corpus(
                 output_format=output_format,
                 sep=sep,
                 segmenter=model,
+                dictionary=dictionary,
                 tone_style=tone_style,
                 text_field=text_field,
                 id_field=id_field,

@@ -120,6 +120,7 @@ def run(
     output_format: OutputFormat | str = OutputFormat.TEXT,
     sep: str = "_",
     segmenter: Segmenter | str | os.PathLike[str] | None = None,
+    dictionary: str | os.PathLike[str] | None = None,
     tone_style: ToneStyle = "keep",
     text_field: str = "text",
     id_field: str = "id",
@@ -138,7 +139,8 @@ def run(
     other fields are carried into ``jsonl`` output) and Parquet, plain or ``.gz``/``.zst``, and
     folders of them. The output tree mirrors each input: a folder's files under ``out``, a file
     named directly at ``out/NAME``. ``segmenter``: a loaded one, a model file, or ``None`` for
-    the shipped model. ``decode`` (bytes, file name -> text) replaces UTF-8 decoding with
+    the shipped model; ``dictionary``: a user dictionary file for a model loaded here (see
+    :meth:`Segmenter.load`). ``decode`` (bytes, file name -> text) replaces UTF-8 decoding with
     ``errors``. ``engine``/``workers``/``scheduler``: see :func:`~tachtu.corpus.engines.open_engine`.
     ``chunk_bytes``: input text per unit of work. ``on_progress`` is called in this process
     after each unit of work is written.
@@ -154,7 +156,7 @@ def run(
         raise UsageError("the dask engine needs dask: pip install 'tachtu[dask]'")
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} exists and is not a folder")
-    segmenter, model = _load_segmenter(segmenter, tone_style)
+    segmenter, model = _load_segmenter(segmenter, tone_style, dictionary)
     read = (
         ReadOptions(text_field=text_field, id_field=id_field, decode=decode)
         if decode
@@ -228,10 +230,16 @@ def run(
 
 
 def _load_segmenter(
-    segmenter: Segmenter | str | os.PathLike[str] | None, tone_style: ToneStyle
+    segmenter: Segmenter | str | os.PathLike[str] | None,
+    tone_style: ToneStyle,
+    dictionary: str | os.PathLike[str] | None = None,
 ) -> tuple[Segmenter, str]:
     """The segmenter, and a fingerprint of its model for the resume check."""
     if isinstance(segmenter, Segmenter):
+        if dictionary is not None:
+            raise UsageError(
+                "give a user dictionary to Segmenter.load, not with a loaded segmenter"
+            )
         # A model built in Python has no file to fingerprint: its type and user phrases are
         # what is checked.
         phrases = "\n".join(getattr(segmenter.model, "user_phrases", ()))
@@ -246,10 +254,15 @@ def _load_segmenter(
         else:
             data = Path(segmenter).read_bytes()
             name = Path(segmenter).name
-        loaded = Segmenter.load(segmenter, tone_style=tone_style)
+        loaded = Segmenter.load(segmenter, dict=dictionary, tone_style=tone_style)
     except (OSError, ValueError) as error:
         raise UsageError(f"cannot load the model {segmenter or '(shipped)'}: {error}") from None
-    return loaded, f"{name}:sha256:{hashlib.sha256(data).hexdigest()[:16]}"
+    fingerprint = f"{name}:sha256:{hashlib.sha256(data).hexdigest()[:16]}"
+    phrases = "\n".join(getattr(loaded.model, "user_phrases", ()))
+    if phrases:
+        # A different dictionary gives different output: it must not resume this run.
+        fingerprint += f":dict:{hashlib.sha256(phrases.encode()).hexdigest()[:16]}"
+    return loaded, fingerprint
 
 
 def _output_keys(sources: list[InputFile], write: WriteOptions, out: Path) -> dict[InputFile, str]:
