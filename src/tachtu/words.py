@@ -12,10 +12,10 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
-from itertools import chain
 from pathlib import Path
 
 from tachtu.model import WordModel, load_model
+from tachtu.model.features import join_units
 from tachtu.normalize import ToneStyle, clean_characters, normalize, place_tone, place_tones
 from tachtu.syllables import Syllable, SyllableKind, split_syllables, syllables
 
@@ -117,7 +117,7 @@ class Segmenter:
             return segment_lines(lines, sep, _split_chunk(self.tone_style))
         batch = [split_syllables(place_tones(line, self.tone_style)) for line in lines]
         flags = self.model.joins_batch(batch)
-        return [_join(units, joins, sep) for units, joins in zip(batch, flags, strict=True)]
+        return [join_units(units, joins, sep) for units, joins in zip(batch, flags, strict=True)]
 
 
 @cache
@@ -136,10 +136,3 @@ def _chunk_units(style: ToneStyle, chunk: str) -> list[str]:
         if placed.isalpha():
             return [placed]
     return split_syllables(place_tones(chunk, style))
-
-
-def _join(units: list[str], flags: Sequence[bool], sep: str) -> str:
-    if not units:
-        return ""
-    glue = [sep if joined else " " for joined in flags]
-    return "".join(chain.from_iterable(zip(glue, units, strict=True)))[len(glue[0]) :]

@@ -15,7 +15,7 @@ import dataclasses
 import functools
 import logging
 
-from tachtu.corpus.readers import DecodeErrors, Decoder, InputError, decode_text
+from tachtu.corpus.readers import DecodeErrors, Decoder, InputError, decode_text, utf8_decoder
 from tachtu.encodings import canonical_name, decode, detect
 
 __all__ = ["AutoDecoder", "decode_bytes", "decoder"]
@@ -29,7 +29,7 @@ def decoder(encoding: str = "auto", errors: DecodeErrors = "strict") -> Decoder:
     name = canonical_name(encoding)
     if name == "utf-8":
         # The plain UTF-8 reader names the line of a bad byte and skips detection.
-        return functools.partial(_utf8, errors)
+        return utf8_decoder(errors)
     if name == "auto":
         return AutoDecoder(errors)
     return functools.partial(decode_bytes, name, errors)
@@ -53,7 +53,7 @@ class AutoDecoder:
         detection = detect(sample)
         best_score = detection.candidates[0][1] if detection.candidates else 1.0
         if detection.encoding not in _PLAIN_UNICODE and best_score <= 0:
-            return functools.partial(_utf8, self.errors)  # as decode_bytes does: see there
+            return utf8_decoder(self.errors)  # as decode_bytes does: see there
         if detection.encoding not in _PLAIN_UNICODE:
             log.warning(
                 "%s: read as %s (detected, confidence %.2f)",
@@ -62,10 +62,6 @@ class AutoDecoder:
                 detection.confidence,
             )
         return functools.partial(decode_bytes, detection.encoding, self.errors)
-
-
-def _utf8(errors: DecodeErrors, data: bytes, path: str) -> str:
-    return decode_text(data, path, errors)
 
 
 def decode_bytes(encoding: str, errors: DecodeErrors, data: bytes, path: str) -> str:

@@ -51,6 +51,7 @@ __all__ = [
     "read_documents",
     "read_text_file",
     "text_files",
+    "utf8_decoder",
 ]
 
 DecodeErrors = Literal["strict", "replace"]
@@ -270,8 +271,7 @@ class ReadOptions:
     @classmethod
     def utf8(cls, errors: DecodeErrors = "strict", **fields: Any) -> ReadOptions:
         """Options that read UTF-8, invalid bytes being an error or U+FFFD."""
-        decode = _decode_strict if errors == "strict" else functools.partial(_decode_with, errors)
-        return cls(decode=decode, **fields)
+        return cls(decode=utf8_decoder(errors), **fields)
 
     def describe(self) -> dict[str, str]:
         """What a rerun must match to resume: a different decoder gives different output."""
@@ -289,6 +289,11 @@ class ReadOptions:
 
 def _decode_with(errors: DecodeErrors, data: bytes, path: str) -> str:
     return decode_text(data, path, errors)
+
+
+def utf8_decoder(errors: DecodeErrors = "strict") -> Decoder:
+    """A picklable ``(data, path) -> text`` that reads UTF-8 with ``errors``."""
+    return _decode_strict if errors == "strict" else functools.partial(_decode_with, errors)
 
 
 @dataclass(slots=True)
