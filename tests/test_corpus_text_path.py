@@ -10,14 +10,17 @@ from tachtu.corpus.engines import segment_and_count
 from tachtu.corpus.stats import CorpusStats
 from tachtu.document import read_document
 from tachtu.formats import render
+from tachtu.model.perceptron import PerceptronModel
 from tachtu.words import Segmenter
 
 from .conftest import shared_path
 
 
-@pytest.fixture(scope="module")
-def segmenter() -> Segmenter:
-    return Segmenter.load()
+@pytest.fixture(scope="module", params=["compiled", "pure_python"])
+def segmenter(request: pytest.FixtureRequest) -> Segmenter:
+    # The compiled core counts units and sentences as it segments; the pure-Python core counts
+    # with tachtu.sentences itself. Both must agree with the Document path.
+    return Segmenter(PerceptronModel.load(pure_python=request.param == "pure_python"))
 
 
 def both_paths(text: str, segmenter: Segmenter, sep: str = "_") -> tuple[tuple, tuple]:
@@ -34,9 +37,34 @@ def test_same_output_and_counts_on_news(segmenter: Segmenter) -> None:
         assert fast == slow, path.name
 
 
-@settings(deadline=None)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mưa . 'to",
+        "Mưa. 'Gió'. Gió",
+        'Nó nói: "Mưa." "Gió" to. "Mưa"',
+        "Mưa… v.v. etc. (Gió) to.) Mưa... .. Gió",
+        "Mưa.” Gió.’ to.» Mưa?› 3! “Gió” – to. — Mưa. * Gió. • to",
+    ],
+)
+def test_same_counts_at_sentence_boundaries(segmenter: Segmenter, text: str) -> None:
+    fast, slow = both_paths(text, segmenter)
+    assert fast == slow
+
+
+# Every unit that matters to a sentence boundary, in any order and spacing.
+_UNITS = ["Mưa", "to", "Hà", "3", ".", "!", "?", "…", "..", "...", "v.v.", "v.v...", "etc.", "TP."]
+_sentence_tokens = st.lists(
+    st.tuples(
+        st.sampled_from([*_UNITS, *"”’»›)]}“‘«‹([{-–—*•'\""]),
+        st.sampled_from([" ", "", "\n", " \n "]),
+    ).map("".join)
+).map("".join)
+
+
+@settings(deadline=None, max_examples=300)
 @given(
-    st.text() | st.text(alphabet="Hà Nội. thủ đô!\"'“”(),…\n\u00a0\r\u0300-_"),
+    st.text() | st.text(alphabet="Hà Nội. thủ đô!\"'“”(),…\n\u00a0\r\u0300-_") | _sentence_tokens,
     st.sampled_from(["_", "+", "~~"]),
 )
 def test_same_output_and_counts_on_any_text(segmenter: Segmenter, text: str, sep: str) -> None:

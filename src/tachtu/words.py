@@ -17,9 +17,10 @@ from pathlib import Path
 from tachtu.model import WordModel, load_model
 from tachtu.model.features import join_units
 from tachtu.normalize import ToneStyle, clean_characters, normalize, place_tone, place_tones
-from tachtu.syllables import Syllable, SyllableKind, split_syllables, syllables
+from tachtu.sentences import split_units
+from tachtu.syllables import Syllable, SyllableKind, split_syllable_runs, split_syllables, syllables
 
-__all__ = ["Segmenter", "Word"]
+__all__ = ["Segmenter", "TextCounts", "Word"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,16 @@ class Word:
     def form(self, sep: str = "_") -> str:
         """The word as corpus text: ``Hà_Nội``."""
         return sep.join(self.syllables)
+
+
+@dataclass(frozen=True, slots=True)
+class TextCounts:
+    """What one text holds: its lines with units (paragraphs), sentences, words and units."""
+
+    paragraphs: int = 0
+    sentences: int = 0
+    words: int = 0
+    syllables: int = 0
 
 
 class Segmenter:
@@ -90,6 +101,34 @@ class Segmenter:
     def segment(self, text: str, *, sep: str = "_") -> str:
         """Segmented text: words joined by ``sep`` inside, one space between; lines kept."""
         return "\n".join(self._segment_lines(clean_characters(text).split("\n"), sep))
+
+    def segment_counted(self, text: str, *, sep: str = "_") -> tuple[list[str], TextCounts]:
+        """The lines of :meth:`segment`, and what the text holds.
+
+        The counts are those of :func:`tachtu.document.read_document` when ``sep`` holds no
+        whitespace (a test holds this). The compiled model counts as it segments; otherwise the
+        units and sentences are found again.
+
+        >>> from tachtu.model.lexicon import LongestMatchModel
+        >>> Segmenter(LongestMatchModel(["hà nội"])).segment_counted("Hà Nội mưa. Gió to.\\n")
+        (['Hà_Nội mưa . Gió to .', ''], TextCounts(paragraphs=1, sentences=2, words=6, syllables=7))
+        """
+        lines = clean_characters(text).split("\n")
+        segment_lines = getattr(self.model, "segment_lines", None)
+        if segment_lines is not None:
+            segmented, *counts = segment_lines(lines, sep, _split_chunk(self.tone_style), True)
+            return segmented, TextCounts(*counts)
+        segmented = self._segment_lines(lines, sep)
+        paragraphs = sentences = syllables = 0
+        # Tone placement moves marks only: units and sentences are those of the cleaned text.
+        for line in lines:
+            units, glued_quotes = split_syllable_runs(line)
+            if units:
+                paragraphs += 1
+                syllables += len(units)
+                sentences += len(split_units(units, glued_quotes))
+        words = sum(line.count(" ") + 1 for line in segmented if line)
+        return segmented, TextCounts(paragraphs, sentences, words, syllables)
 
     def segment_batch(self, texts: Iterable[str], *, sep: str = "_") -> list[str]:
         """:meth:`segment` for many texts, run through the model as one batch."""

@@ -44,9 +44,6 @@ from tachtu.corpus.stats import CorpusStats
 from tachtu.corpus.writers import WriteOptions, render_documents
 from tachtu.document import Document, read_document
 from tachtu.formats import OutputFormat
-from tachtu.normalize import clean_characters
-from tachtu.sentences import split_units
-from tachtu.syllables import split_syllable_runs
 from tachtu.words import Segmenter
 
 __all__ = [
@@ -161,19 +158,15 @@ class ChunkProcessor:
 def segment_and_count(text: str, segmenter: Segmenter, sep: str, stats: CorpusStats) -> str:
     """``render(read_document(text), "text")``, counted into ``stats``, without the Document.
 
-    ``sep`` must hold no whitespace: words are counted as the space-separated pieces of the output.
+    ``sep`` must hold no whitespace, or the words would not be what the Document path counts.
     """
-    lines = [line for line in segmenter.segment(text, sep=sep).split("\n") if line.strip()]
+    lines, counts = segmenter.segment_counted(text, sep=sep)
     stats.documents += 1
-    stats.paragraphs += len(lines)
-    stats.words += sum(line.count(" ") + 1 for line in lines)
-    # Tone placement moves marks only: units and sentences are those of the cleaned text.
-    for paragraph in clean_characters(text).split("\n"):
-        units, glued_quotes = split_syllable_runs(paragraph)
-        if units:
-            stats.syllables += len(units)
-            stats.sentences += len(split_units(units, glued_quotes))
-    return "".join(line + "\n" for line in lines)
+    stats.paragraphs += counts.paragraphs
+    stats.sentences += counts.sentences
+    stats.words += counts.words
+    stats.syllables += counts.syllables
+    return "".join(line + "\n" for line in lines if line)
 
 
 def _internal_error(chunk: Chunk, document: Document, error: Exception) -> InputError:

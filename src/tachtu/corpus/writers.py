@@ -13,7 +13,6 @@ writes.
 
 from __future__ import annotations
 
-import gzip
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,6 +20,17 @@ from pathlib import Path
 from typing import Literal
 
 from tachtu.corpus.readers import Compression, InputFile, InputKind
+
+try:
+    # ISA-L's level 2 compresses news about as tightly as zlib's level 3, at a fifth of its time.
+    from isal.igzip import compress as _gzip_compress
+
+    _GZIP_LEVEL = 2
+except ImportError:  # a platform with no isal wheel
+    from gzip import compress as _gzip_compress
+
+    # zlib's level 3: a third of level 6's time for 10% more bytes.
+    _GZIP_LEVEL = 3
 from tachtu.document import Document
 from tachtu.formats import OutputFormat, render
 
@@ -74,9 +84,7 @@ class WriteOptions:
         match self.compression_for(source):
             case "gzip":
                 # mtime=0 and no file name in the header: the same text gives the same bytes.
-                # Level 3: a third of level 6's time for 10% more bytes; segmenting is the
-                # bottleneck, and compression should not add to it.
-                return gzip.compress(data, compresslevel=3, mtime=0) if data else b""
+                return _gzip_compress(data, _GZIP_LEVEL, mtime=0) if data else b""
             case "zstd":
                 return _zstd_compress(data) if data else b""
         return data

@@ -525,6 +525,7 @@ typedef struct {
     Py_ssize_t *ends;    /* unit k is text[ends[k - 1]:ends[k]] */
     uint32_t *ids, *fids;
     uint8_t *shapes;
+    uint8_t *roles;      /* ROLE_* of each unit, for counting sentences */
     void *key, *text;
 } Chunk;
 
@@ -907,6 +908,53 @@ static inline int kind_of(Py_UCS4 maxchar)
 
 #define ALIGN8(x) (((x) + 7) & ~(size_t)7)
 
+/* What a unit can do at a sentence boundary: the twin of the sets and tests in tachtu.sentences
+ * (a test compares the counts of both on news and on random text). */
+#define ROLE_TERMINAL 1      /* . ! ? … v.v. v.v... etc. and runs of two or more dots */
+#define ROLE_CLOSING 2       /* ” ’ » › ) ] } */
+#define ROLE_OPENER 4        /* “ ‘ « ‹ ( [ { - – — * • and the straight quotes */
+#define ROLE_STARTS 8        /* first character upper case or a digit */
+#define ROLE_DQUOTE 16       /* " : opens and closes by turns */
+#define ROLE_SQUOTE 32       /* ' : closes when glued to the unit before it */
+
+static int ascii_equal(PyObject *u, const char *text)
+{
+    return PyUnicode_IS_ASCII(u) && !strcmp((const char *)PyUnicode_DATA(u), text);
+}
+
+static uint8_t unit_role(PyObject *u)
+{
+    Py_ssize_t len = PyUnicode_GET_LENGTH(u);
+    if (!len)
+        return 0;
+    int kind = PyUnicode_KIND(u);
+    const void *data = PyUnicode_DATA(u);
+    Py_UCS4 first = PyUnicode_READ(kind, data, 0);
+    uint8_t role = Py_UNICODE_ISUPPER(first) || Py_UNICODE_ISDIGIT(first) ? ROLE_STARTS : 0;
+    if (len == 1) {
+        switch (first) {
+        case '.': case '!': case '?': case 0x2026:
+            return role | ROLE_TERMINAL;
+        case 0x201D: case 0x2019: case 0x00BB: case 0x203A: case ')': case ']': case '}':
+            return role | ROLE_CLOSING;
+        case '"':
+            return role | ROLE_OPENER | ROLE_DQUOTE;
+        case '\'':
+            return role | ROLE_OPENER | ROLE_SQUOTE;
+        case 0x201C: case 0x2018: case 0x00AB: case 0x2039: case '(': case '[': case '{':
+        case '-': case 0x2013: case 0x2014: case '*': case 0x2022:
+            return role | ROLE_OPENER;
+        }
+        return role;
+    }
+    if (ascii_equal(u, "v.v.") || ascii_equal(u, "v.v...") || ascii_equal(u, "etc."))
+        return role | ROLE_TERMINAL;
+    for (Py_ssize_t i = 0; i < len; i++)
+        if (PyUnicode_READ(kind, data, i) != '.')
+            return role;
+    return role | ROLE_TERMINAL;
+}
+
 /* Split a chunk seen for the first time and look its units up in the model; `keep_key`: copy
  * the chunk's characters so that the table can find it again. */
 static Chunk *chunk_new(CoreObject *self, PyObject *line, Py_ssize_t start, Py_ssize_t end,
@@ -941,7 +989,8 @@ static Chunk *chunk_new(CoreObject *self, PyObject *line, Py_ssize_t start, Py_s
     size_t at_ends = ALIGN8(sizeof(Chunk)), at_ids = at_ends + (size_t)n * sizeof(Py_ssize_t);
     size_t at_fids = at_ids + (size_t)n * 4, at_key = at_fids + (size_t)n * 4;
     size_t at_text = ALIGN8(at_key + (size_t)(key_len * key_kind));
-    size_t at_shapes = at_text + (size_t)(length * text_kind), bytes = at_shapes + (size_t)n;
+    size_t at_shapes = at_text + (size_t)(length * text_kind), at_roles = at_shapes + (size_t)n;
+    size_t bytes = at_roles + (size_t)n;
     char *block = PyMem_Malloc(bytes);
     if (!block) {
         PyErr_NoMemory();
@@ -952,11 +1001,13 @@ static Chunk *chunk_new(CoreObject *self, PyObject *line, Py_ssize_t start, Py_s
                  .maxchar = maxchar, .key_kind = key_kind, .text_kind = text_kind,
                  .ends = (Py_ssize_t *)(block + at_ends), .ids = (uint32_t *)(block + at_ids),
                  .fids = (uint32_t *)(block + at_fids), .shapes = (uint8_t *)(block + at_shapes),
-                 .key = block + at_key, .text = block + at_text};
+                 .roles = (uint8_t *)(block + at_roles), .key = block + at_key,
+                 .text = block + at_text};
     memcpy(c->key, PyUnicode_DATA(key), (size_t)(key_len * key_kind));
     Py_ssize_t pos = 0;
     for (Py_ssize_t k = 0; k < n; k++) {
         PyObject *u = PySequence_Fast_GET_ITEM(units, k);
+        c->roles[k] = unit_role(u);
         if (unit_code(self, u, &c->ids[k], &c->fids[k], &c->shapes[k]) < 0) {
             chunk_free(c);
             c = NULL;
@@ -987,6 +1038,12 @@ typedef struct {
     Py_ssize_t chunks_capacity;
     Chunk **loose;  /* chunks of this line that no table holds: freed with the line */
     Py_ssize_t n_loose, loose_capacity;
+    uint8_t *roles; /* the line's unit roles while its sentences are counted */
+    Py_ssize_t roles_capacity;
+    /* totals over the lines of the call, when it counts: lines with units, sentences, words,
+     * units */
+    int counting;
+    Py_ssize_t paragraphs, sentences, words, units;
 } Line;
 
 static void line_free_loose(Line *line)
@@ -1018,6 +1075,7 @@ static void line_free(Line *line)
     PyMem_Free(line->loose);
     PyMem_Free(line->chunks);
     PyMem_Free(line->spans);
+    PyMem_Free(line->roles);
     work_free(&line->work);
 }
 
@@ -1060,6 +1118,57 @@ static Py_ssize_t line_spans(Line *line, const ChunkTable *table, int kind, cons
             PREFETCH(&table->slots[h & mask]);
     }
     return count;
+}
+
+/* Quotes that close: every second " of the line, and ' glued to the unit before it. */
+#define ROLE_CLOSES_QUOTE 64
+
+/* The sentences of one line of n units: tachtu.sentences.split_units, counted. */
+static Py_ssize_t line_sentences(Line *line, Py_ssize_t n_chunks, Py_ssize_t n)
+{
+    if (n > line->roles_capacity) {
+        Py_ssize_t cap = n > 2 * line->roles_capacity ? n : 2 * line->roles_capacity;
+        uint8_t *roles = PyMem_Realloc(line->roles, (size_t)cap);
+        if (!roles) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        line->roles = roles;
+        line->roles_capacity = cap;
+    }
+    uint8_t *r = line->roles, any_terminal = 0;
+    int open_double = 0;
+    Py_ssize_t i = 0;
+    for (Py_ssize_t j = 0; j < n_chunks; j++) {
+        const Chunk *c = line->chunks[j];
+        for (Py_ssize_t k = 0; k < c->n; k++, i++) {
+            uint8_t role = c->roles[k];
+            if ((role & ROLE_SQUOTE) && k)
+                role |= ROLE_CLOSES_QUOTE;
+            if (role & ROLE_DQUOTE) {
+                if (open_double)
+                    role |= ROLE_CLOSES_QUOTE;
+                open_double = !open_double;
+            }
+            any_terminal |= role;
+            r[i] = role;
+        }
+    }
+    if (!(any_terminal & ROLE_TERMINAL))
+        return 1;
+    Py_ssize_t splits = 0, reached = 0;
+    for (i = 0; i < n; i++) {
+        if (!(r[i] & ROLE_TERMINAL) || i < reached)
+            continue;
+        Py_ssize_t end = i + 1;
+        while (end < n && (r[end] & (ROLE_CLOSES_QUOTE | ROLE_CLOSING | ROLE_TERMINAL)))
+            end++;
+        if (end < n && ((r[end] & ROLE_STARTS) ||
+                        ((r[end] & ROLE_OPENER) && !(r[end] & ROLE_CLOSES_QUOTE))))
+            splits++;
+        reached = end;
+    }
+    return splits + 1;
 }
 
 /* One line: chunks -> units -> decisions -> the segmented line as a new str. */
@@ -1124,6 +1233,15 @@ static PyObject *segment_line(CoreObject *self, Line *line, ChunkTable *table, P
     Py_ssize_t joined = 0;
     for (Py_ssize_t i = 1; i < n; i++)
         joined += w->labels[i];
+    if (line->counting) {
+        Py_ssize_t sentences = line_sentences(line, n_chunks, n);
+        if (sentences < 0)
+            return NULL;
+        line->paragraphs++;
+        line->sentences += sentences;
+        line->words += n - joined;
+        line->units += n;
+    }
     Py_ssize_t sep_len = PyUnicode_GET_LENGTH(sep);
     if (joined && sep_len && PyUnicode_MAX_CHAR_VALUE(sep) > maxchar)
         maxchar = PyUnicode_MAX_CHAR_VALUE(sep);
@@ -1185,7 +1303,8 @@ static ChunkTable *table_for(CoreObject *self, PyObject *split)
 static PyObject *Core_segment_lines(CoreObject *self, PyObject *args)
 {
     PyObject *lines, *sep, *split;
-    if (!PyArg_ParseTuple(args, "OUO:segment_lines", &lines, &sep, &split))
+    int counting = 0;
+    if (!PyArg_ParseTuple(args, "OUO|p:segment_lines", &lines, &sep, &split, &counting))
         return NULL;
     if (!PyCallable_Check(split)) {
         PyErr_SetString(PyExc_TypeError, "split_chunk must be callable");
@@ -1201,7 +1320,7 @@ static PyObject *Core_segment_lines(CoreObject *self, PyObject *args)
         return NULL;
     }
     self->active++;
-    Line line = {0};
+    Line line = {.counting = counting};
     ChunkTable *table = table_for(self, split);
     for (Py_ssize_t s = 0; s < count; s++) {
         /* A full table starts again between lines, never inside one (the line borrows the units
@@ -1223,6 +1342,9 @@ static PyObject *Core_segment_lines(CoreObject *self, PyObject *args)
     self->active--;
     line_free(&line);
     Py_DECREF(seq);
+    if (counting)
+        return Py_BuildValue("(Nnnnn)", result, line.paragraphs, line.sentences, line.words,
+                             line.units);
     return result;
 fail:
     self->active--;
@@ -1238,9 +1360,10 @@ static PyMethodDef Core_methods[] = {
     {"joins_batch", (PyCFunction)Core_joins_batch, METH_O,
      "joins_batch(sentences) -> list[list[bool]]"},
     {"segment_lines", (PyCFunction)Core_segment_lines, METH_VARARGS,
-     "segment_lines(lines, sep, split_chunk) -> list[str]: each line's whitespace-separated "
-     "chunks split into units by split_chunk (remembered per chunk), units joined by sep inside "
-     "a word and by one space between words."},
+     "segment_lines(lines, sep, split_chunk, count=False) -> list[str]: each line's "
+     "whitespace-separated chunks split into units by split_chunk (remembered per chunk), units "
+     "joined by sep inside a word and by one space between words. With count: (lines, "
+     "paragraphs, sentences, words, units), the counts summed over the lines that have units."},
     {NULL}};
 
 static PyTypeObject CoreType = {

@@ -13,10 +13,12 @@ here must be mirrored in ``_core.c`` and the other way round.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from tachtu.normalize import is_vietnamese_syllable
+from tachtu.sentences import split_units
 
 __all__ = [
     "N_TEMPLATES",
@@ -170,15 +172,35 @@ class PythonCore:
         return [self.joins(sentence) for sentence in batch]
 
     def segment_lines(
-        self, lines: Sequence[str], sep: str, split_chunk: Callable[[str], Sequence[str]]
-    ) -> list[str]:
+        self,
+        lines: Sequence[str],
+        sep: str,
+        split_chunk: Callable[[str], Sequence[str]],
+        count: bool = False,
+    ) -> Any:
         """Each line's whitespace-separated chunks split into units by ``split_chunk``, decided,
-        and written back: ``sep`` inside a word, one space between words."""
+        and written back: ``sep`` inside a word, one space between words. With ``count``:
+        ``(lines, paragraphs, sentences, words, units)`` over the lines that have units."""
         segmented = []
+        paragraphs = sentences = words = total = 0
         for line in lines:
-            units = [unit for chunk in line.split() for unit in split_chunk(chunk)]
-            segmented.append(join_units(units, self.joins(units), sep))
-        return segmented
+            units: list[str] = []
+            glued_quotes: set[int] = set()
+            for chunk in line.split():
+                parts = split_chunk(chunk)
+                # a ' with no space before it closes a quote (see tachtu.sentences)
+                glued_quotes.update(
+                    len(units) + k for k, part in enumerate(parts) if k and part == "'"
+                )
+                units.extend(parts)
+            joins = self.joins(units)
+            segmented.append(join_units(units, joins, sep))
+            if units:
+                paragraphs += 1
+                sentences += len(split_units(units, glued_quotes))
+                words += len(units) - sum(joins[1:])
+                total += len(units)
+        return (segmented, paragraphs, sentences, words, total) if count else segmented
 
     def joins(self, syllables: Sequence[str]) -> list[bool]:
         ids, fids, shapes = [], [], []

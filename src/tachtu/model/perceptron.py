@@ -21,6 +21,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -137,8 +138,12 @@ class PerceptronModel:
         return self._core.joins_batch(batch)
 
     def segment_lines(
-        self, lines: Sequence[str], sep: str, split_chunk: Callable[[str], Sequence[str]]
-    ) -> list[str]:
+        self,
+        lines: Sequence[str],
+        sep: str,
+        split_chunk: Callable[[str], Sequence[str]],
+        count: bool = False,
+    ) -> Any:
         """Segmented lines, raw text in and text out in one call into the core.
 
         Each line's whitespace-separated chunks (as ``str.split()`` cuts them) become units by
@@ -146,11 +151,16 @@ class PerceptronModel:
         be a pure function; units of a word are joined by ``sep``, words by one space. Same text
         as :meth:`joins` over the units, joined.
 
+        With ``count``: ``(lines, paragraphs, sentences, words, units)``, summed over the lines
+        that have units, sentences as :func:`tachtu.sentences.split_units` finds them.
+
         >>> model = PerceptronModel.load()
         >>> model.segment_lines(["Hà Nội là thủ đô"], "_", str.split)
         ['Hà_Nội là thủ_đô']
+        >>> model.segment_lines(["Mưa to . Gió lớn !", ""], "_", str.split, True)
+        (['Mưa to . Gió lớn !', ''], 1, 2, 6, 6)
         """
-        return self._core.segment_lines(lines, sep, split_chunk)
+        return self._core.segment_lines(lines, sep, split_chunk, count)
 
     def syllable_id(self, unit: str) -> int:
         """The vocabulary id of a unit's key (0: unknown)."""
