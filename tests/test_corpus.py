@@ -391,6 +391,16 @@ def test_rerun_skips_what_is_done_and_takes_new_files(tmp_path: Path, tiny_segme
     assert summary.stats.documents == first.stats.documents + 1
 
 
+def test_rerun_redoes_a_finished_output_that_was_deleted(tmp_path: Path, tiny_segmenter) -> None:
+    folder = copy_news(tmp_path)
+    first = run([folder], tmp_path / "out", segmenter=tiny_segmenter, workers=0)
+    before = output_tree(tmp_path / "out")
+    (tmp_path / "out" / "2017" / "gia-lua.txt").unlink()
+    summary = run([folder], tmp_path / "out", segmenter=tiny_segmenter, workers=0)
+    assert summary.resumed_files == 2 and summary.stats == first.stats
+    assert output_tree(tmp_path / "out") == before
+
+
 def test_journal_line_cut_short_is_ignored(tmp_path: Path, tiny_segmenter) -> None:
     run([NEWS], tmp_path / "clean", segmenter=tiny_segmenter, workers=0, chunk_bytes=200)
     out = tmp_path / "out"

@@ -183,6 +183,8 @@ def run(
     writer: _OutputWriter | None = None
     try:
         manifest.clear_complete()
+        for source in sources:
+            _forget_lost_output(manifest, keys[source])
         done = [s for s in sources if _is_complete(manifest, keys[s])]
         pending = [(s, _resume(manifest, s, keys[s])) for s in sources if s not in done]
         if done:
@@ -290,6 +292,14 @@ def _output_keys(sources: list[InputFile], write: WriteOptions, out: Path) -> di
 def _is_complete(manifest: Manifest, key: str) -> bool:
     record = manifest.files.get(key)
     return record is not None and record.complete
+
+
+def _forget_lost_output(manifest: Manifest, key: str) -> None:
+    """A finished output that is gone (deleted or moved since) is done again, not skipped."""
+    record = manifest.files.get(key)
+    if record is not None and record.complete and record.end and not (manifest.out / key).exists():
+        log.warning("%s: the finished output is gone; doing this file again", key)
+        manifest.restart(key)
 
 
 def _identity(source: InputFile) -> list[int]:
