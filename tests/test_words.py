@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import gc
 import pickle
 import re
 import sys
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -214,6 +216,18 @@ def test_segment_lines_rejects_bad_arguments(compiled_model) -> None:
     with pytest.raises(ZeroDivisionError):
         compiled_model.segment_lines(["Hà Nội"], "_", lambda chunk: 1 / 0)
     assert compiled_model.segment_lines(["", " \t "], "_", str.split) == ["", ""]
+
+
+@needs_core
+def test_a_dropped_model_is_freed(compiled_model) -> None:
+    # The core calls back into its model, which holds the core: only the cyclic collector can
+    # free the two, and it must be able to.
+    model = PerceptronModel(compiled_model._arrays)
+    Segmenter(model).segment("Hà Nội là thủ đô.")
+    dropped = weakref.ref(model)
+    del model
+    gc.collect()
+    assert dropped() is None
 
 
 def test_placing_tones_chunk_by_chunk_equals_the_whole() -> None:

@@ -610,20 +610,39 @@ static void chunk_table_clear(ChunkTable *t)
     t->bytes = 0;
 }
 
+/* The core holds the model's fallback, a bound method of the model that holds the core: a
+ * cycle, which only the cyclic collector can free, so the core takes part in it. The buffers
+ * hold arrays, which hold nothing back. */
+static int Core_traverse(CoreObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->surfaces);
+    Py_VISIT(self->fallback);
+    for (int k = 0; k < CHUNK_TABLES; k++)
+        Py_VISIT(self->tables[k].split);
+    return 0;
+}
+
+static int Core_clear(CoreObject *self)
+{
+    Py_CLEAR(self->surfaces);
+    Py_CLEAR(self->fallback);
+    for (int k = 0; k < CHUNK_TABLES; k++)
+        Py_CLEAR(self->tables[k].split);
+    return 0;
+}
+
 static void Core_dealloc(CoreObject *self)
 {
+    PyObject_GC_UnTrack(self);
+    Core_clear(self);
     PyBuffer_Release(&self->weights_view);
     PyBuffer_Release(&self->lexicon_view);
     PyBuffer_Release(&self->mined_view);
     PyBuffer_Release(&self->featmap_view);
     PyBuffer_Release(&self->user_keys_view);
     PyBuffer_Release(&self->user_masks_view);
-    Py_XDECREF(self->surfaces);
-    Py_XDECREF(self->fallback);
-    for (int k = 0; k < CHUNK_TABLES; k++) {
+    for (int k = 0; k < CHUNK_TABLES; k++)
         chunk_table_clear(&self->tables[k]);
-        Py_CLEAR(self->tables[k].split);
-    }
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -690,6 +709,10 @@ static int Core_init(CoreObject *self, PyObject *args, PyObject *kwargs)
 /* The model's id, feature id and shape of one syllable unit (a str). */
 static int unit_code(CoreObject *self, PyObject *s, uint32_t *id, uint32_t *fid, uint8_t *shape)
 {
+    if (!self->surfaces) {
+        PyErr_SetString(PyExc_RuntimeError, "Core is not initialized");
+        return -1;
+    }
     PyObject *code = PyDict_GetItemWithError(self->surfaces, s);
     long v;
     if (code) {
@@ -1369,7 +1392,9 @@ static PyMethodDef Core_methods[] = {
 static PyTypeObject CoreType = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "tachtu.model._core.Core",
     .tp_basicsize = sizeof(CoreObject),
-    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_traverse = (traverseproc)Core_traverse,
+    .tp_clear = (inquiry)Core_clear,
     .tp_new = PyType_GenericNew,
     .tp_init = (initproc)Core_init,
     .tp_dealloc = (destructor)Core_dealloc,
