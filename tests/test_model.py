@@ -24,6 +24,9 @@ SENTENCES = [
     "Uỷ ban nhân dân TP.HCM vừa ban hành quyết định về quy hoạch đô thị",
     "Học sinh học sinh học ở trường trung học phổ thông",
     "COVID-19 lây lan nhanh, WHO khuyến cáo đeo khẩu trang; xem https://who.int/vi.",
+    # formal register: a second copy of the features fires (see train's register_text)
+    "Uỷ ban thường vụ Quốc hội giám sát việc thi hành Hiến pháp và pháp luật của các cơ quan.",
+    "Hội nhập kinh tế quốc tế đòi hỏi cải cách thể chế và nâng cao năng lực cạnh tranh.",
 ]
 
 
@@ -197,3 +200,22 @@ def test_tiny_training_run_learns_and_round_trips(tmp_path):
     assert again.joins_batch([split_syllables(g.replace("_", " ")) for g in gold]) == (
         model.joins_batch([split_syllables(g.replace("_", " ")) for g in gold])
     )
+
+
+@needs_core
+def test_formal_register_learns_its_own_convention():
+    # The same name is one word in legal writing and three in the news: the register, told by
+    # the line's other syllables, lets one model keep both conventions.
+    formal = ["Hiến_pháp quy_định quyền của Uỷ_ban_thường_vụ_Quốc_hội ."] * 20
+    news = ["Chiều qua , trời mưa to khi Uỷ_ban thường_vụ Quốc_hội họp ."] * 20
+    model, _ = train(formal + news, epochs=5, folds=2, weight_bits=16, register_text=formal[:1])
+    assert "register_scores" in model._arrays
+    legal = "Hiến pháp quy định quyền của Uỷ ban thường vụ Quốc hội ."
+    rainy = "Chiều qua, trời mưa to khi Uỷ ban thường vụ Quốc hội họp."
+    assert "Uỷ_ban_thường_vụ_Quốc_hội" in words(model, legal)
+    assert "Uỷ_ban" in words(model, rainy)
+    python = PerceptronModel(model._arrays, pure_python=True)
+    batch = [split_syllables(legal), split_syllables(rainy)]
+    assert python.joins_batch(batch) == model.joins_batch(batch)
+    plain, _ = train(formal + news, epochs=5, folds=2, weight_bits=16)
+    assert "register_scores" not in plain._arrays

@@ -99,7 +99,32 @@ typedef struct {
     const uint64_t *mined; /* words mined from raw text: a second, independent lexicon */
     uint64_t mined_mask;
     uint32_t templates; /* bit t set: template t is used */
+    /* Register: a line whose syllables' register scores sum to at least register_threshold per
+     * hundred units is in the formal register, and the templates of register_templates fire a
+     * second copy of their feature there (at another slot, see REGISTER_XOR), so the model
+     * learns another convention for that register (feature augmentation: legal essays join long
+     * institution names that news splits). register_len 0: no register. */
+    const int8_t *register_scores; /* by syllable id */
+    Py_ssize_t register_len;
+    int32_t register_threshold;
+    uint32_t register_templates;
 } Params;
+
+/* The copy of a feature in the formal register sits at its slot XOR the top bits of this. */
+#define REGISTER_XOR 0x9e3779b97f4a7c15ULL
+
+/* Whether a line of n syllables is in the formal register: integer arithmetic, so the
+ * pure-Python twin gets exactly the same answer. */
+static int line_register(const Params *p, const uint32_t *ids, Py_ssize_t n)
+{
+    if (!p->register_len || !p->register_templates || !n)
+        return 0;
+    int64_t total = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (ids[i] < (uint64_t)p->register_len)
+            total += p->register_scores[ids[i]];
+    return total * 100 >= (int64_t)p->register_threshold * n;
+}
 
 /* Per-sentence work arrays, sized for the longest sentence of a call. */
 typedef struct {
@@ -338,15 +363,20 @@ static void decision_slots(const Params *p, const Work *w, Py_ssize_t i, int pre
 /* The hashed feature slots of boundary i, given the decisions before it, in template order. */
 static int boundary_features(const Params *p, const Work *w, Py_ssize_t n, Py_ssize_t i,
                              int prev_label, Py_ssize_t word_len, int extension,
-                             int word_flags, uint32_t *out)
+                             int word_flags, int formal, uint32_t *out)
 {
     uint32_t slot[N_TEMPLATES];
     uint32_t fired = syllable_slots(p, w, n, i, slot);
+    uint32_t copies = formal ? p->register_templates : 0;
+    uint32_t xor = (uint32_t)(REGISTER_XOR >> p->shift);
     decision_slots(p, w, i, prev_label, word_len, extension, word_flags, slot);
     int k = 0;
     for (int t = 0; t < N_TEMPLATES; t++)
-        if (fired >> t & 1)
+        if (fired >> t & 1) {
             out[k++] = slot[t];
+            if (copies >> t & 1)
+                out[k++] = slot[t] ^ xor;
+        }
     return k;
 }
 
@@ -364,6 +394,8 @@ static void predict(const Params *p, Work *w, Py_ssize_t n)
     lexicon_features(p, w, n);
     if (!n)
         return;
+    uint32_t copies = line_register(p, w->ids, n) ? p->register_templates : 0;
+    uint32_t xor = (uint32_t)(REGISTER_XOR >> p->shift);
     w->labels[0] = 0;
     Py_ssize_t word_start = 0;
     int word_flags = 0;
@@ -374,9 +406,18 @@ static void predict(const Params *p, Work *w, Py_ssize_t n)
             uint32_t *slot = slots[i - b];
             uint32_t f = fired[i - b] = syllable_slots(p, w, n, i, slot);
             float score = 0.0f;
-            for (int t = 0; t < FIRST_DECISION_TEMPLATE; t++)
-                if (f >> t & 1)
-                    score += weights[slot[t]];
+            if (!copies) {
+                for (int t = 0; t < FIRST_DECISION_TEMPLATE; t++)
+                    if (f >> t & 1)
+                        score += weights[slot[t]];
+            } else {
+                for (int t = 0; t < FIRST_DECISION_TEMPLATE; t++)
+                    if (f >> t & 1) {
+                        score += weights[slot[t]];
+                        if (copies >> t & 1)
+                            score += weights[slot[t] ^ xor];
+                    }
+            }
             head[i - b] = score;
             for (int t = FIRST_DECISION_TEMPLATE; t < N_TEMPLATES; t++)
                 if ((f & ~DECISION_TEMPLATES) >> t & 1)
@@ -395,8 +436,11 @@ static void predict(const Params *p, Work *w, Py_ssize_t n)
                                word_flags, slot);
                 float score = head[i - b];
                 for (int t = FIRST_DECISION_TEMPLATE; t < N_TEMPLATES; t++)
-                    if (f >> t & 1)
+                    if (f >> t & 1) {
                         score += weights[slot[t]];
+                        if (copies >> t & 1)
+                            score += weights[slot[t] ^ xor];
+                    }
                 label = score > 0.0f;
             }
             w->labels[i] = (uint8_t)label;
@@ -418,8 +462,9 @@ static Py_ssize_t decode(const Params *p, Work *w, Py_ssize_t n, const uint8_t *
                          float *train_w, float *train_u, double *counter)
 {
     Py_ssize_t errors = 0;
-    uint32_t slots[MAX_FEATURES];
+    uint32_t slots[2 * MAX_FEATURES];
     lexicon_features(p, w, n);
+    int formal = line_register(p, w->ids, n);
     if (n)
         w->labels[0] = 0;
     Py_ssize_t word_start = 0;
@@ -432,7 +477,8 @@ static Py_ssize_t decode(const Params *p, Work *w, Py_ssize_t n, const uint8_t *
         uint64_t extended = span_step(word_hash, w->ids[i]);
         int extension = w->ids[i] && w->ids[word_start]
                             ? table_get(p->lexicon, p->lexicon_mask, extended) : 0;
-        int k = boundary_features(p, w, n, i, prev_label, word_len, extension, word_flags, slots);
+        int k = boundary_features(p, w, n, i, prev_label, word_len, extension, word_flags, formal,
+                                  slots);
         int label;
         if (w->forced[i]) {
             label = w->forced[i] == 1;
@@ -554,6 +600,7 @@ typedef struct {
     PyObject_HEAD
     Params params;
     Py_buffer weights_view, lexicon_view, mined_view, featmap_view, user_keys_view, user_masks_view;
+    Py_buffer register_view; /* buf NULL: no register scores */
     const int32_t *featmap;
     Py_ssize_t featmap_len;
     const uint64_t *user_keys;
@@ -641,6 +688,8 @@ static void Core_dealloc(CoreObject *self)
     PyBuffer_Release(&self->featmap_view);
     PyBuffer_Release(&self->user_keys_view);
     PyBuffer_Release(&self->user_masks_view);
+    if (self->register_view.buf)
+        PyBuffer_Release(&self->register_view);
     for (int k = 0; k < CHUNK_TABLES; k++)
         chunk_table_clear(&self->tables[k]);
     Py_TYPE(self)->tp_free((PyObject *)self);
@@ -649,12 +698,16 @@ static void Core_dealloc(CoreObject *self)
 static int Core_init(CoreObject *self, PyObject *args, PyObject *kwargs)
 {
     static char *kwlist[] = {"weights", "lexicon", "mined", "featmap", "user_keys", "user_masks",
-                             "surfaces", "fallback", "templates", NULL};
+                             "surfaces", "fallback", "templates", "register_scores",
+                             "register_threshold", "register_templates", NULL};
     PyObject *weights, *lexicon, *mined, *featmap, *user_keys, *user_masks, *surfaces, *fallback;
-    unsigned int templates;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOOOO!OI", kwlist, &weights, &lexicon,
+    PyObject *register_scores = NULL;
+    unsigned int templates, register_templates = 0;
+    int register_threshold = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOOOO!OI|OiI", kwlist, &weights, &lexicon,
                                      &mined, &featmap, &user_keys, &user_masks, &PyDict_Type,
-                                     &surfaces, &fallback, &templates))
+                                     &surfaces, &fallback, &templates, &register_scores,
+                                     &register_threshold, &register_templates))
         return -1;
     if (self->surfaces) {
         PyErr_SetString(PyExc_RuntimeError, "Core is initialized once");
@@ -699,6 +752,14 @@ static int Core_init(CoreObject *self, PyObject *args, PyObject *kwargs)
     if (table_mask(self->user_keys_view.len / 8, &self->user_mask, "user_keys") < 0)
         return -1;
     self->params.templates = templates;
+    if (register_scores && register_scores != Py_None) {
+        if (get_view(register_scores, &self->register_view, 1, "register_scores") < 0)
+            return -1;
+        self->params.register_scores = self->register_view.buf;
+        self->params.register_len = self->register_view.len;
+        self->params.register_threshold = register_threshold;
+        self->params.register_templates = register_templates;
+    }
     Py_INCREF(surfaces);
     self->surfaces = surfaces;
     Py_INCREF(fallback);
@@ -1486,18 +1547,21 @@ done:
 }
 
 /* train_epoch(weights, totals, counter, ids, fids, shapes, labels, starts, order, folds,
- *             lexicons, mined, templates) -> (counter, errors)
+ *             lexicons, mined, templates, register_scores=b"", register_threshold=0,
+ *             register_templates=0) -> (counter, errors)
  * One averaged-perceptron pass over the sentences in `order`; sentence s spans
  * [starts[s], starts[s+1]) of the flat arrays and sees lexicons[folds[s]] and mined[folds[s]]
  * (out-of-fold). */
 static PyObject *train_epoch(PyObject *module, PyObject *args)
 {
-    Py_buffer wv, uv, idv, fv, sv, lv, stv, ov, fov;
+    Py_buffer wv, uv, idv, fv, sv, lv, stv, ov, fov, rv = {0};
     double counter;
     PyObject *lexicons, *mined;
-    unsigned int templates;
-    if (!PyArg_ParseTuple(args, "w*w*dy*y*y*y*y*y*y*OOI", &wv, &uv, &counter, &idv, &fv, &sv, &lv,
-                          &stv, &ov, &fov, &lexicons, &mined, &templates))
+    unsigned int templates, register_templates = 0;
+    int register_threshold = 0;
+    if (!PyArg_ParseTuple(args, "w*w*dy*y*y*y*y*y*y*OOI|y*iI", &wv, &uv, &counter, &idv, &fv, &sv,
+                          &lv, &stv, &ov, &fov, &lexicons, &mined, &templates, &rv,
+                          &register_threshold, &register_templates))
         return NULL;
     PyObject *result = NULL;
     Py_buffer *lex_views = NULL;
@@ -1529,7 +1593,13 @@ static PyObject *train_epoch(PyObject *module, PyObject *args)
     int bits = 0;
     while (((Py_ssize_t)1 << bits) < n_weights)
         bits++;
-    Params p = {.weights = wv.buf, .shift = 64 - bits, .templates = templates};
+    Params p = {.weights = wv.buf,
+                .shift = 64 - bits,
+                .templates = templates,
+                .register_scores = rv.buf,
+                .register_len = rv.buf ? rv.len : 0,
+                .register_threshold = register_threshold,
+                .register_templates = register_templates};
     const int64_t *starts = stv.buf;
     const int64_t *order = ov.buf;
     const uint8_t *folds = fov.buf;
@@ -1574,6 +1644,8 @@ done:
     PyBuffer_Release(&stv);
     PyBuffer_Release(&ov);
     PyBuffer_Release(&fov);
+    if (rv.buf)
+        PyBuffer_Release(&rv);
     return result;
 }
 
@@ -1583,7 +1655,8 @@ static PyMethodDef module_methods[] = {
     {"find_slot", find_slot, METH_VARARGS, "find_slot(table, span_ids) -> (slot, key)"},
     {"train_epoch", train_epoch, METH_VARARGS,
      "train_epoch(weights, totals, counter, ids, fids, shapes, labels, starts, order, folds, "
-     "lexicons, mined, templates) -> (counter, errors)"},
+     "lexicons, mined, templates, register_scores=b'', register_threshold=0, "
+     "register_templates=0) -> (counter, errors)"},
     {NULL}};
 
 static struct PyModuleDef core_module = {

@@ -50,6 +50,7 @@ _FID_BOS = 8
 _FID_EOS = 9
 _LEX_WORD = 1
 _PHRASE_END = 0x80000000
+_REGISTER_XOR = 0x9E3779B97F4A7C15
 
 
 def syllable_shape(unit: str) -> int:
@@ -156,6 +157,9 @@ class PythonCore:
         surfaces: dict[str, int],
         fallback,
         templates: int,
+        register_scores: np.ndarray | None = None,
+        register_threshold: int = 0,
+        register_templates: int = 0,
     ) -> None:
         self._weights = weights
         self._shift = 64 - (len(weights).bit_length() - 1)
@@ -167,6 +171,10 @@ class PythonCore:
         self._surfaces = surfaces
         self._fallback = fallback
         self._templates = templates
+        self._register_scores = [] if register_scores is None else register_scores.tolist()
+        self._register_threshold = register_threshold
+        self._register_templates = register_templates if self._register_scores else 0
+        self._register_xor = _REGISTER_XOR >> self._shift
 
     def joins_batch(self, batch: Sequence[Sequence[str]]) -> list[list[bool]]:
         return [self.joins(sentence) for sentence in batch]
@@ -216,6 +224,14 @@ class PythonCore:
             shapes.append(shape)
             fids.append(shape if fid < 0 else fid)
         return [bool(x) for x in self._decode(ids, fids, shapes)]
+
+    def _formal(self, ids: list[int]) -> bool:
+        """Whether a line is in the formal register (``line_register`` in the compiled core)."""
+        if not self._register_templates or not ids:
+            return False
+        scores = self._register_scores
+        total = sum(scores[i] for i in ids if i < len(scores))
+        return total * 100 >= self._register_threshold * len(ids)
 
     def _lexicon_get(self, h: int) -> int:
         return _table_find(self._lexicon, h)[0] if len(self._lexicon) > 1 else 0
@@ -325,6 +341,8 @@ class PythonCore:
         word_flags = 0
         word_hash = _span_step(_SPAN_SEED, ids[0])
         used = self._templates
+        copies = self._register_templates if self._formal(ids) else 0
+        xor = self._register_xor
         weights = self._weights
         for i in range(1, n):
             prev_label = 2 if i == 1 else labels[i - 1]
@@ -389,6 +407,9 @@ class PythonCore:
                 for t, h in candidates:
                     if used >> t & 1:
                         score += weights[h >> self._shift]
+                        # the feature's copy for the formal register, right after it
+                        if copies >> t & 1:
+                            score += weights[(h >> self._shift) ^ xor]
                 label = int(score > 0)
             labels[i] = label
             if label:

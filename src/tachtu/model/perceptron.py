@@ -3,11 +3,13 @@
 For each boundary between two syllable units it sums hashed feature weights (syllable n-grams in a
 ±2 window, shapes, longest-match lexicon spans of up to 12 syllables, runs of capitalized
 syllables, and the decisions already taken) and joins when the sum is positive, left to right.
+In a line of formal (legal, political) writing, told by its syllables' register scores, every
+feature also fires a second copy, whose weights carry that register's convention.
 Training lives in :mod:`tachtu.model.training`; this module loads a model file and runs it, in the
 compiled core when it is built, else in the pure-Python twin (:mod:`tachtu.model.features`).
 
 A model file is an ``.npz`` of plain arrays (no pickled Python): the syllable vocabulary, the
-surface forms that map to it, the lexicon table and the non-zero weights.
+surface forms that map to it, the lexicon table, the register scores and the non-zero weights.
 
 >>> model = PerceptronModel.load()
 >>> [list(j) for j in model.joins_batch([["Hà", "Nội", "là", "thủ", "đô"]])]
@@ -40,7 +42,9 @@ except ImportError:  # pragma: no cover - exercised only where the C extension i
 
 __all__ = ["FORMAT_VERSION", "SHIPPED_MODEL", "PerceptronModel", "parse_user_dictionary"]
 
-FORMAT_VERSION = 1
+# 2: register scores (optional arrays). A reader of format 1 would ignore them and run formal
+# lines with half their features, so it must refuse the file; format 1 files still load here.
+FORMAT_VERSION = 2
 SHIPPED_MODEL = "words.npz"
 _PHRASE_END = 0x80000000
 _NO_TABLE = np.zeros(1, dtype=np.uint64)
@@ -70,8 +74,8 @@ class PerceptronModel:
     ) -> None:
         self._arrays = dict(arrays)
         version = int(arrays["format_version"])
-        if version != FORMAT_VERSION:
-            raise ValueError(f"model format {version}; this tachtu reads {FORMAT_VERSION}")
+        if not 1 <= version <= FORMAT_VERSION:
+            raise ValueError(f"model format {version}; this tachtu reads 1 to {FORMAT_VERSION}")
         self.templates = int(arrays["templates"])
         self.keys: list[str] = _decode_lines(arrays["keys"])
         self._key_ids = {key: i + 1 for i, key in enumerate(self.keys)}
@@ -95,6 +99,7 @@ class PerceptronModel:
             self._surfaces,
             self._code,
             self.templates,
+            *_register_arguments(arrays),
         )
 
     @classmethod
@@ -208,6 +213,17 @@ class PerceptronModel:
         if syllable_id is None:
             syllable_id = self._key_ids[key] = len(self._key_ids) + 1
         return syllable_id
+
+
+def _register_arguments(arrays: Mapping[str, np.ndarray]) -> tuple:
+    """Register scores by syllable id, threshold and templates; none in models without them."""
+    if "register_scores" not in arrays:
+        return ()
+    return (
+        np.ascontiguousarray(arrays["register_scores"], dtype=np.int8),
+        int(arrays["register_threshold"]),
+        int(arrays["register_templates"]),
+    )
 
 
 def _rebuild(arrays, user_phrases, pure_python) -> PerceptronModel:
