@@ -12,6 +12,7 @@ from tachtu.model import WordModel, load_model
 from tachtu.model.features import syllable_shape
 from tachtu.model.perceptron import PerceptronModel, compiled_core_available
 from tachtu.model.training import gold_lines, labeled_units, parse_templates, train
+from tachtu.model.training import main as training_main
 from tachtu.syllables import split_syllables
 
 needs_core = pytest.mark.skipif(not compiled_core_available(), reason="C extension not built")
@@ -219,3 +220,12 @@ def test_formal_register_learns_its_own_convention():
     assert python.joins_batch(batch) == model.joins_batch(batch)
     plain, _ = train(formal + news, epochs=5, folds=2, weight_bits=16)
     assert "register_scores" not in plain._arrays
+
+
+@needs_core
+def test_training_command_on_other_data_goes_without_the_register(tmp_path):
+    (tmp_path / "gold.txt").write_text("Hà_Nội là thủ_đô .\nHọc_sinh đi học .\n" * 5, "utf-8")
+    output = tmp_path / "model.npz"
+    argv = ["--data", str(tmp_path), "--train", "gold.txt", "--dev", "--folds", "2"]
+    assert training_main([*argv, "--epochs", "2", "--output", str(output)]) == 0
+    assert "register_scores" not in PerceptronModel.load(output)._arrays

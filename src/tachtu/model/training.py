@@ -739,6 +739,16 @@ def read_register_text(data: Path, spec: str) -> list[str]:
     return lines
 
 
+def _register_text(data: Path, spec: str) -> list[str]:
+    if spec == "none":
+        return []
+    if spec == DEFAULT_REGISTER_TEXT and not (data / spec.partition(":")[0]).exists():
+        # Training on other data: no essays to learn the formal register from, and no need.
+        log.warning("no %s: training without the formal register", spec)
+        return []
+    return read_register_text(data, spec)
+
+
 def read_register_scores(path: str | Path) -> dict[str, int]:
     """Register scores from a file of ``syllable score`` lines (score 1 when missing)."""
     scores = {}
@@ -846,9 +856,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         mining_epochs=args.mining_epochs,
         case_augment=args.case_augment,
         paragraph_augment=args.paragraph_augment,
-        register_text=read_register_text(data, args.register_text)
-        if args.register_text != "none"
-        else (),
+        register_text=_register_text(data, args.register_text),
         register_scores=read_register_scores(data / args.register_scores)
         if args.register_scores
         else None,
