@@ -53,6 +53,8 @@ WINDOW = 40
 # (0.7 hits a line against 0.1 elsewhere); news again from 67,600 on.
 ESSAY_FILE = "vlsp2013-ws/train.txt"
 ESSAY_LINES = range(64_000, 67_600)
+# --essay-half: blocks of this many essay lines go alternately to the proxy and to training.
+ESSAY_BLOCK = 200
 
 
 def alnum_key(line: str) -> str:
@@ -90,12 +92,22 @@ def select_windows(lines: list[str], *, window: int, budget: int) -> list[range]
 
 
 def split(
-    data: Path, out: Path, *, sentences: int, window: int, essay_weight: int = 1
+    data: Path,
+    out: Path,
+    *,
+    sentences: int,
+    window: int,
+    essay_weight: int = 1,
+    essay_half: int | None = None,
 ) -> tuple[list[Path], dict[str, Path]]:
     """Write the training files less the proxy, and the proxy whole, its essay part and its news
     part; return the training paths and the proxy paths by name (``proxy``, ``proxy-essay``,
     ``proxy-news``). ``essay_weight`` > 1 repeats each essay line kept for training that many
-    times in place (so in the same fold)."""
+    times in place (so in the same fold).
+
+    With ``essay_half`` (0 or 1) the proxy is instead every other block of ``ESSAY_BLOCK`` essay
+    lines, starting with block ``essay_half``: the other essays, legal ones among them, stay in
+    training, as all of them are in the shipped model's."""
     out.mkdir(parents=True, exist_ok=True)
     per_file = sentences // len(SOURCE_FILES)
     parts: dict[str, list[str]] = {"proxy": [], "proxy-essay": [], "proxy-news": []}
@@ -106,7 +118,16 @@ def split(
     essays = {alnum_key(line) for line in essay_lines}
     for name in SOURCE_FILES:
         lines = training.gold_lines(data / name)
-        for w in select_windows(lines, window=window, budget=per_file):
+        if essay_half is None:
+            windows = select_windows(lines, window=window, budget=per_file)
+        elif name == ESSAY_FILE:
+            starts = range(
+                ESSAY_LINES.start + essay_half * ESSAY_BLOCK, ESSAY_LINES.stop, 2 * ESSAY_BLOCK
+            )
+            windows = [range(a, min(a + ESSAY_BLOCK, ESSAY_LINES.stop)) for a in starts]
+        else:
+            windows = []
+        for w in windows:
             # The two files share sentences: each proxy sentence is scored once.
             for line in lines[w.start : w.stop]:
                 key = alnum_key(line)
@@ -127,6 +148,8 @@ def split(
         print(f"{name}: {len(kept)} lines kept", file=sys.stderr)
     paths = {}
     for part, lines in parts.items():
+        if not lines:
+            continue
         paths[part] = out / f"{part}.txt"
         paths[part].write_text("\n".join(lines) + "\n", encoding="utf-8")
         words = sum(len(line.split()) for line in lines)
@@ -147,6 +170,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--essay-weight", type=int, default=1, help="times each essay line kept is trained on"
     )
+    parser.add_argument(
+        "--essay-half",
+        type=int,
+        choices=(0, 1),
+        help="hold out every other block of essay lines instead of the legal windows",
+    )
     parser.add_argument("training_args", nargs="*", help="after --: options for the trainer")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as temp:
@@ -157,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             sentences=args.sentences,
             window=args.window,
             essay_weight=args.essay_weight,
+            essay_half=args.essay_half,
         )
         model_path = out / "model.npz"
         status = training.main(
