@@ -15,6 +15,7 @@ for dev, UD dev, the proxy and its two parts.
     python scripts/domain_proxy.py --data ../shared/data
     python scripts/domain_proxy.py --data ../shared/data -- --epochs 5   # training options
     python scripts/domain_proxy.py --data ../shared/data --essay-weight 3  # essays kept, x3
+    python scripts/domain_proxy.py --data ../shared/data --essay-half 0  # alternate essay blocks
 
 Arguments after ``--`` go to ``python -m tachtu.model.training`` (``--train``, ``--dev`` and
 ``--output`` are set here). The split files and the model are written to a temporary folder (or
