@@ -33,7 +33,9 @@ import json
 import os
 import platform
 import resource
+import shlex
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -138,7 +140,13 @@ def measure(configuration: str, paths: list[str], output_format: str, scratch: s
     return result
 
 
-def report(results: list[dict], paths: list[str], output_format: str, repeat: int) -> str:
+def report(
+    results: list[dict],
+    paths: list[str],
+    output_format: str,
+    repeat: int,
+    configurations: list[str],
+) -> str:
     by_name: dict[str, dict] = {}
     for r in results:  # the best round of each configuration: the one least disturbed
         best = by_name.get(r["configuration"])
@@ -154,7 +162,7 @@ def report(results: list[dict], paths: list[str], output_format: str, repeat: in
         f"- commit: {_commit()}",
         f"- input: {len(paths)} files, `{Path(paths[0]).name}` … `{Path(paths[-1]).name}`; "
         f"output format `{output_format}`, gzip-compressed like the input",
-        f"- command: `nice python benchmarks/bench_corpus.py --repeat {repeat}` "
+        f"- command: `python benchmarks/bench_corpus.py --configurations {' '.join(map(shlex.quote, configurations))} --repeat {repeat}` "
         "(inputs as above; one child process a configuration and round)",
         "",
         "| configuration | round | documents | syllables | wall s | syllables/s | CPU s | "
@@ -188,6 +196,18 @@ def report(results: list[dict], paths: list[str], output_format: str, repeat: in
             f"{one['seconds'] / tuned['seconds'] - 1:+.1%}, CPU seconds "
             f"{one['cpu_seconds'] / tuned['cpu_seconds'] - 1:+.1%}."
         )
+    # The machine's speed drifts by tens of percent over minutes: ratios within one round (runs
+    # seconds apart) are steadier than ratios of bests taken from different rounds.
+    for numerator, denominator, what in (
+        ("local 1", "local 2", "2 workers vs 1, wall clock"),
+        ("local 1", "bare", "1-worker pipeline time over bare"),
+    ):
+        ratios = _paired(results, numerator, denominator)
+        if ratios:
+            shown = ", ".join(f"{r:.2f}" for r in ratios)
+            lines.append(
+                f"- {what}, round by round: {shown} (median {statistics.median(ratios):.2f})."
+            )
     if bare and one:
         lines.append(
             f"- pipeline with 1 worker vs bare, per core: wall {one['seconds'] / bare['seconds'] - 1:+.1%}, "
@@ -195,6 +215,17 @@ def report(results: list[dict], paths: list[str], output_format: str, repeat: in
             "(the CPU figure includes the main process reading, writing and compressing)."
         )
     return "\n".join(lines) + "\n"
+
+
+def _paired(results: list[dict], numerator: str, denominator: str) -> list[float]:
+    """``numerator`` seconds / ``denominator`` seconds, round by round."""
+    seconds = {(r["configuration"], r["round"]): r["seconds"] for r in results}
+    rounds = sorted({r["round"] for r in results})
+    return [
+        seconds[numerator, n] / seconds[denominator, n]
+        for n in rounds
+        if (numerator, n) in seconds and (denominator, n) in seconds
+    ]
 
 
 def _cpu_model() -> str:
@@ -242,7 +273,7 @@ def main() -> None:
             for round_number in range(1, args.repeat + 1)
             for c in args.configurations
         ]
-    table = report(results, paths, args.format, args.repeat)
+    table = report(results, paths, args.format, args.repeat, args.configurations)
     print(table)
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
