@@ -43,6 +43,8 @@ def test_same_output_and_counts_on_news(segmenter: Segmenter) -> None:
         "Mưa . 'to",
         "Mưa. 'Gió'. Gió",
         'Nó nói: "Mưa." "Gió" to. "Mưa"',
+        'Nó nói: "Mưa." to',
+        '"Mưa." to. "Gió." Mưa',
         "Mưa… v.v. etc. (Gió) to.) Mưa... .. Gió",
         "Mưa.” Gió.’ to.» Mưa?› 3! “Gió” – to. — Mưa. * Gió. • to",
     ],
@@ -69,4 +71,12 @@ _sentence_tokens = st.lists(
 )
 def test_same_output_and_counts_on_any_text(segmenter: Segmenter, text: str, sep: str) -> None:
     fast, slow = both_paths(text, segmenter, sep)
+    assert fast == slow
+
+
+@settings(deadline=None, max_examples=500)
+@given(_sentence_tokens)
+def test_same_sentence_counts_on_boundary_units(segmenter: Segmenter, text: str) -> None:
+    # Only units that matter at a sentence boundary, so that every rule of the count is met often.
+    fast, slow = both_paths(text, segmenter)
     assert fast == slow
