@@ -166,7 +166,8 @@ def segment_and_count(text: str, segmenter: Segmenter, sep: str, stats: CorpusSt
     stats.sentences += counts.sentences
     stats.words += counts.words
     stats.syllables += counts.syllables
-    return "".join(line + "\n" for line in lines if line)
+    text = "\n".join(filter(None, lines))  # lines with no units are dropped, as render does
+    return text + "\n" if text else ""
 
 
 def _internal_error(chunk: Chunk, document: Document, error: Exception) -> InputError:
