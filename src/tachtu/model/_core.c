@@ -360,6 +360,42 @@ static void decision_slots(const Params *p, const Work *w, Py_ssize_t i, int pre
 #undef SET
 }
 
+/* The word the decisions so far have built: where it starts, the lexicon flags of its span,
+ * and the span's hash. Both decision loops (predict, decode) keep it the same way. */
+typedef struct {
+    Py_ssize_t start;
+    int flags;
+    uint64_t hash;
+} WordSoFar;
+
+static inline void word_begin(WordSoFar *word, const Work *w, Py_ssize_t i)
+{
+    word->start = i;
+    word->flags = 0;
+    word->hash = span_step(SPAN_SEED, w->ids[i]);
+}
+
+/* The lexicon flags of the word extended by unit i; *extended: the extended span's hash. */
+static inline int word_extension(const Params *p, const Work *w, const WordSoFar *word,
+                                 Py_ssize_t i, uint64_t *extended)
+{
+    *extended = span_step(word->hash, w->ids[i]);
+    return w->ids[i] && w->ids[word->start] ? table_get(p->lexicon, p->lexicon_mask, *extended)
+                                            : 0;
+}
+
+/* Unit i joined the word (label 1) or began a new one. */
+static inline void word_decided(WordSoFar *word, const Work *w, Py_ssize_t i, int label,
+                                uint64_t extended, int extension)
+{
+    if (label) {
+        word->hash = extended;
+        word->flags = extension;
+    } else {
+        word_begin(word, w, i);
+    }
+}
+
 /* The hashed feature slots of boundary i, given the decisions before it, in template order. */
 static int boundary_features(const Params *p, const Work *w, Py_ssize_t n, Py_ssize_t i,
                              int prev_label, Py_ssize_t word_len, int extension,
@@ -397,9 +433,8 @@ static void predict(const Params *p, Work *w, Py_ssize_t n)
     uint32_t copies = line_register(p, w->ids, n) ? p->register_templates : 0;
     uint32_t xor = (uint32_t)(REGISTER_XOR >> p->shift);
     w->labels[0] = 0;
-    Py_ssize_t word_start = 0;
-    int word_flags = 0;
-    uint64_t word_hash = span_step(SPAN_SEED, w->ids[0]);
+    WordSoFar word;
+    word_begin(&word, w, 0);
     for (Py_ssize_t b = 1; b < n; b += PREDICT_BLOCK) {
         Py_ssize_t e = n - b > PREDICT_BLOCK ? b + PREDICT_BLOCK : n;
         for (Py_ssize_t i = b; i < e; i++) {
@@ -424,16 +459,15 @@ static void predict(const Params *p, Work *w, Py_ssize_t n)
                     PREFETCH(&weights[slot[t]]);
         }
         for (Py_ssize_t i = b; i < e; i++) {
-            uint64_t extended = span_step(word_hash, w->ids[i]);
-            int extension = w->ids[i] && w->ids[word_start]
-                                ? table_get(p->lexicon, p->lexicon_mask, extended) : 0;
+            uint64_t extended;
+            int extension = word_extension(p, w, &word, i, &extended);
             int label;
             if (w->forced[i]) {
                 label = w->forced[i] == 1;
             } else {
                 uint32_t *slot = slots[i - b], f = fired[i - b];
-                decision_slots(p, w, i, i == 1 ? 2 : w->labels[i - 1], i - word_start, extension,
-                               word_flags, slot);
+                decision_slots(p, w, i, i == 1 ? 2 : w->labels[i - 1], i - word.start, extension,
+                               word.flags, slot);
                 float score = head[i - b];
                 for (int t = FIRST_DECISION_TEMPLATE; t < N_TEMPLATES; t++)
                     if (f >> t & 1) {
@@ -444,14 +478,7 @@ static void predict(const Params *p, Work *w, Py_ssize_t n)
                 label = score > 0.0f;
             }
             w->labels[i] = (uint8_t)label;
-            if (label) {
-                word_hash = extended;
-                word_flags = extension;
-            } else {
-                word_start = i;
-                word_flags = 0;
-                word_hash = span_step(SPAN_SEED, w->ids[i]);
-            }
+            word_decided(&word, w, i, label, extended, extension);
         }
     }
 }
@@ -465,20 +492,18 @@ static Py_ssize_t decode(const Params *p, Work *w, Py_ssize_t n, const uint8_t *
     uint32_t slots[2 * MAX_FEATURES];
     lexicon_features(p, w, n);
     int formal = line_register(p, w->ids, n);
-    if (n)
-        w->labels[0] = 0;
-    Py_ssize_t word_start = 0;
-    int word_flags = 0;
-    uint64_t word_hash = n ? span_step(SPAN_SEED, w->ids[0]) : 0;
+    if (!n)
+        return 0;
+    w->labels[0] = 0;
+    WordSoFar word;
+    word_begin(&word, w, 0);
     const float *weights = train_w ? train_w : p->weights;
     for (Py_ssize_t i = 1; i < n; i++) {
         int prev_label = i == 1 ? 2 : w->labels[i - 1];
-        Py_ssize_t word_len = i - word_start;
-        uint64_t extended = span_step(word_hash, w->ids[i]);
-        int extension = w->ids[i] && w->ids[word_start]
-                            ? table_get(p->lexicon, p->lexicon_mask, extended) : 0;
-        int k = boundary_features(p, w, n, i, prev_label, word_len, extension, word_flags, formal,
-                                  slots);
+        uint64_t extended;
+        int extension = word_extension(p, w, &word, i, &extended);
+        int k = boundary_features(p, w, n, i, prev_label, i - word.start, extension, word.flags,
+                                  formal, slots);
         int label;
         if (w->forced[i]) {
             label = w->forced[i] == 1;
@@ -501,14 +526,7 @@ static Py_ssize_t decode(const Params *p, Work *w, Py_ssize_t n, const uint8_t *
             }
         }
         w->labels[i] = (uint8_t)label;
-        if (label) {
-            word_hash = extended;
-            word_flags = extension;
-        } else {
-            word_start = i;
-            word_flags = 0;
-            word_hash = span_step(SPAN_SEED, w->ids[i]);
-        }
+        word_decided(&word, w, i, label, extended, extension);
     }
     return errors;
 }
