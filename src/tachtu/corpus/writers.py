@@ -13,24 +13,14 @@ writes.
 
 from __future__ import annotations
 
+import gzip
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from tachtu.corpus.readers import Compression, InputFile, InputKind
-
-try:
-    # ISA-L's level 2 compresses news about as tightly as zlib's level 3, at a fifth of its time.
-    from isal.igzip import compress as _gzip_compress
-
-    _GZIP_LEVEL = 2
-except ImportError:  # a platform with no isal wheel
-    from gzip import compress as _gzip_compress
-
-    # zlib's level 3: a third of level 6's time for 10% more bytes.
-    _GZIP_LEVEL = 3
+from tachtu.corpus.readers import Compression, InputFile, InputKind, gzip_codec
 from tachtu.document import Document
 from tachtu.formats import OutputFormat, render
 
@@ -41,6 +31,10 @@ __all__ = [
     "render_documents",
     "write_atomic",
 ]
+
+# ISA-L's level 2 compresses news about as tightly as zlib's level 3, at a fifth of its time;
+# zlib's level 3 takes a third of level 6's time for 10% more bytes.
+_GZIP_LEVEL = 3 if gzip_codec is gzip else 2
 
 # "same": compressed outputs for compressed inputs, with the same compression
 OutputCompression = Literal["same", "none", "gzip", "zstd"]
@@ -84,7 +78,7 @@ class WriteOptions:
         match self.compression_for(source):
             case "gzip":
                 # mtime=0 and no file name in the header: the same text gives the same bytes.
-                return _gzip_compress(data, _GZIP_LEVEL, mtime=0) if data else b""
+                return gzip_codec.compress(data, _GZIP_LEVEL, mtime=0) if data else b""
             case "zstd":
                 return _zstd_compress(data) if data else b""
         return data
