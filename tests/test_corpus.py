@@ -25,6 +25,7 @@ from tachtu.corpus.engines import _in_order
 from tachtu.corpus.manifest import STATE_FOLDER
 from tachtu.document import Document, read_document
 from tachtu.formats import render
+from tachtu.words import Segmenter
 
 from .conftest import TESTS, TINY_LEXICON
 
@@ -311,6 +312,41 @@ def test_good_records_around_a_bad_one_are_kept(tmp_path: Path, tiny_segmenter) 
     (tmp_path / name).write_bytes(data)
     run([tmp_path / name], tmp_path / "out", segmenter=tiny_segmenter, workers=0)
     assert (tmp_path / "out" / "feed.txt").read_text("utf-8") == "Hà_Nội\n\nMưa\n\n"
+
+
+class _TrippingModel:
+    """The tiny lexicon, but a line holding ``BOOM`` makes the model fail (a bug's stand-in)."""
+
+    def __init__(self, model) -> None:
+        self.model = model
+
+    def joins_batch(self, batch):
+        if any("BOOM" in units for units in batch):
+            raise RuntimeError("tripped")
+        return self.model.joins_batch(batch)
+
+
+@pytest.mark.parametrize("output_format", ["text", "jsonl"])
+def test_document_that_trips_the_segmenter_is_reported_and_the_rest_kept(
+    tmp_path: Path, tiny_segmenter, output_format: str
+) -> None:
+    # The text format segments a chunk's documents in one call; when that call fails, the
+    # documents are done again one at a time, so only the one that fails is lost and reported.
+    feed = tmp_path / "feed.jsonl"
+    records = [
+        {"id": "a", "text": "Hà Nội"},
+        {"id": "b", "text": "BOOM"},
+        {"id": "c", "text": "Mưa"},
+    ]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    segmenter = Segmenter(_TrippingModel(tiny_segmenter.model))
+    out = tmp_path / "out"
+    summary = run([feed], out, segmenter=segmenter, workers=0, output_format=output_format)
+    [error] = error_records(out)
+    assert error["id"] == "b" and "internal error (RuntimeError: tripped)" in error["error"]
+    assert summary.stats.documents == 2 and summary.stats.errors == 1
+    written = (out / f"feed.{'txt' if output_format == 'text' else 'jsonl'}").read_text("utf-8")
+    assert "Hà_Nội" in written and "Mưa" in written and "BOOM" not in written
 
 
 def test_truncated_gzip_keeps_what_was_read(tmp_path: Path, tiny_segmenter) -> None:

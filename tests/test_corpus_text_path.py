@@ -25,7 +25,7 @@ def segmenter(request: pytest.FixtureRequest) -> Segmenter:
 
 def both_paths(text: str, segmenter: Segmenter, sep: str = "_") -> tuple[tuple, tuple]:
     fast_stats, slow_stats = CorpusStats(), CorpusStats()
-    fast = segment_and_count(text, segmenter, sep, fast_stats)
+    fast = segment_and_count([text], segmenter, sep, fast_stats)
     document = read_document(text, segmenter=segmenter)
     slow_stats.add(document)
     return (fast, fast_stats), (render(document, "text", sep=sep), slow_stats)

@@ -106,29 +106,40 @@ class Segmenter:
         """The lines of :meth:`segment`, and what the text holds.
 
         The counts are those of :func:`tachtu.document.read_document` when ``sep`` holds no
-        whitespace (a test holds this). The compiled model counts as it segments; otherwise the
-        units and sentences are found again.
+        whitespace (a test holds this).
 
         >>> from tachtu.model.lexicon import LongestMatchModel
         >>> Segmenter(LongestMatchModel(["hà nội"])).segment_counted("Hà Nội mưa. Gió to.\\n")
         (['Hà_Nội mưa . Gió to .', ''], TextCounts(paragraphs=1, sentences=2, words=6, syllables=7))
         """
-        lines = clean_characters(text).split("\n")
+        lines, counts = self.segment_counted_batch([text], sep=sep)
+        return lines[0], counts
+
+    def segment_counted_batch(
+        self, texts: Sequence[str], *, sep: str = "_"
+    ) -> tuple[list[list[str]], TextCounts]:
+        """:meth:`segment_counted` for many texts, run through the model as one batch: the lines
+        of each text, and what the texts hold together.
+
+        The compiled model counts as it segments; otherwise the units and sentences are found
+        again.
+        """
+        cleaned = [clean_characters(text) for text in texts]
+        lines = "\n".join(cleaned).split("\n")
         segment_lines = getattr(self.model, "segment_lines", None)
         if segment_lines is not None:
-            segmented, *counts = segment_lines(lines, sep, _split_chunk(self.tone_style), True)
-            return segmented, TextCounts(*counts)
-        segmented = self._segment_lines(lines, sep)
-        paragraphs = sentences = syllables = 0
-        # Tone placement moves marks only: units and sentences are those of the cleaned text.
-        for line in lines:
-            units, glued_quotes = split_syllable_runs(line)
-            if units:
-                paragraphs += 1
-                syllables += len(units)
-                sentences += len(split_units(units, glued_quotes))
-        words = sum(line.count(" ") + 1 for line in segmented if line)
-        return segmented, TextCounts(paragraphs, sentences, words, syllables)
+            segmented, *totals = segment_lines(lines, sep, _split_chunk(self.tone_style), True)
+            counts = TextCounts(*totals)
+        else:
+            segmented = self._segment_lines(lines, sep)
+            counts = _counts(lines, segmented)
+        per_text = []
+        first = 0
+        for text in cleaned:
+            last = first + text.count("\n") + 1
+            per_text.append(segmented[first:last])
+            first = last
+        return per_text, counts
 
     def segment_batch(self, texts: Iterable[str], *, sep: str = "_") -> list[str]:
         """:meth:`segment` for many texts, run through the model as one batch."""
@@ -157,6 +168,21 @@ class Segmenter:
         batch = [split_syllables(place_tones(line, self.tone_style)) for line in lines]
         flags = self.model.joins_batch(batch)
         return [join_units(units, joins, sep) for units, joins in zip(batch, flags, strict=True)]
+
+
+def _counts(lines: Sequence[str], segmented: Sequence[str]) -> TextCounts:
+    """What cleaned ``lines`` hold, ``segmented`` being their segmented lines (sep without
+    whitespace): the units and sentences are found again."""
+    paragraphs = sentences = syllables = 0
+    # Tone placement moves marks only: units and sentences are those of the cleaned text.
+    for line in lines:
+        units, glued_quotes = split_syllable_runs(line)
+        if units:
+            paragraphs += 1
+            syllables += len(units)
+            sentences += len(split_units(units, glued_quotes))
+    words = sum(line.count(" ") + 1 for line in segmented if line)
+    return TextCounts(paragraphs, sentences, words, syllables)
 
 
 @cache
