@@ -239,6 +239,16 @@ BAD_INPUTS = {
         GOOD_A + b'{"id": "b", "text": "Hu\xe1"}\n' + GOOD_C,
         {"file": "feed.jsonl", "line": 2, "id": None, "error": "invalid UTF-8"},
     ),
+    "lone surrogate escaped in a JSON line": (
+        "feed.jsonl",
+        GOOD_A + b'{"id": "b", "text": "Hu\\ud800 mua"}\n' + GOOD_C,
+        {"file": "feed.jsonl", "line": 2, "id": None, "error": "lone surrogate \\ud800"},
+    ),
+    "lone surrogate escaped in a JSON key": (
+        "feed.jsonl",
+        GOOD_A + b'{"id": "b", "text": "Mua", "meta": {"\\udc00": 1}}\n' + GOOD_C,
+        {"file": "feed.jsonl", "line": 2, "id": None, "error": "lone surrogate \\udc00"},
+    ),
     "invalid UTF-8 in a text file": (
         "bad.txt",
         "Hà Nội\nthủ đô ".encode() + b"\xff\xfe\n",
@@ -305,6 +315,14 @@ def test_bad_input_is_reported_and_the_run_goes_on(
     # The good input is all there.
     assert (tmp_path / "out" / "2017" / "mua-lon.txt").exists()
     assert (tmp_path / "out" / "2017" / "gia-lua.txt").exists()
+
+
+def test_escaped_surrogate_pair_is_one_character(tmp_path: Path, tiny_segmenter) -> None:
+    # A pair of escapes is one character outside the BMP, not a lone surrogate.
+    (tmp_path / "feed.jsonl").write_bytes(b'{"id": "a", "text": "M\\u01b0a \\ud83d\\ude00"}\n')
+    summary = run([tmp_path / "feed.jsonl"], tmp_path / "out", segmenter=tiny_segmenter, workers=0)
+    assert summary.ok
+    assert (tmp_path / "out" / "feed.txt").read_text("utf-8") == "Mưa \U0001f600\n\n"
 
 
 def test_good_records_around_a_bad_one_are_kept(tmp_path: Path, tiny_segmenter) -> None:

@@ -24,6 +24,7 @@ import gzip
 import io
 import json
 import os
+import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -355,6 +356,7 @@ def read_chunks(
 
 # What a file decoder settles on: the first whole lines of the file, as much as detection reads.
 _SAMPLE_BYTES = 1 << 18
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _sample(source: InputFile) -> bytes:
@@ -549,11 +551,34 @@ def _json_record(source: InputFile, number: int, line: bytes, decode: Decoder) -
     except InputError as error:
         raise InputError(source.path, error.reason, number) from None
     try:
-        return json.loads(text)
+        record = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(
             source.path, f"malformed JSON: {error.msg} at column {error.colno}", number
         ) from None
+    # JSON can escape half of a surrogate pair ("\ud800"), which is no Unicode character: such
+    # a string could be neither segmented nor written as UTF-8. Only escapes make one.
+    if "\\u" in text:
+        surrogate = _lone_surrogate(record)
+        if surrogate is not None:
+            reason = f"malformed JSON: lone surrogate \\u{ord(surrogate):04x} (not a character)"
+            raise InputError(source.path, reason, number)
+    return record
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """The first lone surrogate in the strings of a JSON value, keys included, or None."""
+    if isinstance(value, str):
+        found = _SURROGATE.search(value)
+        return found.group() if found else None
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list):
+        for item in value:
+            surrogate = _lone_surrogate(item)
+            if surrogate is not None:
+                return surrogate
+    return None
 
 
 def _record_document(source: InputFile, number: int, record: Any, options: ReadOptions) -> Document:
