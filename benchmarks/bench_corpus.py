@@ -12,8 +12,13 @@ are its own:
 - ``bare-tuned``: the same with the cyclic garbage collector off, as the pipeline's workers
   have it while they segment, so that the pipeline's own machinery can be told apart from
   that tuning.
-- ``pipeline N``: ``tachtu.corpus.run`` with N worker processes, from the compressed files to
-  compressed output files, with journal, stats and everything.
+- ``loop``: the same job as the pipeline written the plain way, in one process: each file
+  read line by line (gzip through the same codec), ``json.loads``, ``Segmenter.segment``, the
+  output written gzip-compressed at the pipeline's level. It is what a user would run without
+  the pipeline: the pipeline's machinery (chunks, workers, journal, fsync, counts) is what the
+  pipeline costs over it.
+- ``local N`` / ``dask N``: ``tachtu.corpus.run`` with N worker processes, from the compressed
+  files to compressed output files, with journal, stats and everything.
 
 Peak memory is the maximum resident set of the main process, and of the largest worker
 (``RUSAGE_CHILDREN``, which the operating system keeps for waited-for children). The machine
@@ -94,6 +99,27 @@ def child(configuration: str, paths: list[str], output_format: str, scratch: str
                 stats.add(document)
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
             syllables, documents = stats.syllables, stats.documents
+        result.update(seconds=seconds, cpu_seconds=cpu, documents=documents, syllables=syllables)
+    elif configuration == "loop":
+        from tachtu.corpus.readers import gzip_codec
+        from tachtu.corpus.writers import _GZIP_LEVEL
+        from tachtu.syllables import split_syllables
+
+        segmenter = Segmenter.load()
+        started, cpu = time.perf_counter(), time.process_time()
+        documents = 0
+        for path in paths:
+            out = Path(scratch) / ("loop-" + Path(path).name)
+            with (
+                gzip_codec.open(path, "rb") as lines,
+                gzip_codec.open(out, "wb", compresslevel=_GZIP_LEVEL) as output,
+            ):
+                for line in lines:
+                    text = segmenter.segment(json.loads(line)["text"])
+                    output.write((text + "\n\n").encode("utf-8"))
+                    documents += 1
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        syllables = sum(len(split_syllables(text)) for text in _texts(paths))
         result.update(seconds=seconds, cpu_seconds=cpu, documents=documents, syllables=syllables)
     else:
         from tachtu.corpus import run
@@ -201,6 +227,7 @@ def report(
     for numerator, denominator, what in (
         ("local 1", "local 2", "2 workers vs 1, wall clock"),
         ("local 1", "bare", "1-worker pipeline time over bare"),
+        ("local 1", "loop", "1-worker pipeline time over the plain loop"),
     ):
         ratios = _paired(results, numerator, denominator)
         if ratios:
@@ -251,8 +278,8 @@ def main() -> None:
     parser.add_argument(
         "--configurations",
         nargs="+",
-        default=["segment_batch", "bare", "bare-tuned", "local 1", "local 2", "dask 2"],
-        help="what to measure: segment_batch, bare, 'local N', 'dask N'",
+        default=["segment_batch", "bare", "loop", "local 1", "local 2", "dask 2"],
+        help="what to measure: segment_batch, bare, bare-tuned, loop, 'local N', 'dask N'",
     )
     parser.add_argument("--format", default="text", help="output format (default: text)")
     parser.add_argument("--repeat", type=int, default=1, help="rounds over the configurations")
