@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tachtu.encodings import decode, detect, encode, repair_mojibake
+from tachtu.encodings import decode, detect, detection, encode, repair_mojibake
 
 FIXTURES = Path(__file__).parent / "data" / "encodings"
 NOTICE = (FIXTURES / "notice.expected.txt").read_text(encoding="utf-8")
@@ -113,3 +113,24 @@ def test_mojibake_that_lost_a_byte_is_reported():
     decoded = decode(text.encode())
     assert decoded.text == "Ngưá»?i"
     assert decoded.changes == {"mojibake_unrepaired": 1}
+
+
+SAMPLES = sorted((Path(__file__).parent / "data" / "corpus" / "news" / "2017").glob("*.txt"))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "tcvn3", "vni", "viscii", "cp1258", "viqr"])
+def test_quick_answer_for_clean_utf8_is_the_full_comparison(encoding, monkeypatch) -> None:
+    # Clean Vietnamese UTF-8 is answered without reading the bytes every way; whatever the text,
+    # the answer must be the one the full comparison of readings gives.
+    texts = [NOTICE, *(path.read_text(encoding="utf-8") for path in SAMPLES)]
+    texts += [line for text in texts for line in text.splitlines() if line.strip()]
+    data = [encode(text, encoding, errors="replace") for text in texts]
+    quick = [detect(d).encoding for d in data]
+    monkeypatch.setattr(detection, "_clean_vietnamese_utf8", lambda text, multibyte: None)
+    assert quick == [detect(d).encoding for d in data]
+
+
+def test_clean_utf8_takes_the_quick_answer() -> None:
+    found = detect(NOTICE.encode("utf-8"))
+    assert found.encoding == "utf-8" and found.candidates == (found.candidates[0],)
+    assert "Vietnamese letters" in found.reason

@@ -3,10 +3,12 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tachtu.normalize import (
+    _CHARACTER_FIXES,
+    clean_characters,
     is_vietnamese_syllable,
     normalize,
     normalize_with_report,
@@ -132,3 +134,31 @@ def test_report_counts_each_kind_of_change(raw: str, changes: dict[str, int]) ->
 def test_report_counts_repaired_mojibake() -> None:
     report = normalize_with_report("Viá»‡t Nam".encode())
     assert report.text == "Việt Nam" and report.changes == {"mojibake": 1}
+
+
+_AWKWARD = st.sampled_from(
+    [
+        "Hòa",
+        "Ho\u0300a",
+        "\u00a0",
+        "\u200b",
+        "\r",
+        "\r\n",
+        "\n",
+        " ",
+        "Ð",
+        "lựơng",
+        "a\u0301\u0323",
+        "x",
+    ]
+)
+
+
+@settings(max_examples=50, deadline=None)
+@given(pieces=st.lists(_AWKWARD, min_size=1, max_size=40), repeat=st.integers(1, 4000))
+@example(pieces=["Ho\u0300a", "\u00a0", "\r\n", "Ð", "\u200b"], repeat=20_000)
+def test_long_text_is_cleaned_as_a_whole(pieces: list[str], repeat: int) -> None:
+    # Past 64K characters the fixes go a line at a time (see normalize._by_line): same text.
+    text = "".join(pieces) * repeat
+    whole = unicodedata.normalize("NFC", text.replace("\r\n", "\n").translate(_CHARACTER_FIXES))
+    assert clean_characters(text) == whole

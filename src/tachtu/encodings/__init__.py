@@ -45,6 +45,7 @@ from tachtu.encodings.legacy import (
     restore_tcvn3_capitals,
 )
 from tachtu.encodings.mojibake import repair, repair_mojibake
+from tachtu.normalize import to_nfc
 
 __all__ = [
     "ENCODINGS",
@@ -156,8 +157,8 @@ def decode(
     if errors == "replace":
         # U+FFFD already in the bytes was not put there by this decoding.
         counts[REPLACED] = text.count("\ufffd") - data.count("\ufffd".encode())
-    if not unicodedata.is_normalized("NFC", text):
-        composed = unicodedata.normalize("NFC", text)
+    composed = to_nfc(text)
+    if composed is not text:  # to_nfc hands back text itself when it is NFC
         counts[COMPOSED] = len(text) - len(composed)
         text = composed
     if fix_mojibake:

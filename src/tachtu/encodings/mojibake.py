@@ -42,7 +42,7 @@ from tachtu.encodings.legacy import (
     restore_tcvn3_capitals,
 )
 
-__all__ = ["MOJIBAKE", "UNREPAIRED", "repair", "repair_mojibake"]
+__all__ = ["MOJIBAKE", "UNREPAIRED", "could_hold_utf8_mojibake", "repair", "repair_mojibake"]
 
 MOJIBAKE = "mojibake"
 """Change kind: a run of misread characters put back as the one it was."""
@@ -77,6 +77,10 @@ def _class(low: int, high: int) -> str:
 
 _LEAD2, _LEAD3, _LEAD4 = _class(0xC2, 0xDF), _class(0xE0, 0xEF), _class(0xF0, 0xF4)
 _CONTINUATION = _class(0x80, 0xBF)
+# A lead byte's character right before a continuation byte's: every run of the two patterns
+# below has one. Clean text seldom does (à” is one), and one character class scanned once costs a
+# fraction of the alternation, so text without such a pair skips them.
+_LEAD_BEFORE_CONTINUATION = re.compile(f"[{_LEAD2}{_LEAD3}{_LEAD4}][{_CONTINUATION}]")
 _UTF8_RUN = re.compile(
     f"[{_LEAD2}][{_CONTINUATION}]|[{_LEAD3}][{_CONTINUATION}]{{2}}|[{_LEAD4}][{_CONTINUATION}]{{3}}"
 )
@@ -222,12 +226,22 @@ def _repair_legacy_lines(text: str, counts: Counter[str]) -> str:
     return "".join(lines)
 
 
+def could_hold_utf8_mojibake(text: str) -> bool:
+    """Whether ``text`` has a character pair that UTF-8 mojibake is made of (a quick test).
+
+    >>> could_hold_utf8_mojibake("Viá»‡t"), could_hold_utf8_mojibake("Việt")
+    (True, False)
+    """
+    return _LEAD_BEFORE_CONTINUATION.search(text) is not None
+
+
 def repair(text: str) -> tuple[str, Counter[str]]:
     """Repair both kinds of mojibake; counts by change kind (``MOJIBAKE``, ``UNREPAIRED``)."""
     counts: Counter[str] = Counter()
     if text.isascii():
         return text, counts
-    text = _repair_utf8_runs(text, counts)
+    if could_hold_utf8_mojibake(text):
+        text = _repair_utf8_runs(text, counts)
     if _SUSPECT.search(text):
         text = _repair_legacy_lines(text, counts)
     return text, +counts
