@@ -4,8 +4,9 @@ import json
 
 import pytest
 
+from tachtu import formats
 from tachtu.document import read_document
-from tachtu.formats import OutputFormat, render
+from tachtu.formats import OutputFormat, render, render_text
 from tachtu.words import Segmenter
 
 from .conftest import REPO, shared_path
@@ -85,3 +86,18 @@ def test_document_structure(tiny_segmenter: Segmenter) -> None:
         doc.text[doc.title.start : doc.title.end]
         == "Phe đối lập Azerbaijan chuẩn bị cách mạng màu sắc"
     )
+
+
+@pytest.mark.parametrize("output_format", list(OutputFormat))
+def test_render_text_in_pieces_is_render_of_the_whole(
+    tiny_segmenter: Segmenter, output_format: OutputFormat, monkeypatch
+) -> None:
+    article = (REPO / "examples" / "azerbaijan-election.txt").read_text(encoding="utf-8")
+    # Odd spaces, a CRLF, a lone CR, decomposed letters and blank lines, two lines a Document.
+    text = article + "\r\nHo\u0300a\u00a0bình.\rMưa\n\n\nGió  to !\n"
+    monkeypatch.setattr(formats, "_LINES_AT_A_TIME", 2)
+    pieces = list(render_text(text, output_format, segmenter=tiny_segmenter, id="a"))
+    whole = render(read_document(text, segmenter=tiny_segmenter, id="a"), output_format)
+    assert "".join(pieces) == whole
+    if output_format in (OutputFormat.TEXT, OutputFormat.MASKED):
+        assert len(pieces) > 5

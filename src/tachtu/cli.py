@@ -19,7 +19,7 @@ from tachtu.corpus.decoding import decoder
 from tachtu.corpus.readers import DecodeErrors, Decoder, InputError, read_text_file, text_files
 from tachtu.document import read_document
 from tachtu.evaluation import score
-from tachtu.formats import OutputFormat, render
+from tachtu.formats import OutputFormat, render, render_text
 from tachtu.normalize import ToneStyle, normalize, normalize_with_report
 from tachtu.words import Segmenter
 
@@ -151,8 +151,10 @@ def segment(
             lines = segmenter.segment(text, sep=sep).split("\n")
             out.writelines(line + "\n" for line in lines if line.strip())
         else:
-            doc = read_document(text, segmenter=segmenter, id=path.stem)
-            out.write(render(doc, output_format, sep=sep))
+            for piece in render_text(
+                text, output_format, segmenter=segmenter, sep=sep, id=path.stem
+            ):
+                out.write(piece)
     if failed:
         raise typer.Exit(1)
 

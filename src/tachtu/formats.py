@@ -18,13 +18,15 @@ Giá tăng 1 6 theo ông A 6 7 . Dân lo 7 Sao vậy 7.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from enum import StrEnum
 
 from tachtu.document import Document, Paragraph, read_document
+from tachtu.normalize import clean_characters
 from tachtu.syllables import SyllableKind
-from tachtu.words import Word
+from tachtu.words import Segmenter, Word
 
-__all__ = ["OutputFormat", "read_document", "render"]
+__all__ = ["OutputFormat", "read_document", "render", "render_text"]
 
 
 class OutputFormat(StrEnum):
@@ -56,6 +58,41 @@ def render(document: Document, output_format: OutputFormat | str, *, sep: str = 
         case OutputFormat.CONLLU:
             return _conllu(document)
     return "".join(line + "\n" for line in lines)
+
+
+# Lines a Document holds at a time when a long text is rendered line by line (see render_text).
+_LINES_AT_A_TIME = 2_000
+
+
+def render_text(
+    text: str,
+    output_format: OutputFormat | str,
+    *,
+    segmenter: Segmenter,
+    sep: str = "_",
+    id: str = "",
+) -> Iterator[str]:
+    """``render(read_document(text, ...), output_format)`` in pieces that join to the same text.
+
+    ``text`` and ``masked`` output is made line by line, so a long text becomes Documents of a
+    few thousand lines in turn: a 30 MB file as one Document took 2 GB and a minute, with its
+    millions of words alive at once. ``jsonl`` and ``conllu`` describe the document as a whole
+    (offsets, one id) and come in one piece.
+
+    >>> from tachtu.model.lexicon import LongestMatchModel
+    >>> segmenter = Segmenter(LongestMatchModel(["hà nội"]))
+    >>> "".join(render_text("Hà Nội 5 tỷ.\\nMưa!", "masked", segmenter=segmenter))
+    'Hà_Nội 1 tỷ 7.\\nMưa 7.\\n'
+    """
+    output_format = OutputFormat(output_format)
+    if output_format not in (OutputFormat.TEXT, OutputFormat.MASKED):
+        yield render(read_document(text, segmenter=segmenter, id=id), output_format, sep=sep)
+        return
+    # Cleaning never reaches across a line feed: the cleaned text's lines are the paragraphs.
+    lines = clean_characters(text).split("\n")
+    for start in range(0, len(lines), _LINES_AT_A_TIME):
+        part = "\n".join(lines[start : start + _LINES_AT_A_TIME])
+        yield render(read_document(part, segmenter=segmenter, id=id), output_format, sep=sep)
 
 
 def _masked(paragraph: Paragraph, sep: str) -> str:
