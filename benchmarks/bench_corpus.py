@@ -59,7 +59,9 @@ def _texts(paths: list[str]) -> list[str]:
     return texts
 
 
-def child(configuration: str, paths: list[str], output_format: str, scratch: str) -> dict:
+def child(
+    configuration: str, paths: list[str], output_format: str, scratch: str, encoding: str
+) -> dict:
     """Run one configuration in this (fresh) process and measure it."""
     from tachtu.words import Segmenter
 
@@ -123,6 +125,7 @@ def child(configuration: str, paths: list[str], output_format: str, scratch: str
         result.update(seconds=seconds, cpu_seconds=cpu, documents=documents, syllables=syllables)
     else:
         from tachtu.corpus import run
+        from tachtu.corpus.decoding import decoder
 
         engine, workers = configuration.split()
         out = Path(scratch) / configuration.replace(" ", "-")
@@ -134,6 +137,7 @@ def child(configuration: str, paths: list[str], output_format: str, scratch: str
             output_format=output_format,
             engine=engine,
             workers=int(workers),
+            decode=decoder(encoding),
         )
         seconds = time.perf_counter() - started
         self_usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -156,8 +160,11 @@ def child(configuration: str, paths: list[str], output_format: str, scratch: str
     return result
 
 
-def measure(configuration: str, paths: list[str], output_format: str, scratch: str) -> dict:
+def measure(
+    configuration: str, paths: list[str], output_format: str, scratch: str, encoding: str
+) -> dict:
     command = [sys.executable, __file__, "--child", configuration, "--format", output_format]
+    command += ["--encoding", encoding]
     command += ["--scratch", scratch, *paths]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     result = json.loads(done.stdout.splitlines()[-1])
@@ -172,6 +179,7 @@ def report(
     output_format: str,
     repeat: int,
     configurations: list[str],
+    encoding: str = "utf-8",
 ) -> str:
     by_name: dict[str, dict] = {}
     for r in results:  # the best round of each configuration: the one least disturbed
@@ -187,8 +195,9 @@ def report(
         f"({_cpu_model()}), Python {platform.python_version()}",
         f"- commit: {_commit()}",
         f"- input: {len(paths)} files, `{Path(paths[0]).name}` … `{Path(paths[-1]).name}`; "
-        f"output format `{output_format}`, gzip-compressed like the input",
-        f"- command: `python benchmarks/bench_corpus.py --configurations {' '.join(map(shlex.quote, configurations))} --repeat {repeat}` "
+        f"output format `{output_format}`, gzip-compressed like the input; the pipeline decodes "
+        f"with `--encoding {encoding}`",
+        f"- command: `python benchmarks/bench_corpus.py --configurations {' '.join(map(shlex.quote, configurations))} --repeat {repeat} --encoding {encoding}` "
         "(inputs as above; one child process a configuration and round)",
         "",
         "| configuration | round | documents | syllables | wall s | syllables/s | CPU s | "
@@ -282,6 +291,12 @@ def main() -> None:
         help="what to measure: segment_batch, bare, bare-tuned, loop, 'local N', 'dask N'",
     )
     parser.add_argument("--format", default="text", help="output format (default: text)")
+    parser.add_argument(
+        "--encoding",
+        default="utf-8",
+        help="how the pipeline decodes its input, as tachtu corpus --encoding (default: utf-8; "
+        "the command's own default is auto)",
+    )
     parser.add_argument("--repeat", type=int, default=1, help="rounds over the configurations")
     parser.add_argument("--output", type=Path, help="write the Markdown table here")
     parser.add_argument("--scratch", help="folder for outputs (default: a temporary folder)")
@@ -291,16 +306,16 @@ def main() -> None:
     if not paths:
         parser.error(f"no input files: {DEFAULT_DATA} is empty")
     if args.child:
-        print(json.dumps(child(args.child, paths, args.format, args.scratch)))
+        print(json.dumps(child(args.child, paths, args.format, args.scratch, args.encoding)))
         return
     with tempfile.TemporaryDirectory(dir=args.scratch) as scratch:
         # Round robin, so that a burst of load from elsewhere hits one round, not one configuration.
         results = [
-            {**measure(c, paths, args.format, scratch), "round": round_number}
+            {**measure(c, paths, args.format, scratch, args.encoding), "round": round_number}
             for round_number in range(1, args.repeat + 1)
             for c in args.configurations
         ]
-    table = report(results, paths, args.format, args.repeat, args.configurations)
+    table = report(results, paths, args.format, args.repeat, args.configurations, args.encoding)
     print(table)
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
