@@ -178,6 +178,26 @@ def test_normalize_report(tmp_path: Path) -> None:
     assert f"{path}: odd_spaces 1, tone_marks 2" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [
+        ("notice.utf-8-mojibake.txt", "mojibake 49"),
+        ("notice.utf-8-nfd.txt", "composed 66"),
+        ("notice.tcvn3.txt", "case_restored 6"),
+    ],
+)
+def test_normalize_report_counts_what_decoding_changed(fixture: str, expected: str) -> None:
+    # Decoding repairs mojibake and composes NFD before normalization sees the text; the report
+    # must still say so.
+    path = TESTS / "data" / "encodings" / fixture
+    result = run("normalize", "--report", path)
+    assert result.exit_code == 0
+    assert result.stdout == (TESTS / "data" / "encodings" / "notice.expected.txt").read_text(
+        "utf-8"
+    )
+    assert f"{path}: {expected}" in result.stderr
+
+
 def test_corpus_reads_legacy_encoded_files(tmp_path: Path) -> None:
     from tachtu.encodings import encode
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import itertools
 import logging
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from tachtu.corpus.decoding import decoder
+from tachtu.corpus.decoding import decode_with_changes, decoder
 from tachtu.corpus.readers import DecodeErrors, Decoder, InputError, read_text_file, text_files
 from tachtu.document import read_document
 from tachtu.evaluation import score
@@ -175,6 +176,15 @@ def normalize_command(
         for line in sys.stdin:
             sys.stdout.write(normalize(line, tone_style=tone_style))
         return
+    # What decoding changed (mojibake, decomposed characters, ...), by file, for the report:
+    # the text that normalization then sees is already clean of it.
+    decoding_changes: dict[str, dict[str, int]] = {}
+    if report:
+
+        def decode(data: bytes, path: str) -> str:
+            text, decoding_changes[path] = decode_with_changes(encoding, errors, data, path)
+            return text
+
     failed = False
     for path, text in _read_files(files, decode):
         if text is None:
@@ -182,7 +192,8 @@ def normalize_command(
             continue
         if report:
             result = normalize_with_report(text, tone_style=tone_style)
-            changes = ", ".join(f"{kind} {n}" for kind, n in sorted(result.changes.items()))
+            counts = Counter(decoding_changes.get(str(path), {})) + Counter(result.changes)
+            changes = ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items()))
             typer.echo(f"{path}: {changes or 'no changes'}", err=True)
             text = result.text
         else:

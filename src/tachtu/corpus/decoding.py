@@ -18,7 +18,7 @@ import logging
 from tachtu.corpus.readers import DecodeErrors, Decoder, InputError, decode_text, utf8_decoder
 from tachtu.encodings import canonical_name, decode, detect
 
-__all__ = ["AutoDecoder", "decode_bytes", "decoder"]
+__all__ = ["AutoDecoder", "decode_bytes", "decode_with_changes", "decoder"]
 
 log = logging.getLogger(__name__)
 _PLAIN_UNICODE = frozenset({"utf-8", "ascii"})
@@ -66,6 +66,27 @@ class AutoDecoder:
 
 def decode_bytes(encoding: str, errors: DecodeErrors, data: bytes, path: str) -> str:
     """Decode ``data`` read from ``path``; undecodable bytes raise :class:`InputError`."""
+    return _decode_bytes(encoding, errors, data, path)[0]
+
+
+def decode_with_changes(
+    encoding: str, errors: DecodeErrors, data: bytes, path: str
+) -> tuple[str, dict[str, int]]:
+    """What :func:`decoder` gives for ``data``, and what decoding changed, kind by kind
+    (mojibake repaired, decomposed characters composed, TCVN3 capitals restored, ...).
+
+    >>> decode_with_changes("auto", "strict", "Viá»‡t Nam".encode(), "a.txt")
+    ('Việt Nam', {'mojibake': 1})
+    """
+    name = canonical_name(encoding)
+    if name == "utf-8":
+        return utf8_decoder(errors)(data, path), {}
+    return _decode_bytes(name, errors, data, path)
+
+
+def _decode_bytes(
+    encoding: str, errors: DecodeErrors, data: bytes, path: str
+) -> tuple[str, dict[str, int]]:
     if errors == "strict" and b"\x00" in data:
         decode_text(data, path, errors)  # raises, naming the line of the NUL byte
     detected = encoding == "auto"
@@ -75,7 +96,7 @@ def decode_bytes(encoding: str, errors: DecodeErrors, data: bytes, path: str) ->
         if detection.encoding not in _PLAIN_UNICODE and best_score <= 0:
             # Nothing reads as Vietnamese: more likely broken UTF-8 than a legacy encoding, and
             # an error that names the bad byte's line helps more than a guess.
-            return decode_text(data, path, errors)
+            return decode_text(data, path, errors), {}
         encoding = detection.encoding
     try:
         decoded = decode(data, encoding, errors=errors)
@@ -93,4 +114,4 @@ def decode_bytes(encoding: str, errors: DecodeErrors, data: bytes, path: str) ->
         )
     if decoded.changes:
         log.info("%s: %s", path, ", ".join(f"{k} {n}" for k, n in sorted(decoded.changes.items())))
-    return decoded.text
+    return decoded.text, decoded.changes
