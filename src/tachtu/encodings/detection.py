@@ -149,7 +149,7 @@ def _clean_vietnamese_utf8(text: str, multibyte: int) -> Detection | None:
     at most one in twenty of anything but common punctuation, no mojibake and too few VIQR marks
     to matter; None: look at every reading.
 
-    Comparing readings costs ~35 times what segmenting the text does, and for such text its
+    Comparing readings costs over ten times what segmenting the text does, and for such text its
     outcome is known: legacy bytes that happen to be valid UTF-8 and spell eight Vietnamese
     letters with so little else are too rare to meet. Most real input is such text.
     """
