@@ -172,6 +172,7 @@ def _clean_vietnamese_utf8(text: str, multibyte: int) -> Detection | None:
         "utf-8",
         round(1.0 - 0.5 ** (multibyte + 1), 3),
         reason,
+        # The one reading looked at; its letters stand in for the evidence nobody counted.
         (("utf-8", float(letters + _UTF8_WEIGHT * multibyte)),),
     )
 
