@@ -16,7 +16,7 @@ from tachtu.model.features import join_units
 from tachtu.model.perceptron import PerceptronModel, compiled_core_available
 from tachtu.normalize import ToneStyle, clean_characters, normalize, place_tones
 from tachtu.syllables import SyllableKind, split_syllables
-from tachtu.words import Segmenter
+from tachtu.words import Segmenter, _chunk_units
 
 from .conftest import shared_path
 
@@ -264,3 +264,74 @@ def test_document_words_are_the_fast_path_words() -> None:
         text = path.read_text(encoding="utf-8")
         fast = "".join(line + "\n" for line in segmenter.segment(text).split("\n") if line.strip())
         assert render(read_document(text, segmenter=segmenter), "text") == fast, path.name
+
+
+_MARKS = st.sampled_from(
+    [
+        "",
+        "(",
+        "“",
+        '"',
+        "'",
+        "‘",
+        "[",
+        ",",
+        ".",
+        ":",
+        ";",
+        ")",
+        "]",
+        "”",
+        "’",
+        "?",
+        "!",
+        "…",
+        "-",
+        "#",
+        "@",
+    ]
+)
+_WORDS = st.sampled_from(
+    [
+        "Nội",
+        "hòa",
+        "hoà",
+        "HOÀ",
+        "lựơng",
+        "TP",
+        "Tp",
+        "v",
+        "ông",
+        "Mr",
+        "PGS",
+        "Putin",
+        "iPhone",
+        "A",
+        "ĐHQG",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    lead=_MARKS,
+    word=_WORDS,
+    trail=_MARKS,
+    more=_MARKS,
+    style=st.sampled_from(["keep", "old", "new"]),
+)
+def test_word_with_a_mark_splits_as_the_regexes_do(
+    lead: str, word: str, trail: str, more: str, style: ToneStyle
+) -> None:
+    # The segmenter splits "Nội," or "(Hà" without its regexes (see words._chunk_units).
+    chunk = lead + word + trail + more
+    assert _chunk_units(style, chunk) == split_syllables(place_tones(chunk, style))
+
+
+def test_news_chunks_split_as_the_regexes_do() -> None:
+    text = clean_characters(
+        "\n".join(p.read_text("utf-8") for p in shared_path("data/news/sample-txt").glob("*.txt"))
+    )
+    for chunk in set(text.split()):
+        for style in ("keep", "old", "new"):
+            assert _chunk_units(style, chunk) == split_syllables(place_tones(chunk, style)), chunk
