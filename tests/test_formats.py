@@ -3,10 +3,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tachtu import formats
 from tachtu.document import read_document
-from tachtu.formats import OutputFormat, render, render_text
+from tachtu.formats import OutputFormat, masked_lines, render, render_text
+from tachtu.normalize import clean_characters
 from tachtu.words import Segmenter
 
 from .conftest import REPO, shared_path
@@ -101,3 +104,73 @@ def test_render_text_in_pieces_is_render_of_the_whole(
     assert "".join(pieces) == whole
     if output_format in (OutputFormat.TEXT, OutputFormat.MASKED):
         assert len(pieces) > 5
+
+
+_PIECES = st.sampled_from(
+    [
+        "Hà",
+        "Nội",
+        "hòa",
+        "Ho\u0300a",
+        " ",
+        "  ",
+        "\n",
+        "'",
+        '"',
+        "“",
+        "”",
+        "‘",
+        "’",
+        "(",
+        ")",
+        "[",
+        ".",
+        ",",
+        "...",
+        "…",
+        "!",
+        "?",
+        ":",
+        "-",
+        "–",
+        "1.000",
+        "3,5",
+        "50%",
+        "10:30",
+        "TP.HCM",
+        "TP.",
+        "v.v.",
+        "N.V.",
+        "http://a.vn/x",
+        "a@b.vn",
+        "#tag",
+        "@ai",
+        "😀",
+        "中",
+        "A",
+        "Ông",
+        "x_y",
+        "*",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(_PIECES, max_size=60))
+def test_masked_lines_are_the_documents_masked_text(
+    tiny_segmenter: Segmenter, pieces: list[str]
+) -> None:
+    text = "".join(pieces)
+    lines = masked_lines(clean_characters(text).split("\n"), segmenter=tiny_segmenter)
+    assert "".join(line + "\n" for line in lines) == render(
+        read_document(text, segmenter=tiny_segmenter), "masked"
+    )
+
+
+def test_masked_lines_of_news_are_the_documents_masked_text() -> None:
+    segmenter = Segmenter.load()
+    for path in sorted(shared_path("data/news/sample-txt").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        lines = masked_lines(clean_characters(text).split("\n"), segmenter=segmenter)
+        whole = render(read_document(text, segmenter=segmenter), "masked")
+        assert "".join(line + "\n" for line in lines) == whole, path.name
