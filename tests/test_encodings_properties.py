@@ -118,8 +118,9 @@ def test_detect_any_bytes(data):
 @settings(max_examples=200)
 @given(vietnamese_texts(min_size=30), st.sampled_from(ENCODINGS))
 def test_detection_of_a_paragraph(text, encoding):
-    # Evidence is in the words with marks: a paragraph of "a a a ... âp" has one.
-    assume(sum(not word.isascii() for word in text.split()) >= 10)
+    # Evidence is in the words with marks: a paragraph of "a a a ... âp" has one, and one of
+    # "a a ... iêc uyên iêc uyên" too little to tell TCVN3 from VISCII.
+    assume(len({word for word in text.split() if not word.isascii()}) >= 10)
     if encoding == "viscii":
         text = text.translate(str.maketrans({"“": '"', "”": '"', "–": "-", "…": "."}))
     data = encode(text, encoding)

@@ -11,8 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tachtu.document import read_document
+from tachtu.formats import render
 from tachtu.model import WordModel
 from tachtu.model.features import join_units
+from tachtu.model.lexicon import LongestMatchModel
 from tachtu.model.perceptron import PerceptronModel, compiled_core_available
 from tachtu.normalize import ToneStyle, clean_characters, normalize, place_tones
 from tachtu.syllables import SyllableKind, split_syllables
@@ -335,3 +338,19 @@ def test_news_chunks_split_as_the_regexes_do() -> None:
     for chunk in set(text.split()):
         for style in ("keep", "old", "new"):
             assert _chunk_units(style, chunk) == split_syllables(place_tones(chunk, style)), chunk
+
+
+@pytest.mark.parametrize("core", ["compiled", "pure_python", "lexicon"])
+def test_a_sentence_start_starts_a_word_on_every_path(core: str) -> None:
+    # The phrase joins across a sentence break; the text paths break the word there, as a
+    # Document does, whatever the model or a user dictionary says.
+    if core == "lexicon":
+        segmenter = Segmenter(LongestMatchModel(["xong . gió"]))
+    else:
+        model = PerceptronModel.load(pure_python=core == "pure_python")
+        segmenter = Segmenter(model.with_user_dictionary(["xong_._gió"]))
+    text = "Làm xong. Gió to."
+    document = read_document(text, segmenter=segmenter)
+    assert segmenter.segment(text) == "Làm xong_. Gió to ."
+    assert render(document, "text") == "Làm xong_. Gió to .\n"
+    assert segmenter.segment_counted(text)[1].words == 5

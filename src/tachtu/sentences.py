@@ -16,7 +16,14 @@ from collections.abc import Iterator, Sequence, Set
 
 from tachtu.syllables import Syllable, split_syllable_runs, syllables
 
-__all__ = ["count_sentences", "iter_sentences", "sentence_spans", "sentences", "split_units"]
+__all__ = [
+    "break_at_sentences",
+    "count_sentences",
+    "iter_sentences",
+    "sentence_spans",
+    "sentences",
+    "split_units",
+]
 
 # Sentence-final marks, and the abbreviations that end a list ("v.v." is always one unit).
 _TERMINAL_TEXTS = frozenset({".", "!", "?", "…", "v.v.", "v.v...", "etc."})
@@ -74,6 +81,19 @@ def split_units(texts: Sequence[str], glued_quotes: Set[int]) -> list[tuple[int,
     if start < n:
         spans.append((start, n))
     return spans
+
+
+def break_at_sentences(joins: Sequence[bool], spans: Sequence[tuple[int, int]]) -> list[bool]:
+    """Join flags of a line's units with a word break where each sentence starts: a sentence
+    start always starts a word, whatever the model said.
+
+    >>> break_at_sentences([False, True, True, True], [(0, 2), (2, 4)])
+    [False, True, False, True]
+    """
+    joins = list(joins)
+    for start, _ in spans[1:]:
+        joins[start] = False
+    return joins
 
 
 def iter_sentences(text: str) -> Iterator[str]:

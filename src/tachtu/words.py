@@ -17,7 +17,7 @@ from pathlib import Path
 from tachtu.model import WordModel, load_model
 from tachtu.model.features import join_units
 from tachtu.normalize import ToneStyle, clean_characters, normalize, place_tone, place_tones
-from tachtu.sentences import split_units
+from tachtu.sentences import break_at_sentences, split_units
 from tachtu.syllables import Syllable, SyllableKind, split_syllable_runs, split_syllables, syllables
 
 __all__ = ["Segmenter", "TextCounts", "Word"]
@@ -165,9 +165,12 @@ class Segmenter:
         segment_lines = getattr(self.model, "segment_lines", None)
         if segment_lines is not None:
             return segment_lines(lines, sep, _split_chunk(self.tone_style))
-        batch = [split_syllables(place_tones(line, self.tone_style)) for line in lines]
-        flags = self.model.joins_batch(batch)
-        return [join_units(units, joins, sep) for units, joins in zip(batch, flags, strict=True)]
+        runs = [split_syllable_runs(place_tones(line, self.tone_style)) for line in lines]
+        flags = self.model.joins_batch([units for units, _ in runs])
+        return [
+            join_units(units, break_at_sentences(joins, split_units(units, glued_quotes)), sep)
+            for (units, glued_quotes), joins in zip(runs, flags, strict=True)
+        ]
 
 
 def _counts(lines: Sequence[str], segmented: Sequence[str]) -> TextCounts:

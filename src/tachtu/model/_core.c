@@ -1225,8 +1225,10 @@ static Py_ssize_t line_spans(Line *line, const ChunkTable *table, int kind, cons
 /* Quotes that close: every second " of the line, and ' glued to the unit before it. */
 #define ROLE_CLOSES_QUOTE 64
 
-/* The sentences of one line of n units: tachtu.sentences.split_units, counted. */
-static Py_ssize_t line_sentences(Line *line, Py_ssize_t n_chunks, Py_ssize_t n)
+/* The sentences of one line of n units: tachtu.sentences.split_units, counted; the unit that
+ * starts each sentence after the first gets label 0, for a sentence start always starts a word
+ * (as in tachtu.document.read_document). */
+static Py_ssize_t line_sentences(Line *line, Py_ssize_t n_chunks, Py_ssize_t n, uint8_t *labels)
 {
     if (n > line->roles_capacity) {
         Py_ssize_t cap = n > 2 * line->roles_capacity ? n : 2 * line->roles_capacity;
@@ -1266,8 +1268,10 @@ static Py_ssize_t line_sentences(Line *line, Py_ssize_t n_chunks, Py_ssize_t n)
         while (end < n && (r[end] & (ROLE_CLOSES_QUOTE | ROLE_CLOSING | ROLE_TERMINAL)))
             end++;
         if (end < n && ((r[end] & ROLE_STARTS) ||
-                        ((r[end] & ROLE_OPENER) && !(r[end] & ROLE_CLOSES_QUOTE))))
+                        ((r[end] & ROLE_OPENER) && !(r[end] & ROLE_CLOSES_QUOTE)))) {
             splits++;
+            labels[end] = 0;
+        }
         reached = end;
     }
     return splits + 1;
@@ -1332,13 +1336,13 @@ static PyObject *segment_line(CoreObject *self, Line *line, ChunkTable *table, P
         return PyUnicode_New(0, 0);
     apply_user_phrases(self->user_keys, self->user_masks, self->user_mask, w, n);
     predict(&self->params, w, n);
+    Py_ssize_t sentences = line_sentences(line, n_chunks, n, w->labels);
+    if (sentences < 0)
+        return NULL;
     Py_ssize_t joined = 0;
     for (Py_ssize_t i = 1; i < n; i++)
         joined += w->labels[i];
     if (line->counting) {
-        Py_ssize_t sentences = line_sentences(line, n_chunks, n);
-        if (sentences < 0)
-            return NULL;
         line->paragraphs++;
         line->sentences += sentences;
         line->words += n - joined;

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from tachtu.normalize import is_vietnamese_syllable
-from tachtu.sentences import split_units
+from tachtu.sentences import break_at_sentences, split_units
 
 __all__ = [
     "N_TEMPLATES",
@@ -186,8 +186,9 @@ class PythonCore:
         split_chunk: Callable[[str], Sequence[str]],
         count: bool = False,
     ) -> Any:
-        """Each line's whitespace-separated chunks split into units by ``split_chunk``, decided,
-        and written back: ``sep`` inside a word, one space between words. With ``count``:
+        """Each line's whitespace-separated chunks split into units by ``split_chunk``, decided
+        (a sentence start always starts a word), and written back: ``sep`` inside a word, one
+        space between words. With ``count``:
         ``(lines, paragraphs, sentences, words, units)`` over the lines that have units."""
         segmented = []
         paragraphs = sentences = words = total = 0
@@ -201,11 +202,12 @@ class PythonCore:
                     len(units) + k for k, part in enumerate(parts) if k and part == "'"
                 )
                 units.extend(parts)
-            joins = self.joins(units)
+            spans = split_units(units, glued_quotes)
+            joins = break_at_sentences(self.joins(units), spans)
             segmented.append(join_units(units, joins, sep))
             if units:
                 paragraphs += 1
-                sentences += len(split_units(units, glued_quotes))
+                sentences += len(spans)
                 words += len(units) - sum(joins[1:])
                 total += len(units)
         return (segmented, paragraphs, sentences, words, total) if count else segmented
