@@ -1,4 +1,4 @@
-"""The corpus's text-format path (no Documents) writes and counts what the Document path does."""
+"""The corpus's text and masked paths (no Documents) write and count what the Document path does."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tachtu.corpus.engines import segment_and_count
+from tachtu.corpus.engines import mask_and_count, segment_and_count
 from tachtu.corpus.stats import CorpusStats
 from tachtu.document import read_document
 from tachtu.formats import render
@@ -23,17 +23,24 @@ def segmenter(request: pytest.FixtureRequest) -> Segmenter:
     return Segmenter(PerceptronModel.load(pure_python=request.param == "pure_python"))
 
 
-def both_paths(text: str, segmenter: Segmenter, sep: str = "_") -> tuple[tuple, tuple]:
+FORMATS = ["text", "masked"]
+
+
+def both_paths(
+    text: str, segmenter: Segmenter, sep: str = "_", output_format: str = "text"
+) -> tuple[tuple, tuple]:
     fast_stats, slow_stats = CorpusStats(), CorpusStats()
-    fast = segment_and_count([text], segmenter, sep, fast_stats)
+    without_documents = segment_and_count if output_format == "text" else mask_and_count
+    fast = without_documents([text], segmenter, sep, fast_stats)
     document = read_document(text, segmenter=segmenter)
     slow_stats.add(document)
-    return (fast, fast_stats), (render(document, "text", sep=sep), slow_stats)
+    return (fast, fast_stats), (render(document, output_format, sep=sep), slow_stats)
 
 
-def test_same_output_and_counts_on_news(segmenter: Segmenter) -> None:
+@pytest.mark.parametrize("output_format", FORMATS)
+def test_same_output_and_counts_on_news(segmenter: Segmenter, output_format: str) -> None:
     for path in sorted(shared_path("data/news/sample-txt").glob("*.txt")):
-        fast, slow = both_paths(path.read_text(encoding="utf-8"), segmenter)
+        fast, slow = both_paths(path.read_text(encoding="utf-8"), segmenter, "_", output_format)
         assert fast == slow, path.name
 
 
@@ -49,8 +56,11 @@ def test_same_output_and_counts_on_news(segmenter: Segmenter) -> None:
         "Mưa.” Gió.’ to.» Mưa?› 3! “Gió” – to. — Mưa. * Gió. • to",
     ],
 )
-def test_same_counts_at_sentence_boundaries(segmenter: Segmenter, text: str) -> None:
-    fast, slow = both_paths(text, segmenter)
+@pytest.mark.parametrize("output_format", FORMATS)
+def test_same_counts_at_sentence_boundaries(
+    segmenter: Segmenter, text: str, output_format: str
+) -> None:
+    fast, slow = both_paths(text, segmenter, "_", output_format)
     assert fast == slow
 
 
@@ -68,15 +78,20 @@ _sentence_tokens = st.lists(
 @given(
     st.text() | st.text(alphabet="Hà Nội. thủ đô!\"'“”(),…\n\u00a0\r\u0300-_") | _sentence_tokens,
     st.sampled_from(["_", "+", "~~"]),
+    st.sampled_from(FORMATS),
 )
-def test_same_output_and_counts_on_any_text(segmenter: Segmenter, text: str, sep: str) -> None:
-    fast, slow = both_paths(text, segmenter, sep)
+def test_same_output_and_counts_on_any_text(
+    segmenter: Segmenter, text: str, sep: str, output_format: str
+) -> None:
+    fast, slow = both_paths(text, segmenter, sep, output_format)
     assert fast == slow
 
 
 @settings(deadline=None, max_examples=500)
-@given(_sentence_tokens)
-def test_same_sentence_counts_on_boundary_units(segmenter: Segmenter, text: str) -> None:
+@given(_sentence_tokens, st.sampled_from(FORMATS))
+def test_same_sentence_counts_on_boundary_units(
+    segmenter: Segmenter, text: str, output_format: str
+) -> None:
     # Only units that matter at a sentence boundary, so that every rule of the count is met often.
-    fast, slow = both_paths(text, segmenter)
+    fast, slow = both_paths(text, segmenter, "_", output_format)
     assert fast == slow

@@ -26,9 +26,16 @@ from tachtu.document import Document, Paragraph, read_document
 from tachtu.normalize import ToneStyle, clean_characters, place_tones
 from tachtu.sentences import split_units
 from tachtu.syllables import SyllableKind, syllables
-from tachtu.words import Segmenter, Word
+from tachtu.words import Segmenter, TextCounts, Word
 
-__all__ = ["OutputFormat", "masked_lines", "read_document", "render", "render_text"]
+__all__ = [
+    "OutputFormat",
+    "masked_lines",
+    "masked_lines_counted",
+    "read_document",
+    "render",
+    "render_text",
+]
 
 
 class OutputFormat(StrEnum):
@@ -114,6 +121,18 @@ def masked_lines(lines: Sequence[str], *, segmenter: Segmenter, sep: str = "_") 
     >>> masked_lines(["Giá tăng 5% (theo ông A). Dân lo!"], segmenter=Segmenter(LongestMatchModel([])))
     ['Giá tăng 1 6 theo ông A 6 7 . Dân lo 7.']
     """
+    return masked_lines_counted(lines, segmenter=segmenter, sep=sep)[0]
+
+
+def masked_lines_counted(
+    lines: Sequence[str], *, segmenter: Segmenter, sep: str = "_"
+) -> tuple[list[str], TextCounts]:
+    """:func:`masked_lines`, and what the lines hold, as a Document of them counts it.
+
+    >>> from tachtu.model.lexicon import LongestMatchModel
+    >>> masked_lines_counted(["Mưa. Gió!", ""], segmenter=Segmenter(LongestMatchModel([])))
+    (['Mưa 7 . Gió 7.'], TextCounts(paragraphs=1, sentences=2, words=4, syllables=4))
+    """
     batch: list[list[str]] = []
     kinds_of: list[list[SyllableKind]] = []
     glued_of: list[set[int]] = []
@@ -136,9 +155,12 @@ def masked_lines(lines: Sequence[str], *, segmenter: Segmenter, sep: str = "_") 
             glued_of.append(glued_quotes)
     flags = segmenter.model.joins_batch(batch)
     out = []
+    sentences = words = 0
     for texts, kinds, glued_quotes, joins in zip(batch, kinds_of, glued_of, flags, strict=True):
         pieces: list[str] = []
-        for number, (first, last) in enumerate(split_units(texts, glued_quotes)):
+        spans = split_units(texts, glued_quotes)
+        sentences += len(spans)
+        for number, (first, last) in enumerate(spans):
             if number:
                 pieces.append(_SENTENCE_BREAK)
             start = first  # a sentence start always starts a word
@@ -146,12 +168,14 @@ def masked_lines(lines: Sequence[str], *, segmenter: Segmenter, sep: str = "_") 
                 end = start + 1
                 while end < last and joins[end]:
                     end += 1
+                words += 1
                 piece = _MASKS.get(kinds[start], "") if end - start == 1 else ""
                 if not (piece == "7" and _ends_punctuation_run(pieces)):
                     pieces.append(piece or sep.join(texts[start:end]))
                 start = end
         out.append(" ".join(pieces) + ".")
-    return out
+    counts = TextCounts(len(batch), sentences, words, sum(len(texts) for texts in batch))
+    return out, counts
 
 
 @lru_cache(maxsize=1 << 17)
