@@ -25,7 +25,7 @@ from functools import lru_cache
 from tachtu.document import Document, Paragraph, read_document
 from tachtu.normalize import ToneStyle, clean_characters, place_tones
 from tachtu.sentences import split_units
-from tachtu.syllables import SyllableKind, syllables
+from tachtu.syllables import SyllableKind, glued_quotes, syllables
 from tachtu.words import Segmenter, TextCounts, Word
 
 __all__ = [
@@ -139,26 +139,23 @@ def masked_lines_counted(
     for line in lines:
         texts: list[str] = []
         kinds: list[SyllableKind] = []
-        glued_quotes: set[int] = set()
+        quotes: set[int] = set()
         for chunk in line.split():
             chunk_texts, chunk_kinds = _chunk_syllables(chunk, segmenter.tone_style)
             if "'" in chunk_texts:
-                # a ' with no space before it closes a quote (see tachtu.sentences)
-                glued_quotes.update(
-                    len(texts) + k for k, unit in enumerate(chunk_texts) if k and unit == "'"
-                )
+                quotes.update(glued_quotes(chunk_texts, len(texts)))
             texts += chunk_texts
             kinds += chunk_kinds
         if texts:
             batch.append(texts)
             kinds_of.append(kinds)
-            glued_of.append(glued_quotes)
+            glued_of.append(quotes)
     flags = segmenter.model.joins_batch(batch)
     out = []
     sentences = words = 0
-    for texts, kinds, glued_quotes, joins in zip(batch, kinds_of, glued_of, flags, strict=True):
+    for texts, kinds, quotes, joins in zip(batch, kinds_of, glued_of, flags, strict=True):
         pieces: list[str] = []
-        spans = split_units(texts, glued_quotes)
+        spans = split_units(texts, quotes)
         sentences += len(spans)
         for number, (first, last) in enumerate(spans):
             if number:

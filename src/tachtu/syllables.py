@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -26,6 +26,7 @@ from tachtu.normalize import is_vietnamese_syllable
 __all__ = [
     "Syllable",
     "SyllableKind",
+    "glued_quotes",
     "iter_syllables",
     "split_syllable_runs",
     "split_syllables",
@@ -147,6 +148,16 @@ def split_syllables(text: str) -> list[str]:
     return units
 
 
+def glued_quotes(units: Sequence[str], offset: int = 0) -> Iterator[int]:
+    """Indexes (plus ``offset``) of the ``'`` units of one whitespace-free chunk that follow
+    another unit of it: a ``'`` with no space before it closes a quote (see tachtu.sentences).
+
+    >>> list(glued_quotes(["'", "chào", "'"], 10))
+    [12]
+    """
+    return (offset + k for k, unit in enumerate(units) if k and unit == "'")
+
+
 def split_syllable_runs(text: str) -> tuple[list[str], set[int]]:
     """:func:`split_syllables`, and the indexes of the ``'`` units glued to the unit before them
     (what tells a closing single quote from an opening one).
@@ -155,16 +166,16 @@ def split_syllable_runs(text: str) -> tuple[list[str], set[int]]:
     (['Nó', 'nói', "'", 'chào', "'", 'rồi'], {4})
     """
     units: list[str] = []
-    glued_quotes: set[int] = set()
+    quotes: set[int] = set()
     for chunk in text.split():
         if chunk.isalpha():
             units.append(chunk)
             continue
         parts = _PLAIN.findall(chunk)
         if "'" in chunk:
-            glued_quotes.update(len(units) + k for k, part in enumerate(parts) if k and part == "'")
+            quotes.update(glued_quotes(parts, len(units)))
         units.extend(parts)
-    return units, glued_quotes
+    return units, quotes
 
 
 def iter_syllables(text: str) -> Iterator[Syllable]:

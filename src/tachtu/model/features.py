@@ -19,6 +19,7 @@ import numpy as np
 
 from tachtu.normalize import is_vietnamese_syllable
 from tachtu.sentences import break_at_sentences, split_units
+from tachtu.syllables import glued_quotes
 
 __all__ = [
     "N_TEMPLATES",
@@ -194,15 +195,12 @@ class PythonCore:
         paragraphs = sentences = words = total = 0
         for line in lines:
             units: list[str] = []
-            glued_quotes: set[int] = set()
+            quotes: set[int] = set()
             for chunk in line.split():
                 parts = split_chunk(chunk)
-                # a ' with no space before it closes a quote (see tachtu.sentences)
-                glued_quotes.update(
-                    len(units) + k for k, part in enumerate(parts) if k and part == "'"
-                )
+                quotes.update(glued_quotes(parts, len(units)))
                 units.extend(parts)
-            spans = split_units(units, glued_quotes)
+            spans = split_units(units, quotes)
             joins = break_at_sentences(self.joins(units), spans)
             segmented.append(join_units(units, joins, sep))
             if units:
