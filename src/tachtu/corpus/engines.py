@@ -173,11 +173,7 @@ def segment_and_count(
     ``sep`` must hold no whitespace, or the words would not be what the Document path counts.
     """
     per_text, counts = segmenter.segment_counted_batch(texts, sep=sep)
-    stats.documents += len(texts)
-    stats.paragraphs += counts.paragraphs
-    stats.sentences += counts.sentences
-    stats.words += counts.words
-    stats.syllables += counts.syllables
+    stats.add_counts(counts, len(texts))
     pieces = []
     for lines in per_text:
         text = "\n".join(filter(None, lines))  # lines with no units are dropped, as render does
@@ -198,11 +194,7 @@ def mask_and_count(
         lines, counts = masked_lines_counted(
             clean_characters(text).split("\n"), segmenter=segmenter, sep=sep
         )
-        stats.documents += 1
-        stats.paragraphs += counts.paragraphs
-        stats.sentences += counts.sentences
-        stats.words += counts.words
-        stats.syllables += counts.syllables
+        stats.add_counts(counts)
         pieces += [line + "\n" for line in lines]
         pieces.append(end)
     return "".join(pieces)

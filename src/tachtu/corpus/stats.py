@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, fields
 
 from tachtu.document import Document, read_document
+from tachtu.words import TextCounts
 
 __all__ = ["CorpusStats", "count_documents", "read_document"]
 
@@ -39,6 +40,14 @@ class CorpusStats:
                 self.sentences += 1
                 self.words += len(sentence.words)
                 self.syllables += sum(len(word.syllables) for word in sentence.words)
+
+    def add_counts(self, counts: TextCounts, documents: int = 1) -> None:
+        """Add ``documents`` texts that hold ``counts``, as the paths without Documents find."""
+        self.documents += documents
+        self.paragraphs += counts.paragraphs
+        self.sentences += counts.sentences
+        self.words += counts.words
+        self.syllables += counts.syllables
 
     def merge(self, other: CorpusStats) -> None:
         for name in _NAMES:
