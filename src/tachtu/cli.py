@@ -125,13 +125,15 @@ def segment(
         raise typer.Exit(2) from None
     out = sys.stdout
     if not files:
-        for number, batch in enumerate(_stdin_lines(256)):
+        for batch in _stdin_lines(256):
             if output_format is OutputFormat.TEXT:
                 out.writelines(line + "\n" for line in segmenter.segment_batch(batch, sep=sep))
             elif output_format is OutputFormat.MASKED:
-                for i, line in enumerate(batch):
-                    doc = read_document(line, segmenter=segmenter, id=f"stdin-{number}-{i}")
-                    out.write(render(doc, output_format, sep=sep) or "\n")
+                for line in batch:  # a line without units still gives one line out
+                    out.write(
+                        "".join(render_text(line, output_format, segmenter=segmenter, sep=sep))
+                        or "\n"
+                    )
             else:  # a structured format: all of stdin is one document
                 rest = "\n".join(batch) + "\n" + sys.stdin.read()
                 out.write(
@@ -147,15 +149,9 @@ def segment(
         if text is None:
             failed = True
             continue
-        if output_format is OutputFormat.TEXT:
-            # The fused fast path; the same words as a Document's (a test holds this).
-            lines = segmenter.segment(text, sep=sep).split("\n")
-            out.writelines(line + "\n" for line in lines if line.strip())
-        else:
-            for piece in render_text(
-                text, output_format, segmenter=segmenter, sep=sep, id=path.stem
-            ):
-                out.write(piece)
+        # text and masked without Documents; the same words as a Document's (tests hold this)
+        for piece in render_text(text, output_format, segmenter=segmenter, sep=sep, id=path.stem):
+            out.write(piece)
     if failed:
         raise typer.Exit(1)
 

@@ -83,10 +83,10 @@ def render_text(
 ) -> Iterator[str]:
     """``render(read_document(text, ...), output_format)`` in pieces that join to the same text.
 
-    ``text`` and ``masked`` output is made line by line, so a long text becomes Documents of a
-    few thousand lines in turn: a 30 MB file as one Document took 2 GB and a minute, with its
-    millions of words alive at once. ``jsonl`` and ``conllu`` describe the document as a whole
-    (offsets, one id) and come in one piece.
+    ``text`` and ``masked`` output is made line by line, a few thousand lines at a time and
+    without Documents (the segmenter's fused path, :func:`masked_lines`): a 30 MB file as one
+    Document took 2 GB and a minute, with its millions of words alive at once. ``jsonl`` and
+    ``conllu`` describe the document as a whole (offsets, one id) and come in one piece.
 
     >>> from tachtu.model.lexicon import LongestMatchModel
     >>> segmenter = Segmenter(LongestMatchModel(["hà nội"]))
@@ -102,10 +102,10 @@ def render_text(
     for start in range(0, len(lines), _LINES_AT_A_TIME):
         part = lines[start : start + _LINES_AT_A_TIME]
         if output_format is OutputFormat.MASKED:
-            yield "".join(line + "\n" for line in masked_lines(part, segmenter=segmenter, sep=sep))
-        else:
-            document = read_document("\n".join(part), segmenter=segmenter, id=id)
-            yield render(document, output_format, sep=sep)
+            lines_out = masked_lines(part, segmenter=segmenter, sep=sep)
+        else:  # lines with no units are dropped, as render does
+            lines_out = filter(None, segmenter.segment("\n".join(part), sep=sep).split("\n"))
+        yield "".join(line + "\n" for line in lines_out)
 
 
 def masked_lines(lines: Sequence[str], *, segmenter: Segmenter, sep: str = "_") -> list[str]:
