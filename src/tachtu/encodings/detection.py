@@ -42,9 +42,10 @@ _MARGIN_SCALE = 4.0
 # Clean Vietnamese UTF-8 (see _clean_vietnamese_utf8): this many letters beyond ASCII at least,
 # and beside them few characters beyond ASCII but these, the punctuation of clean text.
 _CLEAN_LETTERS = 8
-_VIETNAMESE_LETTER = re.compile(f"[{''.join(vietnamese_letters())}]")
+_LETTERS_BEYOND_ASCII = "".join(vietnamese_letters())
+_VIETNAMESE_LETTER = re.compile(f"[{_LETTERS_BEYOND_ASCII}]")
 _OTHER_NON_ASCII = re.compile(
-    f"[^\\x00-\\x7f{''.join(vietnamese_letters())}\u00a0\u00ab\u00b0\u00b7\u00bb"
+    f"[^\\x00-\\x7f{_LETTERS_BEYOND_ASCII}\u00a0\u00ab\u00b0\u00b7\u00bb"
     "\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026]"
 )
 # VIQR marks that ordinary text does not put after a vowel (breve, circumflex, horn, grave,
