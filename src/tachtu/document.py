@@ -12,17 +12,28 @@ the document's normalized ``text``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 from tachtu.normalize import normalize
-from tachtu.sentences import sentence_spans
-from tachtu.syllables import Syllable, syllables
+from tachtu.sentences import break_at_sentences, split_units
+from tachtu.syllables import SyllableKind, chunk_units, glued_quotes
 from tachtu.words import Segmenter, Word
 
-__all__ = ["Document", "Paragraph", "Sentence", "Word", "read_document"]
+__all__ = [
+    "Document",
+    "Paragraph",
+    "ParagraphSpan",
+    "Sentence",
+    "SentenceSpan",
+    "Word",
+    "WordSpan",
+    "paragraph_spans",
+    "read_document",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +83,15 @@ class Document:
             yield from sentence.words
 
 
+# A document as plain values, without its objects: what output formats read, at a fraction of
+# the cost of building a Word for each of a corpus's millions of words.
+WordSpan = tuple[tuple[str, ...], int, int, SyllableKind]  # units, start, end, first unit's kind
+SentenceSpan = tuple[int, int, list[WordSpan]]
+ParagraphSpan = tuple[int, int, list[SentenceSpan]]
+
+_CHUNK = re.compile(r"\S+")
+
+
 def read_document(
     text: str,
     *,
@@ -81,27 +101,75 @@ def read_document(
 ) -> Document:
     """Normalize, split and segment ``text`` (one paragraph a line) into a :class:`Document`."""
     text = normalize(text, tone_style=segmenter.tone_style)
-    lines = list(_paragraph_units(text, syllables(text)))
+    paragraphs = tuple(
+        Paragraph(
+            start,
+            end,
+            tuple(
+                Sentence(a, b, tuple(Word(*word) for word in words)) for a, b, words in sentences
+            ),
+        )
+        for start, end, sentences in paragraph_spans(text, segmenter)
+    )
+    return Document(id, text, paragraphs, MappingProxyType(dict(metadata or {})))
+
+
+def paragraph_spans(text: str, segmenter: Segmenter) -> list[ParagraphSpan]:
+    """The paragraphs of normalized ``text`` as spans: :func:`read_document`'s structure, with
+    the same offsets, as tuples and lists.
+
+    >>> from tachtu.model.lexicon import LongestMatchModel
+    >>> paragraph_spans("Hà Nội mưa.\\n\\nGió!", Segmenter(LongestMatchModel(["hà nội"])))
+    [(0, 11, [(0, 11, [(('Hà', 'Nội'), 0, 6, <SyllableKind.VIETNAMESE: 'vietnamese'>), \
+(('mưa',), 7, 10, <SyllableKind.VIETNAMESE: 'vietnamese'>), \
+(('.',), 10, 11, <SyllableKind.PUNCTUATION: 'punctuation'>)])]), \
+(13, 17, [(13, 17, [(('Gió',), 13, 16, <SyllableKind.VIETNAMESE: 'vietnamese'>), \
+(('!',), 16, 17, <SyllableKind.PUNCTUATION: 'punctuation'>)])])]
+    """
+    # Each line's units, from the units of its chunks, each chunk split once (chunk_units).
+    lines = []
+    offset = 0
+    for line in text.split("\n"):
+        texts: list[str] = []
+        kinds: list[SyllableKind] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        quotes: set[int] = set()
+        for match in _CHUNK.finditer(line):
+            chunk_texts, chunk_kinds, chunk_starts, chunk_ends = chunk_units(match.group())
+            base = offset + match.start()
+            if len(chunk_texts) == 1:  # most chunks: one unit, the whole chunk
+                starts.append(base)
+                ends.append(base + chunk_ends[0])
+            else:
+                if "'" in chunk_texts:
+                    quotes.update(glued_quotes(chunk_texts, len(texts)))
+                starts += [base + start for start in chunk_starts]
+                ends += [base + end for end in chunk_ends]
+            texts += chunk_texts
+            kinds += chunk_kinds
+        if texts:
+            lines.append((texts, kinds, starts, ends, quotes))
+        offset += len(line) + 1
     # The model sees whole paragraphs, as Segmenter.segment does, so a document's words are the
     # words of the fast text path; a sentence start always starts a word.
-    flags = segmenter.model.joins_batch([[u.text for u in units] for units in lines])
-    paragraphs = []
-    for units, joins in zip(lines, flags, strict=True):
-        sentences = []
-        for a, b in sentence_spans(units):
-            words = segmenter.group(units[a:b], [False, *joins[a + 1 : b]])
-            sentences.append(Sentence(units[a].start, units[b - 1].end, tuple(words)))
-        paragraphs.append(Paragraph(units[0].start, units[-1].end, tuple(sentences)))
-    return Document(id, text, tuple(paragraphs), MappingProxyType(dict(metadata or {})))
-
-
-def _paragraph_units(text: str, units: list[Syllable]) -> Iterator[list[Syllable]]:
-    """Group units by the line they stand on; lines without units yield nothing."""
-    line: list[Syllable] = []
-    for unit in units:
-        if line and "\n" in text[line[-1].end : unit.start]:
-            yield line
-            line = []
-        line.append(unit)
-    if line:
-        yield line
+    flags = segmenter.model.joins_batch([units[0] for units in lines])
+    paragraphs: list[ParagraphSpan] = []
+    for (texts, kinds, starts, ends, quotes), joins in zip(lines, flags, strict=True):
+        spans = split_units(texts, quotes)
+        # Where words start: where the model does not join, and at every sentence start.
+        firsts = [i for i, joined in enumerate(break_at_sentences(joins, spans)) if not joined]
+        if not firsts or firsts[0]:
+            firsts.insert(0, 0)
+        firsts.append(len(texts))
+        sentences: list[SentenceSpan] = []
+        word = 0  # the next word's index in firsts
+        for first, last in spans:
+            words: list[WordSpan] = []
+            while firsts[word] < last:
+                a, b = firsts[word], firsts[word + 1]
+                words.append((tuple(texts[a:b]), starts[a], ends[b - 1], kinds[a]))
+                word += 1
+            sentences.append((starts[first], ends[last - 1], words))
+        paragraphs.append((starts[0], ends[-1], sentences))
+    return paragraphs

@@ -20,12 +20,15 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from tachtu.normalize import is_vietnamese_syllable
 
 __all__ = [
+    "ChunkUnits",
     "Syllable",
     "SyllableKind",
+    "chunk_units",
     "glued_quotes",
     "iter_syllables",
     "split_syllable_runs",
@@ -198,6 +201,30 @@ def iter_syllables(text: str) -> Iterator[Syllable]:
 def syllables(text: str) -> list[Syllable]:
     """The units of ``text`` as a list; see :func:`iter_syllables`."""
     return list(iter_syllables(text))
+
+
+# One whitespace-free chunk's units: their texts, kinds, and starts and ends in the chunk.
+ChunkUnits = tuple[tuple[str, ...], tuple[SyllableKind, ...], tuple[int, ...], tuple[int, ...]]
+
+
+# 2^16 chunks: 98% of the news's chunks found, in about 50 MB (2^17: the same speed, 70 MB).
+@lru_cache(maxsize=1 << 16)
+def chunk_units(chunk: str) -> ChunkUnits:
+    """The units of one whitespace-free chunk of normalized text, as :func:`syllables` finds
+    them in any text the chunk stands in (units never cross whitespace), split once however
+    often the chunk recurs: a corpus repeats its words.
+
+    >>> chunk_units("(Hà")
+    (('(', 'Hà'), (<SyllableKind.BRACKET: 'bracket'>, <SyllableKind.VIETNAMESE: 'vietnamese'>), \
+(0, 1), (1, 3))
+    """
+    units = syllables(chunk)
+    return (
+        tuple(u.text for u in units),
+        tuple(u.kind for u in units),
+        tuple(u.start for u in units),
+        tuple(u.end for u in units),
+    )
 
 
 def _word_kind(word: str) -> SyllableKind:

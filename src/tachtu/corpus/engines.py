@@ -36,14 +36,13 @@ from tachtu.corpus.readers import (
     Chunk,
     InputError,
     InputFile,
-    InputKind,
     ReadOptions,
     parse_chunk,
 )
 from tachtu.corpus.stats import CorpusStats
-from tachtu.corpus.writers import WriteOptions, render_documents
+from tachtu.corpus.writers import WriteOptions, document_bounds
 from tachtu.document import Document, read_document
-from tachtu.formats import OutputFormat, masked_lines_counted
+from tachtu.formats import OutputFormat, masked_lines_counted, render, render_structured
 from tachtu.normalize import clean_characters
 from tachtu.words import Segmenter
 
@@ -102,32 +101,47 @@ class ChunkProcessor:
             return self._process_text(chunk, _WITHOUT_DOCUMENTS[output_format])
         stats = CorpusStats()
         errors: list[InputError] = []
-
-        def documents() -> Iterator[Document]:
-            for item in parse_chunk(chunk, self.read):
-                if isinstance(item, InputError):
-                    errors.append(item)
-                    continue
-                try:
-                    document = read_document(
-                        item.text, segmenter=self.segmenter, id=item.id, metadata=item.metadata
-                    )
-                except Exception as error:
-                    # A bug met on one document of a corpus must not cost the other million:
-                    # it is reported like bad input, with the document that triggered it.
-                    errors.append(_internal_error(chunk, item, error))
-                    continue
-                stats.add(document)
-                yield document
-
+        pieces: list[str] = []
         # One document at a time, rendered and dropped: a chunk's documents (tens of thousands
-        # of Word objects) are never all alive at once.
-        text = render_documents(documents(), self.write, kind=chunk.source.kind)
+        # of words) are never all alive at once.
+        for item in parse_chunk(chunk, self.read):
+            if isinstance(item, InputError):
+                errors.append(item)
+                continue
+            try:
+                rendered = self._render(item, stats)
+            except Exception as error:
+                # A bug met on one document of a corpus must not cost the other million:
+                # it is reported like bad input, with the document that triggered it.
+                errors.append(_internal_error(chunk, item, error))
+                continue
+            before, after = document_bounds(item.id, output_format, chunk.source.kind)
+            pieces += (before, rendered, after)
         stats.errors = len(errors)
-        data = self.write.encode(text, chunk.source)
+        data = self.write.encode("".join(pieces), chunk.source)
         return ChunkResult(
             chunk.source, chunk.index, chunk.last, chunk.position, data, stats, errors
         )
+
+    def _render(self, item: Document, stats: CorpusStats) -> str:
+        """One unsegmented document segmented and rendered, counted into ``stats``."""
+        output_format, sep = self.write.output_format, self.write.sep
+        if output_format in (OutputFormat.JSONL, OutputFormat.CONLLU):
+            text, counts = render_structured(
+                item.text,
+                output_format,
+                segmenter=self.segmenter,
+                sep=sep,
+                id=item.id,
+                metadata=item.metadata,
+            )
+            stats.add_counts(counts)
+            return text
+        document = read_document(
+            item.text, segmenter=self.segmenter, id=item.id, metadata=item.metadata
+        )
+        stats.add(document)
+        return render(document, output_format, sep=sep)
 
     def _process_text(self, chunk: Chunk, render_texts: RenderTexts) -> ChunkResult:
         """The ``text`` and ``masked`` formats without Documents: the segmenter's fused path
@@ -137,8 +151,7 @@ class ChunkProcessor:
         stats = CorpusStats()
         items = list(parse_chunk(chunk, self.read))
         documents = [item for item in items if not isinstance(item, InputError)]
-        # A file of many documents ends each with an empty line, as render_documents does.
-        end = "\n" if chunk.source.kind is not InputKind.TEXT else ""
+        end = document_bounds("", self.write.output_format, chunk.source.kind)[1]
         sep = self.write.sep
         try:
             # The chunk's documents in one call to the model: about 5% faster than one call

@@ -27,6 +27,7 @@ from tachtu.formats import OutputFormat, render
 __all__ = [
     "OutputCompression",
     "WriteOptions",
+    "document_bounds",
     "fsync_folder",
     "render_documents",
     "write_atomic",
@@ -101,15 +102,23 @@ def render_documents(
     documents (JSON Lines, Parquet) the text formats end each document with an empty line, and
     CoNLL-U starts each with ``# newdoc id``, so document boundaries survive.
     """
-    output_format, sep = options.output_format, options.sep
     pieces = []
     for document in documents:
-        if output_format is OutputFormat.CONLLU:
-            pieces.append(f"# newdoc id = {document.id}\n")
-        pieces.append(render(document, output_format, sep=sep))
-        if kind is not InputKind.TEXT and output_format in (OutputFormat.TEXT, OutputFormat.MASKED):
-            pieces.append("\n")
+        before, after = document_bounds(document.id, options.output_format, kind)
+        pieces += (before, render(document, options.output_format, sep=options.sep), after)
     return "".join(pieces)
+
+
+def document_bounds(
+    document_id: str, output_format: OutputFormat, kind: InputKind
+) -> tuple[str, str]:
+    """What goes before and after one rendered document in an output file (see
+    :func:`render_documents`)."""
+    if output_format is OutputFormat.CONLLU:
+        return f"# newdoc id = {document_id}\n", ""
+    if kind is not InputKind.TEXT and output_format in (OutputFormat.TEXT, OutputFormat.MASKED):
+        return "", "\n"
+    return "", ""
 
 
 def fsync_folder(folder: Path) -> None:
