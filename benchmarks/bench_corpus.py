@@ -6,9 +6,9 @@ are its own:
 - ``segment_batch``: the model's own fast path (raw text in, segmented text out, no sentences
   or offsets), over texts already in memory: what the model alone costs.
 - ``bare``: the bare segmenter over texts already in memory, in one process, one document at a
-  time, the output format's own way: ``Segmenter.segment`` for ``text``, ``read_document`` +
-  ``render`` for the other formats (as ``tachtu segment`` does). It is what the pipeline's
-  overhead is measured against.
+  time, the output format's own way, as ``tachtu segment`` does: ``Segmenter.segment`` for
+  ``text``, ``masked_lines_counted`` for ``masked``, ``render_structured`` for ``jsonl`` and
+  ``conllu``. It is what the pipeline's overhead is measured against.
 - ``bare-tuned``: the same with the cyclic garbage collector off, as the pipeline's workers
   have it while they segment, so that the pipeline's own machinery can be told apart from
   that tuning.
@@ -69,8 +69,8 @@ def child(
     result: dict = {"configuration": configuration}
     if configuration in ("segment_batch", "bare", "bare-tuned"):
         from tachtu.corpus import CorpusStats
-        from tachtu.document import read_document
-        from tachtu.formats import render
+        from tachtu.formats import masked_lines_counted, render_structured
+        from tachtu.normalize import clean_characters
         from tachtu.syllables import split_syllables
 
         segmenter = Segmenter.load()
@@ -96,15 +96,21 @@ def child(
         else:
             stats = CorpusStats()
             for number, text in enumerate(texts):
-                document = read_document(text, segmenter=segmenter, id=str(number))
-                render(document, output_format)
-                stats.add(document)
+                if output_format == "masked":
+                    counts = masked_lines_counted(
+                        clean_characters(text).split("\n"), segmenter=segmenter
+                    )[1]
+                else:
+                    counts = render_structured(
+                        text, output_format, segmenter=segmenter, id=str(number)
+                    )[1]
+                stats.add_counts(counts)
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
             syllables, documents = stats.syllables, stats.documents
         result.update(seconds=seconds, cpu_seconds=cpu, documents=documents, syllables=syllables)
     elif configuration == "loop":
         from tachtu.corpus.readers import gzip_codec
-        from tachtu.corpus.writers import _GZIP_LEVEL
+        from tachtu.corpus.writers import GZIP_LEVEL
         from tachtu.syllables import split_syllables
 
         segmenter = Segmenter.load()
@@ -114,7 +120,7 @@ def child(
             out = Path(scratch) / ("loop-" + Path(path).name)
             with (
                 gzip_codec.open(path, "rb") as lines,
-                gzip_codec.open(out, "wb", compresslevel=_GZIP_LEVEL) as output,
+                gzip.open(out, "wb", compresslevel=GZIP_LEVEL) as output,
             ):
                 for line in lines:
                     text = segmenter.segment(json.loads(line)["text"])

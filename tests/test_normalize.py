@@ -162,3 +162,29 @@ def test_long_text_is_cleaned_as_a_whole(pieces: list[str], repeat: int) -> None
     text = "".join(pieces) * repeat
     whole = unicodedata.normalize("NFC", text.replace("\r\n", "\n").translate(_CHARACTER_FIXES))
     assert clean_characters(text) == whole
+
+
+def _clean_in_python(text: str) -> str:
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").translate(_CHARACTER_FIXES))
+
+
+def test_characters_the_compiled_check_passes_are_left_alone_by_cleaning() -> None:
+    core = pytest.importorskip("tachtu.model._core")
+    passed = [chr(c) for c in range(0x110000) if core.is_clean_text(chr(c))]
+    assert "a" in passed and "ệ" in passed and "“" in passed and "₫" in passed
+    assert "\r" not in passed and "\u0300" not in passed and "\u00a0" not in passed
+    # The same answer whether the string holds its characters in one byte or in two.
+    assert all(core.is_clean_text(c + "ệ") for c in passed if ord(c) < 0x100)
+    # Each of them next to each other: NFC can only join neighbours, so this is every text
+    # made of them.
+    for first in passed:
+        text = first + first.join(passed) + first
+        assert _clean_in_python(text) == text, f"U+{ord(first):04X}"
+
+
+@given(st.text() | st.text(alphabet="Hà Nội thủ đô “”…–\r\n\u00a0\u0300\u1ea0₫"))
+def test_compiled_check_passes_only_clean_text(text: str) -> None:
+    core = pytest.importorskip("tachtu.model._core")
+    if core.is_clean_text(text):
+        assert _clean_in_python(text) == text
+    assert clean_characters(text) == _clean_in_python(text)

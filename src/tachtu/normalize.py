@@ -22,6 +22,15 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from tachtu.encodings import Decoded
 
+try:
+    # One pass in C over the characters answers for nearly all clean text (see clean_characters).
+    from tachtu.model._core import is_clean_text as _is_clean_text
+except ImportError:  # pragma: no cover - where the C extension is not built
+
+    def _is_clean_text(text: str) -> bool:
+        return False
+
+
 __all__ = [
     "Normalized",
     "ToneStyle",
@@ -137,6 +146,10 @@ def clean_characters(text: str) -> str:
     >>> clean_characters("Ho\\u0300a\\u00a0lựơng\\r\\n")
     'Hòa lựơng\\n'
     """
+    if _is_clean_text(text):
+        # No character that the steps below would change: a regular-expression search and an
+        # NFC check cost about 10% of segmenting a news text, this pass a tenth of that.
+        return text
     if "\r\n" in text:
         text = text.replace("\r\n", "\n")
     if _NEEDS_FIXES.search(text):

@@ -397,9 +397,8 @@ with contextlib.suppress(ImportError):
 
     _READ_ERRORS += (zstandard.ZstdError,)
 try:
-    # The gzip of corpus files, read here and written by tachtu.corpus.writers: ISA-L reads
-    # about three times as fast as zlib (on a news corpus that is most of what the main process
-    # does) and writes five times as fast.
+    # Gzip input: ISA-L reads about three times as fast as zlib (on a news corpus that is most
+    # of what the main process does). Output is written by zlib (see tachtu.corpus.writers).
     from isal import igzip as gzip_codec
     from isal.isal_zlib import error as _isal_error
 

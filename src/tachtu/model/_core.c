@@ -1671,7 +1671,52 @@ done:
     return result;
 }
 
+/* Whether tachtu.normalize.clean_characters would give the text back unchanged, told from its
+ * characters alone: no carriage return, none of the characters it replaces or drops, and only
+ * characters that NFC leaves as they are next to one another (tests check every pair of them
+ * against unicodedata). Clean news is nearly all such text, and this one pass costs a fraction
+ * of a regular-expression search and an NFC check; anything else answers False and gets the
+ * full treatment in Python. */
+static inline int nfc_stable_and_clean(Py_UCS4 c)
+{
+    if (c < 0x300) /* ASCII and Latin up to the combining marks */
+        return c != '\r' && c != 0xA0 && c != 0xAD && c != 0xD0 && c != 0xF0;
+    if (c >= 0x1E00 && c < 0x1F00) /* Latin Extended Additional: the Vietnamese letters */
+        return 1;
+    if (c >= 0x2010 && c < 0x2070) /* general punctuation, less the odd spaces and joiners */
+        return c != 0x202F && c != 0x205F && c != 0x2060;
+    return c >= 0x20A0 && c < 0x20D0; /* currency signs */
+}
+
+static PyObject *is_clean_text(PyObject *self, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "is_clean_text() takes a str");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *chars = data;
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (chars[i] == '\r' || (chars[i] >= 0xA0 && !nfc_stable_and_clean(chars[i])))
+                Py_RETURN_FALSE;
+    } else if (kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *chars = data;
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (chars[i] >= 0xA0 || chars[i] == '\r')
+                if (!nfc_stable_and_clean(chars[i]))
+                    Py_RETURN_FALSE;
+    } else {
+        Py_RETURN_FALSE; /* characters beyond the BMP: not worth a fast path */
+    }
+    Py_RETURN_TRUE;
+}
+
 static PyMethodDef module_methods[] = {
+    {"is_clean_text", is_clean_text, METH_O,
+     "is_clean_text(text) -> True when clean_characters(text) is text, told from its characters"},
     {"insert_spans", insert_spans, METH_VARARGS,
      "insert_spans(table, ids, lengths, with_prefixes=True) -> occupied slots"},
     {"find_slot", find_slot, METH_VARARGS, "find_slot(table, span_ids) -> (slot, key)"},
