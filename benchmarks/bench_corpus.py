@@ -120,7 +120,7 @@ def child(
             out = Path(scratch) / ("loop-" + Path(path).name)
             with (
                 gzip_codec.open(path, "rb") as lines,
-                gzip.open(out, "wb", compresslevel=GZIP_LEVEL) as output,
+                gzip_codec.open(out, "wb", compresslevel=GZIP_LEVEL) as output,
             ):
                 for line in lines:
                     text = segmenter.segment(json.loads(line)["text"])

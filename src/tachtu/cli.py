@@ -18,9 +18,8 @@ import typer
 
 from tachtu.corpus.decoding import decode_with_changes, decoder
 from tachtu.corpus.readers import DecodeErrors, Decoder, InputError, read_text_file, text_files
-from tachtu.document import read_document
 from tachtu.evaluation import score
-from tachtu.formats import OutputFormat, render, render_text
+from tachtu.formats import OutputFormat, render_text
 from tachtu.normalize import ToneStyle, normalize, normalize_with_report
 from tachtu.words import Segmenter
 
@@ -136,10 +135,8 @@ def segment(
                     )
             else:  # a structured format: all of stdin is one document
                 rest = "\n".join(batch) + "\n" + sys.stdin.read()
-                out.write(
-                    render(
-                        read_document(rest, segmenter=segmenter, id="stdin"), output_format, sep=sep
-                    )
+                out.writelines(
+                    render_text(rest, output_format, segmenter=segmenter, sep=sep, id="stdin")
                 )
                 break
             out.flush()

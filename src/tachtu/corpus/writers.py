@@ -13,6 +13,7 @@ writes.
 
 from __future__ import annotations
 
+import gzip
 import os
 import zlib
 from collections.abc import Iterable
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from tachtu.corpus.readers import Compression, InputFile, InputKind
+from tachtu.corpus.readers import Compression, InputFile, InputKind, gzip_codec
 from tachtu.document import Document
 from tachtu.formats import OutputFormat, render
 
@@ -34,12 +35,13 @@ __all__ = [
     "write_atomic",
 ]
 
-# Output is compressed by zlib, input read by ISA-L where it is installed. ISA-L now and then
-# compresses the same text to other bytes (two gzip members of 173 and 175 bytes for one chunk,
-# seen in the resume tests about one run in four), and a rerun must write what a clean run
-# writes, byte for byte. zlib's level 1 takes 60% of level 3's time for 12% more bytes
-# (15.5 MB of segmented news: 0.16 s and 6.0 MB; ISA-L's level 2, 0.04 s and 5.7 MB).
-GZIP_LEVEL = 1
+# A rerun must write what a clean run writes, byte for byte, so the same chunk must compress to
+# the same bytes in every process. ISA-L's levels 1 and 2 do not always: in 60 processes, each
+# with other garbage on its heap, 4 (level 1) and 1 (level 2) wrote other bytes for the same 47
+# texts, and the resume tests failed about one run in four. Levels 0 and 3 wrote the same bytes
+# in all of 210. Level 3 is also the tightest: 15.5 MB of segmented news in 0.05 s to 5.5 MB
+# (level 2: 5.7 MB; zlib's level 1, the fallback, 0.18 s and 6.0 MB).
+GZIP_LEVEL = 3 if gzip_codec is not gzip else 1
 
 # "same": compressed outputs for compressed inputs, with the same compression
 OutputCompression = Literal["same", "none", "gzip", "zstd"]
@@ -95,7 +97,9 @@ def gzip_member(data: bytes) -> bytes:
     >>> zlib.decompress(gzip_member("Hà Nội".encode()), wbits=31).decode()
     'Hà Nội'
     """
-    return zlib.compress(data, GZIP_LEVEL, wbits=31)
+    if gzip_codec is gzip:
+        return zlib.compress(data, GZIP_LEVEL, wbits=31)
+    return gzip_codec.compress(data, GZIP_LEVEL, mtime=0)
 
 
 def _zstd_compress(data: bytes) -> bytes:
