@@ -399,7 +399,7 @@ with contextlib.suppress(ImportError):
 try:
     # The gzip of corpus files, read here and written by tachtu.corpus.writers: ISA-L reads
     # about three times as fast as zlib (on a news corpus that is most of what the main process
-    # does) and writes at its level 3 (see writers) three times as fast.
+    # does) and writes at its level 0 (see writers) four times as fast.
     from isal import igzip as gzip_codec
     from isal.isal_zlib import error as _isal_error
 
