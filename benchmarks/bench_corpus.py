@@ -203,7 +203,7 @@ def report(
         f"- input: {len(paths)} files, `{Path(paths[0]).name}` … `{Path(paths[-1]).name}`; "
         f"output format `{output_format}`, gzip-compressed like the input; the pipeline decodes "
         f"with `--encoding {encoding}`",
-        f"- command: `python benchmarks/bench_corpus.py --configurations {' '.join(map(shlex.quote, configurations))} --repeat {repeat} --encoding {encoding}` "
+        f"- command: `python benchmarks/bench_corpus.py --format {output_format} --configurations {' '.join(map(shlex.quote, configurations))} --repeat {repeat} --encoding {encoding}` "
         "(inputs as above; one child process a configuration and round)",
         "",
         "| configuration | round | documents | syllables | wall s | syllables/s | CPU s | "
