@@ -115,8 +115,9 @@ def read_document(
 
 
 def paragraph_spans(text: str, segmenter: Segmenter) -> list[ParagraphSpan]:
-    """The paragraphs of normalized ``text`` as spans: :func:`read_document`'s structure, with
-    the same offsets, as tuples and lists.
+    """The paragraphs of clean ``text`` (:func:`tachtu.normalize.clean_characters`) as spans:
+    :func:`read_document`'s structure, with the same offsets, as tuples and lists. Tone marks
+    are placed in the segmenter's style chunk by chunk (a no-op on normalized text).
 
     >>> from tachtu.model.lexicon import LongestMatchModel
     >>> paragraph_spans("Hà Nội mưa.\\n\\nGió!", Segmenter(LongestMatchModel(["hà nội"])))
@@ -136,7 +137,9 @@ def paragraph_spans(text: str, segmenter: Segmenter) -> list[ParagraphSpan]:
         ends: list[int] = []
         quotes: set[int] = set()
         for match in _CHUNK.finditer(line):
-            chunk_texts, chunk_kinds, chunk_starts, chunk_ends = chunk_units(match.group())
+            chunk_texts, chunk_kinds, chunk_starts, chunk_ends = chunk_units(
+                match.group(), segmenter.tone_style
+            )
             base = offset + match.start()
             if len(chunk_texts) == 1:  # most chunks: one unit, the whole chunk
                 starts.append(base)
