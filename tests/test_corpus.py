@@ -3,9 +3,12 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from unittest import mock
 
 import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tachtu.cli import app
@@ -23,6 +26,7 @@ from tachtu.corpus import (
 from tachtu.corpus import readers as corpus_readers
 from tachtu.corpus.engines import _in_order
 from tachtu.corpus.manifest import STATE_FOLDER
+from tachtu.corpus.readers import Chunk, InputFile, InputKind, parse_chunk
 from tachtu.document import Document, read_document
 from tachtu.formats import render
 from tachtu.words import Segmenter
@@ -651,3 +655,74 @@ def test_legacy_encoded_json_lines_detected_once_for_the_file(
     assert (tmp_path / "out" / "feed.txt").read_text("utf-8") == (
         tmp_path / "utf8" / "feed.txt"
     ).read_text("utf-8")
+
+
+def _read_three_ways(data: bytes, options: ReadOptions) -> tuple[list, list, list]:
+    """The records of a JSON Lines file read as the corpus reads them, without metadata, and
+    with the standard library's json alone (what msgspec must agree with); metadata as its
+    repr, which tells NaN from NaN."""
+    source = InputFile(Path("feed.jsonl"), PurePosixPath("feed.jsonl"), InputKind.JSONL)
+    chunk = Chunk(source, 0, [(n, line) for n, line in enumerate(data.splitlines(True), 1)])
+
+    def reading(metadata: bool) -> list:
+        return [
+            (item.id, item.text, repr(dict(item.metadata)))
+            if isinstance(item, Document)
+            else item.as_record()
+            for item in parse_chunk(chunk, options, metadata=metadata)
+        ]
+
+    fast, without_metadata = reading(True), reading(False)
+    with mock.patch.object(corpus_readers, "msgspec", None):
+        standard = reading(True)
+    return fast, without_metadata, standard
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    st.lists(
+        st.tuples(
+            st.dictionaries(
+                st.sampled_from(["text", "id", "body", "url"]) | st.text(), _json_values
+            ),
+            st.none() | st.text(),
+            st.booleans(),
+            st.binary(max_size=2),
+            st.integers(0, 40),
+        ),
+        max_size=6,
+    ),
+    st.sampled_from([("text", "id"), ("body", "url")]),
+)
+def test_json_lines_read_from_bytes_as_json_reads_them(records, fields) -> None:
+    # msgspec reads a UTF-8 JSON line straight from its bytes; whatever the line holds (any
+    # values, escapes or not, NaN, lone surrogates, bytes spliced in), the document or the error
+    # is the one the standard library's json gives, with and without metadata.
+    lines = []
+    for record, text, ascii_only, junk, at in records:
+        if text is not None:  # most records have a text to read
+            record[fields[0]] = text
+        line = json.dumps(record, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
+        lines.append(line[:at] + junk + line[at:] if junk else line)
+    options = ReadOptions.utf8(text_field=fields[0], id_field=fields[1])
+    fast, without_metadata, standard = _read_three_ways(b"\n".join(lines) + b"\n", options)
+    assert fast == standard
+    assert [_no_metadata(item) for item in fast] == without_metadata
+    event("documents read" if any(isinstance(item, tuple) for item in fast) else "none read")
+
+
+def _no_metadata(item: tuple | dict) -> tuple | dict:
+    return (*item[:2], "{}") if isinstance(item, tuple) else item
+
+
+@pytest.mark.parametrize("case", [c for c in BAD_INPUTS if BAD_INPUTS[c][0].endswith(".jsonl")])
+def test_json_lines_from_bytes_report_each_bad_line_as_json_does(case: str) -> None:
+    fast, _, standard = _read_three_ways(BAD_INPUTS[case][1], ReadOptions.utf8())
+    assert fast == standard

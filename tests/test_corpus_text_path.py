@@ -31,7 +31,7 @@ def both_paths(
 ) -> tuple[tuple, tuple]:
     fast_stats, slow_stats = CorpusStats(), CorpusStats()
     without_documents = segment_and_count if output_format == "text" else mask_and_count
-    fast = without_documents([text], segmenter, sep, fast_stats)
+    fast = without_documents([text], segmenter, sep, fast_stats).decode("utf-8")
     document = read_document(text, segmenter=segmenter)
     slow_stats.add(document)
     return (fast, fast_stats), (render(document, output_format, sep=sep), slow_stats)
@@ -95,3 +95,41 @@ def test_same_sentence_counts_on_boundary_units(
     # Only units that matter at a sentence boundary, so that every rule of the count is met often.
     fast, slow = both_paths(text, segmenter, "_", output_format)
     assert fast == slow
+
+
+def _lines_encoded(segmenter: Segmenter, texts: list[str], sep: str, end: str) -> tuple:
+    """What :meth:`Segmenter.segment_encoded` must give, from the lines of
+    :meth:`Segmenter.segment_counted_batch`."""
+    per_text, counts = segmenter.segment_counted_batch(texts, sep=sep)
+    text = "".join("".join(line + "\n" for line in lines if line) + end for lines in per_text)
+    return text.encode("utf-8"), counts
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    st.lists(
+        st.text() | st.text(alphabet="Hà Nội. thủ đô!\"'“”(),…\n\u00a0\r\u0300-_𝔸"), max_size=4
+    ),
+    st.sampled_from(["_", "", "+", "~~", "–", "𝔸"]),
+    st.sampled_from(["", "\n", "# đầu\n"]),
+)
+def test_utf8_written_by_the_model_is_the_lines_encoded(
+    segmenter: Segmenter, texts: list[str], sep: str, end: str
+) -> None:
+    # The compiled core writes UTF-8 itself from its units of 1-, 2- and 4-byte characters.
+    expected = _lines_encoded(segmenter, texts, sep, end)
+    assert segmenter.segment_encoded(texts, sep=sep, end=end) == expected
+
+
+def test_utf8_written_by_the_model_on_news(segmenter: Segmenter) -> None:
+    texts = [
+        path.read_text(encoding="utf-8")
+        for path in sorted(shared_path("data/news/sample-txt").glob("*.txt"))
+    ]
+    assert segmenter.segment_encoded(texts, end="\n") == _lines_encoded(segmenter, texts, "_", "\n")
+
+
+def test_a_lone_surrogate_cannot_be_written(segmenter: Segmenter) -> None:
+    # As str.encode refuses it: the corpus reports the document that holds it.
+    with pytest.raises(ValueError, match="surrogate"):
+        segmenter.segment_encoded(["Hà Nội \ud800 mưa"])

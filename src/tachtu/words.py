@@ -15,7 +15,7 @@ from functools import cache, partial
 from pathlib import Path
 
 from tachtu.model import WordModel, load_model
-from tachtu.model.features import join_units
+from tachtu.model.features import join_units, written_lines
 from tachtu.normalize import ToneStyle, clean_characters, normalize, place_tone, place_tones
 from tachtu.sentences import break_at_sentences, split_units
 from tachtu.syllables import Syllable, SyllableKind, split_syllable_runs, split_syllables, syllables
@@ -140,6 +140,38 @@ class Segmenter:
             per_text.append(segmented[first:last])
             first = last
         return per_text, counts
+
+    def segment_encoded(
+        self, texts: Sequence[str], *, sep: str = "_", end: str = ""
+    ) -> tuple[bytes, TextCounts]:
+        """The texts segmented as UTF-8 corpus text, and what they hold together: each line that
+        has units, followed by a newline, and ``end`` after each text.
+
+        The same bytes as :meth:`segment_counted_batch`'s lines joined and encoded (a test holds
+        this); the compiled model writes them itself, without a str of each line in between.
+
+        >>> from tachtu.model.lexicon import LongestMatchModel
+        >>> segmenter = Segmenter(LongestMatchModel(["hà nội"]))
+        >>> data, counts = segmenter.segment_encoded(["Hà Nội mưa.\\n\\nGió to.", "Nắng."], end="\\n")
+        >>> data.decode()
+        'Hà_Nội mưa .\\nGió to .\\n\\nNắng .\\n\\n'
+        >>> counts
+        TextCounts(paragraphs=3, sentences=3, words=8, syllables=9)
+        """
+        if not texts:
+            return b"", TextCounts()
+        closing = end.encode("utf-8")
+        write_lines = getattr(self.model, "write_lines", None)
+        if write_lines is None:
+            per_text, counts = self.segment_counted_batch(texts, sep=sep)
+            lines = [line for text_lines in per_text for line in text_lines]
+            groups = [len(text_lines) for text_lines in per_text]
+            return written_lines(lines, groups, closing), counts
+        cleaned = [clean_characters(text) for text in texts]
+        groups = [text.count("\n") + 1 for text in cleaned]
+        lines = "\n".join(cleaned).split("\n")
+        data, *totals = write_lines(lines, sep, _split_chunk(self.tone_style), groups, closing)
+        return data, TextCounts(*totals)
 
     def segment_batch(self, texts: Iterable[str], *, sep: str = "_") -> list[str]:
         """:meth:`segment` for many texts, run through the model as one batch."""

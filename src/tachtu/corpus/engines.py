@@ -149,18 +149,19 @@ class ChunkProcessor:
         and the counts come from the units directly (the same output and counts as the
         Document path: a test holds this), at several times its speed."""
         stats = CorpusStats()
-        items = list(parse_chunk(chunk, self.read))
+        items = list(parse_chunk(chunk, self.read, metadata=False))
         documents = [item for item in items if not isinstance(item, InputError)]
         end = document_bounds("", self.write.output_format, chunk.source.kind)[1]
         sep = self.write.sep
         try:
             # The chunk's documents in one call to the model: about 5% faster than one call
             # each on news, where documents are short.
-            text = render_texts([d.text for d in documents], self.segmenter, sep, stats, end)
+            data = render_texts([d.text for d in documents], self.segmenter, sep, stats, end)
             errors = [item for item in items if isinstance(item, InputError)]
         except Exception:
             # Some document trips the segmenter: one at a time, to find it and keep the others.
-            stats, errors, pieces = CorpusStats(), [], []
+            stats, errors = CorpusStats(), []
+            pieces: list[bytes] = []
             for item in items:
                 if isinstance(item, InputError):
                     errors.append(item)
@@ -169,9 +170,9 @@ class ChunkProcessor:
                     pieces.append(render_texts([item.text], self.segmenter, sep, stats, end))
                 except Exception as error:  # reported like bad input; see process()
                     errors.append(_internal_error(chunk, item, error))
-            text = "".join(pieces)
+            data = b"".join(pieces)
         stats.errors = len(errors)
-        data = self.write.encode(text, chunk.source)
+        data = self.write.compress(data, chunk.source)
         return ChunkResult(
             chunk.source, chunk.index, chunk.last, chunk.position, data, stats, errors
         )
@@ -179,28 +180,22 @@ class ChunkProcessor:
 
 def segment_and_count(
     texts: Sequence[str], segmenter: Segmenter, sep: str, stats: CorpusStats, end: str = ""
-) -> str:
-    """``render(read_document(text), "text")`` of each text followed by ``end``, counted into
-    ``stats``, without Documents.
+) -> bytes:
+    """``render(read_document(text), "text")`` of each text followed by ``end``, as UTF-8,
+    counted into ``stats``, without Documents.
 
     ``sep`` must hold no whitespace, or the words would not be what the Document path counts.
     """
-    per_text, counts = segmenter.segment_counted_batch(texts, sep=sep)
+    data, counts = segmenter.segment_encoded(texts, sep=sep, end=end)
     stats.add_counts(counts, len(texts))
-    pieces = []
-    for lines in per_text:
-        text = "\n".join(filter(None, lines))  # lines with no units are dropped, as render does
-        if text:
-            pieces += (text, "\n")
-        pieces.append(end)
-    return "".join(pieces)
+    return data
 
 
 def mask_and_count(
     texts: Sequence[str], segmenter: Segmenter, sep: str, stats: CorpusStats, end: str = ""
-) -> str:
-    """``render(read_document(text), "masked")`` of each text followed by ``end``, counted
-    into ``stats``, without Documents (``sep`` without whitespace, as for
+) -> bytes:
+    """``render(read_document(text), "masked")`` of each text followed by ``end``, as UTF-8,
+    counted into ``stats``, without Documents (``sep`` without whitespace, as for
     :func:`segment_and_count`)."""
     pieces = []
     for text in texts:
@@ -210,10 +205,10 @@ def mask_and_count(
         stats.add_counts(counts)
         pieces += [line + "\n" for line in lines]
         pieces.append(end)
-    return "".join(pieces)
+    return "".join(pieces).encode("utf-8")
 
 
-RenderTexts = Callable[[Sequence[str], Segmenter, str, CorpusStats, str], str]
+RenderTexts = Callable[[Sequence[str], Segmenter, str, CorpusStats, str], bytes]
 # The formats whose output is line by line, made without Documents when ``sep`` allows.
 _WITHOUT_DOCUMENTS: dict[OutputFormat, RenderTexts] = {
     OutputFormat.TEXT: segment_and_count,

@@ -1277,9 +1277,16 @@ static Py_ssize_t line_sentences(Line *line, Py_ssize_t n_chunks, Py_ssize_t n, 
     return splits + 1;
 }
 
-/* One line: chunks -> units -> decisions -> the segmented line as a new str. */
-static PyObject *segment_line(CoreObject *self, Line *line, ChunkTable *table, PyObject *text,
-                              PyObject *sep, PyObject *split)
+/* What one line was decided into: line->chunks[0..n_chunks) hold its units, the work labels
+ * their join flags. */
+typedef struct {
+    Py_ssize_t n, n_chunks, length, joined; /* units, chunks, characters of the units, joins */
+    Py_UCS4 maxchar;
+} Decided;
+
+/* One line: chunks -> units -> decisions (counted when the call counts); -1 on error. */
+static int decide_line(CoreObject *self, Line *line, ChunkTable *table, PyObject *text,
+                       PyObject *split, Decided *out)
 {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -1288,7 +1295,7 @@ static PyObject *segment_line(CoreObject *self, Line *line, ChunkTable *table, P
     Work *w = &line->work;
     Py_ssize_t count = line_spans(line, table, kind, data, PyUnicode_GET_LENGTH(text));
     if (count < 0)
-        return NULL;
+        return -1;
     for (Py_ssize_t s = 0; s < count; s++) {
         Py_ssize_t start = line->spans[s].start, end = line->spans[s].end;
         uint64_t h = line->spans[s].hash;
@@ -1297,7 +1304,7 @@ static PyObject *segment_line(CoreObject *self, Line *line, ChunkTable *table, P
             int keep = table && end - start <= CHUNK_LONGEST;
             Chunk *fresh = chunk_new(self, text, start, end, h, split, keep);
             if (!fresh)
-                return NULL;
+                return -1;
             /* the split callable ran Python code: another call may have added this chunk */
             c = keep ? chunk_find(table, h, kind, data, start, end - start) : NULL;
             if (c) {
@@ -1306,7 +1313,7 @@ static PyObject *segment_line(CoreObject *self, Line *line, ChunkTable *table, P
                 int added = keep ? chunk_insert(table, fresh) : 0;
                 if (added < 0 || (!added && line_keep_loose(line, fresh) < 0)) {
                     chunk_free(fresh);
-                    return NULL;
+                    return -1;
                 }
                 c = fresh;
             }
@@ -1316,14 +1323,14 @@ static PyObject *segment_line(CoreObject *self, Line *line, ChunkTable *table, P
             Chunk **chunks = PyMem_Realloc(line->chunks, (size_t)cap * sizeof(Chunk *));
             if (!chunks) {
                 PyErr_NoMemory();
-                return NULL;
+                return -1;
             }
             line->chunks = chunks;
             line->chunks_capacity = cap;
         }
         line->chunks[n_chunks++] = c;
         if (work_reserve(w, n + c->n, n) < 0)
-            return NULL;
+            return -1;
         memcpy(w->ids + n, c->ids, (size_t)c->n * sizeof(uint32_t));
         memcpy(w->fids + n, c->fids, (size_t)c->n * sizeof(uint32_t));
         memcpy(w->shapes + n, c->shapes, (size_t)c->n);
@@ -1332,13 +1339,14 @@ static PyObject *segment_line(CoreObject *self, Line *line, ChunkTable *table, P
         if (c->maxchar > maxchar)
             maxchar = c->maxchar;
     }
+    *out = (Decided){.n = n, .n_chunks = n_chunks, .length = length, .maxchar = maxchar};
     if (!n)
-        return PyUnicode_New(0, 0);
+        return 0;
     apply_user_phrases(self->user_keys, self->user_masks, self->user_mask, w, n);
     predict(&self->params, w, n);
     Py_ssize_t sentences = line_sentences(line, n_chunks, n, w->labels);
     if (sentences < 0)
-        return NULL;
+        return -1;
     Py_ssize_t joined = 0;
     for (Py_ssize_t i = 1; i < n; i++)
         joined += w->labels[i];
@@ -1348,6 +1356,22 @@ static PyObject *segment_line(CoreObject *self, Line *line, ChunkTable *table, P
         line->words += n - joined;
         line->units += n;
     }
+    out->joined = joined;
+    return 0;
+}
+
+/* One line: its decided units as a new str, "" when it has none. */
+static PyObject *segment_line(CoreObject *self, Line *line, ChunkTable *table, PyObject *text,
+                              PyObject *sep, PyObject *split)
+{
+    Decided d;
+    if (decide_line(self, line, table, text, split, &d) < 0)
+        return NULL;
+    if (!d.n)
+        return PyUnicode_New(0, 0);
+    Work *w = &line->work;
+    Py_ssize_t n = d.n, n_chunks = d.n_chunks, length = d.length, joined = d.joined;
+    Py_UCS4 maxchar = d.maxchar;
     Py_ssize_t sep_len = PyUnicode_GET_LENGTH(sep);
     if (joined && sep_len && PyUnicode_MAX_CHAR_VALUE(sep) > maxchar)
         maxchar = PyUnicode_MAX_CHAR_VALUE(sep);
@@ -1381,6 +1405,108 @@ static PyObject *segment_line(CoreObject *self, Line *line, ChunkTable *table, P
         }
     }
     return out;
+}
+
+/* A growing buffer of UTF-8 output. */
+typedef struct {
+    char *data;
+    Py_ssize_t len, capacity;
+} Bytes;
+
+static char *bytes_reserve(Bytes *b, Py_ssize_t more)
+{
+    if (!b->data || b->len + more > b->capacity) {
+        Py_ssize_t cap = b->capacity ? 2 * b->capacity : 1 << 16;
+        while (cap < b->len + more)
+            cap *= 2;
+        char *data = PyMem_Realloc(b->data, (size_t)cap);
+        if (!data) {
+            PyErr_NoMemory();
+            return NULL;
+        }
+        b->data = data;
+        b->capacity = cap;
+    }
+    return b->data + b->len;
+}
+
+/* Characters [from, to) of a kind as UTF-8 at p (room for 4 bytes a character); the end, or
+ * NULL with ValueError at a lone surrogate, which UTF-8 cannot write (str.encode refuses it
+ * too). */
+#define PUT_UTF8(TYPE)                                                                         \
+    for (Py_ssize_t i = from; i < to; i++) {                                                   \
+        Py_UCS4 ch = ((const TYPE *)data)[i];                                                  \
+        if (ch < 0x80) {                                                                       \
+            *p++ = (char)ch;                                                                   \
+        } else if (ch < 0x800) {                                                               \
+            *p++ = (char)(0xc0 | (ch >> 6));                                                   \
+            *p++ = (char)(0x80 | (ch & 0x3f));                                                 \
+        } else if (ch < 0x10000) {                                                             \
+            if (Py_UNICODE_IS_SURROGATE(ch)) {                                                 \
+                PyErr_Format(PyExc_ValueError,                                                 \
+                             "a lone surrogate U+%04X is no character: UTF-8 cannot hold it",   \
+                             (unsigned)ch);                                                    \
+                return NULL;                                                                   \
+            }                                                                                  \
+            *p++ = (char)(0xe0 | (ch >> 12));                                                  \
+            *p++ = (char)(0x80 | ((ch >> 6) & 0x3f));                                          \
+            *p++ = (char)(0x80 | (ch & 0x3f));                                                 \
+        } else {                                                                               \
+            *p++ = (char)(0xf0 | (ch >> 18));                                                  \
+            *p++ = (char)(0x80 | ((ch >> 12) & 0x3f));                                         \
+            *p++ = (char)(0x80 | ((ch >> 6) & 0x3f));                                          \
+            *p++ = (char)(0x80 | (ch & 0x3f));                                                 \
+        }                                                                                      \
+    }
+
+static char *put_utf8(char *p, int kind, const void *data, Py_ssize_t from, Py_ssize_t to)
+{
+    if (kind == PyUnicode_1BYTE_KIND) {
+        PUT_UTF8(Py_UCS1)
+    } else if (kind == PyUnicode_2BYTE_KIND) {
+        PUT_UTF8(Py_UCS2)
+    } else {
+        PUT_UTF8(Py_UCS4)
+    }
+    return p;
+}
+
+/* One line: its decided units as UTF-8 and a newline after them, nothing when it has none. */
+static int write_line(CoreObject *self, Line *line, ChunkTable *table, PyObject *text,
+                      const char *sep, Py_ssize_t sep_len, PyObject *split, Bytes *out)
+{
+    Decided d;
+    if (decide_line(self, line, table, text, split, &d) < 0)
+        return -1;
+    if (!d.n)
+        return 0;
+    const uint8_t *labels = line->work.labels;
+    /* at most 4 bytes a character, the glue, and the newline */
+    char *p = bytes_reserve(out, 4 * d.length + d.joined * sep_len + (d.n - d.joined) + 1);
+    if (!p)
+        return -1;
+    Py_ssize_t i = 0;
+    for (Py_ssize_t j = 0; j < d.n_chunks; j++) {
+        const Chunk *c = line->chunks[j];
+        Py_ssize_t from = 0;
+        for (Py_ssize_t k = 0; k < c->n; k++, i++) {
+            if (!i) {
+                /* the first unit has no glue */
+            } else if (!labels[i]) {
+                *p++ = ' ';
+            } else {
+                memcpy(p, sep, (size_t)sep_len);
+                p += sep_len;
+            }
+            p = put_utf8(p, c->text_kind, c->text, from, c->ends[k]);
+            if (!p)
+                return -1;
+            from = c->ends[k];
+        }
+    }
+    *p++ = '\n';
+    out->len = p - out->data;
+    return 0;
 }
 
 /* The chunk table of a split callable, taking a free or the oldest one; NULL: none can be had
@@ -1460,6 +1586,84 @@ fail:
     return NULL;
 }
 
+static PyObject *Core_write_lines(CoreObject *self, PyObject *args)
+{
+    PyObject *lines, *sep, *split, *groups;
+    const char *end;
+    Py_ssize_t end_len;
+    if (!PyArg_ParseTuple(args, "OUOOy#:write_lines", &lines, &sep, &split, &groups, &end,
+                          &end_len))
+        return NULL;
+    if (!PyCallable_Check(split)) {
+        PyErr_SetString(PyExc_TypeError, "split_chunk must be callable");
+        return NULL;
+    }
+    Py_ssize_t sep_len;
+    const char *sep_utf8 = PyUnicode_AsUTF8AndSize(sep, &sep_len);
+    if (!sep_utf8)
+        return NULL;
+    PyObject *seq = PySequence_Fast(lines, "write_lines takes a sequence of lines");
+    if (!seq)
+        return NULL;
+    PyObject *group_seq = PySequence_Fast(groups, "write_lines takes a sequence of line counts");
+    if (!group_seq) {
+        Py_DECREF(seq);
+        return NULL;
+    }
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    Py_ssize_t n_groups = PySequence_Fast_GET_SIZE(group_seq);
+    self->active++;
+    Line line = {.counting = 1};
+    Bytes out = {0};
+    PyObject *result = NULL;
+    ChunkTable *table = table_for(self, split);
+    Py_ssize_t s = 0;
+    for (Py_ssize_t g = 0; g < n_groups; g++) {
+        Py_ssize_t in_group = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(group_seq, g));
+        if (in_group < 0) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "line counts must not be negative");
+            goto done;
+        }
+        if (in_group > count - s) {
+            PyErr_SetString(PyExc_ValueError, "line counts add up to more than the lines");
+            goto done;
+        }
+        for (Py_ssize_t last = s + in_group; s < last; s++) {
+            if (table && chunk_table_full(table) && self->active == 1)
+                chunk_table_clear(table); /* between lines only: see segment_lines */
+            PyObject *text = PySequence_Fast_GET_ITEM(seq, s);
+            if (!PyUnicode_Check(text)) {
+                PyErr_Format(PyExc_TypeError, "lines must be str, not %.100s",
+                             Py_TYPE(text)->tp_name);
+                goto done;
+            }
+            int written = write_line(self, &line, table, text, sep_utf8, sep_len, split, &out);
+            line_free_loose(&line);
+            if (written < 0)
+                goto done;
+        }
+        char *p = bytes_reserve(&out, end_len);
+        if (!p)
+            goto done;
+        memcpy(p, end, (size_t)end_len);
+        out.len += end_len;
+    }
+    if (s != count) {
+        PyErr_SetString(PyExc_ValueError, "line counts add up to fewer than the lines");
+        goto done;
+    }
+    result = Py_BuildValue("(y#nnnn)", out.data ? out.data : "", out.len, line.paragraphs,
+                           line.sentences, line.words, line.units);
+done:
+    self->active--;
+    line_free(&line);
+    PyMem_Free(out.data);
+    Py_DECREF(group_seq);
+    Py_DECREF(seq);
+    return result;
+}
+
 static PyMethodDef Core_methods[] = {
     {"joins", (PyCFunction)Core_joins, METH_O,
      "joins(syllables) -> list[bool]: True where a syllable continues the previous word."},
@@ -1470,6 +1674,10 @@ static PyMethodDef Core_methods[] = {
      "whitespace-separated chunks split into units by split_chunk (remembered per chunk), units "
      "joined by sep inside a word and by one space between words. With count: (lines, "
      "paragraphs, sentences, words, units), the counts summed over the lines that have units."},
+    {"write_lines", (PyCFunction)Core_write_lines, METH_VARARGS,
+     "write_lines(lines, sep, split_chunk, groups, end) -> (bytes, paragraphs, sentences, "
+     "words, units): segment_lines as UTF-8, each line that has units followed by a newline, "
+     "and the bytes end after each group of lines (groups: how many lines each has)."},
     {NULL}};
 
 static PyTypeObject CoreType = {

@@ -90,6 +90,25 @@ def join_units(units: Sequence[str], joins: Sequence[bool], sep: str) -> str:
     return "".join(parts)
 
 
+def written_lines(segmented: Sequence[str], groups: Sequence[int], end: bytes) -> bytes:
+    """Segmented lines in groups (``groups[g]`` lines in group ``g``) as UTF-8: each line that
+    is not empty followed by a newline, and ``end`` after each group.
+
+    >>> written_lines(["Hà_Nội", "", "mưa"], [2, 1], b"\\n").decode()
+    'Hà_Nội\\n\\nmưa\\n\\n'
+    """
+    if sum(groups) != len(segmented) or any(count < 0 for count in groups):
+        raise ValueError(f"line counts {sum(groups)} for {len(segmented)} lines")
+    closing = end.decode("utf-8")
+    pieces: list[str] = []
+    first = 0
+    for count in groups:
+        pieces += [line + "\n" for line in segmented[first : first + count] if line]
+        pieces.append(closing)
+        first += count
+    return "".join(pieces).encode("utf-8")
+
+
 def _mix64(x: int) -> int:
     x ^= x >> 30
     x = (x * 0xBF58476D1CE4E5B9) & _MASK
@@ -209,6 +228,18 @@ class PythonCore:
                 words += len(units) - sum(joins[1:])
                 total += len(units)
         return (segmented, paragraphs, sentences, words, total) if count else segmented
+
+    def write_lines(
+        self,
+        lines: Sequence[str],
+        sep: str,
+        split_chunk: Callable[[str], Sequence[str]],
+        groups: Sequence[int],
+        end: bytes,
+    ) -> tuple[bytes, int, int, int, int]:
+        """:meth:`segment_lines` (counted) written as UTF-8: see :func:`written_lines`."""
+        segmented, *totals = self.segment_lines(lines, sep, split_chunk, True)
+        return (written_lines(segmented, groups, end), *totals)
 
     def joins(self, syllables: Sequence[str]) -> list[bool]:
         ids, fids, shapes = [], [], []

@@ -167,6 +167,29 @@ class PerceptronModel:
         """
         return self._core.segment_lines(lines, sep, split_chunk, count)
 
+    def write_lines(
+        self,
+        lines: Sequence[str],
+        sep: str,
+        split_chunk: Callable[[str], Sequence[str]],
+        groups: Sequence[int],
+        end: bytes,
+    ) -> tuple[bytes, int, int, int, int]:
+        """:meth:`segment_lines`, counted, as UTF-8 bytes written by the core itself: each line
+        that has units followed by a newline, and ``end`` after each group of lines
+        (``groups``: how many lines each group has). Returns ``(data, paragraphs, sentences,
+        words, units)``.
+
+        A corpus writes UTF-8: made here, the output skips a str for each line, joining them and
+        encoding the result.
+
+        >>> model = PerceptronModel.load()
+        >>> data, *counts = model.write_lines(["Hà Nội là thủ đô", "", "Mưa ."], "_", str.split, [2, 1], b"")
+        >>> data.decode(), counts
+        ('Hà_Nội là thủ_đô\\nMưa .\\n', [2, 2, 5, 7])
+        """
+        return self._core.write_lines(lines, sep, split_chunk, groups, end)
+
     def syllable_id(self, unit: str) -> int:
         """The vocabulary id of a unit's key (0: unknown)."""
         return self._key_ids.get(tone_key(unit), 0)
