@@ -3,6 +3,8 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path, PurePosixPath
 from unittest import mock
 
@@ -23,8 +25,9 @@ from tachtu.corpus import (
     run,
     segment_documents,
 )
+from tachtu.corpus import engines as corpus_engines
 from tachtu.corpus import readers as corpus_readers
-from tachtu.corpus.engines import _in_order
+from tachtu.corpus.engines import _in_order, _widen_pipes
 from tachtu.corpus.manifest import STATE_FOLDER
 from tachtu.corpus.readers import Chunk, InputFile, InputKind, parse_chunk
 from tachtu.document import Document, read_document
@@ -726,3 +729,20 @@ def _no_metadata(item: tuple | dict) -> tuple | dict:
 def test_json_lines_from_bytes_report_each_bad_line_as_json_does(case: str) -> None:
     fast, _, standard = _read_three_ways(BAD_INPUTS[case][1], ReadOptions.utf8())
     assert fast == standard
+
+
+@pytest.mark.skipif(
+    not hasattr(corpus_engines.fcntl, "F_GETPIPE_SZ")
+    or int(Path("/proc/sys/fs/pipe-max-size").read_text()) < 1 << 20,
+    reason="pipe sizes are Linux's, up to its limit",
+)
+def test_worker_pipes_hold_a_whole_chunk() -> None:
+    # A worker must not wait for the main process to write its next chunk piece by piece.
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+    try:
+        _widen_pipes(pool)
+        for queue in (pool._call_queue, pool._result_queue):
+            fcntl = corpus_engines.fcntl
+            assert fcntl.fcntl(queue._reader.fileno(), fcntl.F_GETPIPE_SZ) >= 1 << 20
+    finally:
+        pool.shutdown()
