@@ -132,6 +132,18 @@ def test_pickle_round_trip(shipped):
     assert again.user_phrases == ["học_sinh_học"]
 
 
+def test_shipped_model_pickles_small_and_others_whole(shipped, tmp_path):
+    # A worker loads the shipped model itself; a model from a file or from training travels
+    # whole, as the file may change or be gone by the time the worker starts.
+    assert len(pickle.dumps(shipped.with_user_dictionary(["học_sinh_học"]))) < 1000
+    shipped.save(tmp_path / "model.npz")
+    from_file = PerceptronModel.load(tmp_path / "model.npz")
+    assert len(pickle.dumps(from_file)) > 1_000_000
+    again = pickle.loads(pickle.dumps(from_file))
+    units = split_syllables(SENTENCES[5])
+    assert again.joins(units) == from_file.joins(units) == shipped.joins(units)
+
+
 @pytest.mark.parametrize("pure_python", [False, True])
 def test_user_dictionary_forces_joins_and_splits(shipped, pure_python):
     if not pure_python and not compiled_core_available():

@@ -73,6 +73,8 @@ class PerceptronModel:
         pure_python: bool = False,
     ) -> None:
         self._arrays = dict(arrays)
+        # Set by load() for the shipped model, which a worker process can load itself.
+        self._shipped = False
         version = int(arrays["format_version"])
         if not 1 <= version <= FORMAT_VERSION:
             raise ValueError(f"model format {version}; this tachtu reads 1 to {FORMAT_VERSION}")
@@ -117,7 +119,9 @@ class PerceptronModel:
             data = Path(path).read_bytes()
         with np.load(io.BytesIO(data), allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}
-        return cls(arrays, user_dictionary=user_dictionary, pure_python=pure_python)
+        model = cls(arrays, user_dictionary=user_dictionary, pure_python=pure_python)
+        model._shipped = path is None
+        return model
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the model file (user phrases are not part of it)."""
@@ -125,13 +129,21 @@ class PerceptronModel:
 
     def with_user_dictionary(self, phrases: Iterable[str]) -> PerceptronModel:
         """A copy of this model that also forces ``phrases`` (added to the ones it has)."""
-        return PerceptronModel(
+        model = PerceptronModel(
             self._arrays,
             user_dictionary=[*self.user_phrases, *phrases],
             pure_python=self.pure_python,
         )
+        model._shipped = self._shipped
+        return model
 
     def __reduce__(self):
+        if self._shipped:
+            # The shipped model is loaded again from the package: a few hundred bytes to send
+            # instead of 5 MB of arrays. A worker process is sent its model through a pipe as
+            # it starts, and the main process waited, blocked, until each worker had imported
+            # tachtu and read it all: 0.3 s a worker, one worker after the other.
+            return (_load_shipped, (self.user_phrases, self.pure_python))
         return (_rebuild, (self._arrays, self.user_phrases, self.pure_python))
 
     def joins(self, syllables: Sequence[str]) -> list[bool]:
@@ -247,6 +259,10 @@ def _register_arguments(arrays: Mapping[str, np.ndarray]) -> tuple:
         int(arrays["register_threshold"]),
         int(arrays["register_templates"]),
     )
+
+
+def _load_shipped(user_phrases, pure_python) -> PerceptronModel:
+    return PerceptronModel.load(user_dictionary=user_phrases, pure_python=pure_python)
 
 
 def _rebuild(arrays, user_phrases, pure_python) -> PerceptronModel:
