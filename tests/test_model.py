@@ -144,6 +144,14 @@ def test_shipped_model_pickles_small_and_others_whole(shipped, tmp_path):
     assert again.joins(units) == from_file.joins(units) == shipped.joins(units)
 
 
+def test_a_process_with_another_shipped_model_refuses_it(shipped):
+    state = shipped.__reduce__()
+    load, (digest, *rest) = state
+    with pytest.raises(RuntimeError, match="install the same tachtu everywhere"):
+        load("0" * 64, *rest)
+    assert load(digest, *rest).joins(["Hà", "Nội"]) == shipped.joins(["Hà", "Nội"])
+
+
 @pytest.mark.parametrize("pure_python", [False, True])
 def test_user_dictionary_forces_joins_and_splits(shipped, pure_python):
     if not pure_python and not compiled_core_available():

@@ -18,6 +18,7 @@ surface forms that map to it, the lexicon table, the register scores and the non
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -73,8 +74,9 @@ class PerceptronModel:
         pure_python: bool = False,
     ) -> None:
         self._arrays = dict(arrays)
-        # Set by load() for the shipped model, which a worker process can load itself.
-        self._shipped = False
+        # The digest of the shipped model's file when load() read it: a worker process can then
+        # load the model itself (see __reduce__).
+        self._shipped: str | None = None
         version = int(arrays["format_version"])
         if not 1 <= version <= FORMAT_VERSION:
             raise ValueError(f"model format {version}; this tachtu reads 1 to {FORMAT_VERSION}")
@@ -120,7 +122,8 @@ class PerceptronModel:
         with np.load(io.BytesIO(data), allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}
         model = cls(arrays, user_dictionary=user_dictionary, pure_python=pure_python)
-        model._shipped = path is None
+        if path is None:
+            model._shipped = hashlib.sha256(data).hexdigest()
         return model
 
     def save(self, path: str | os.PathLike[str]) -> None:
@@ -138,12 +141,13 @@ class PerceptronModel:
         return model
 
     def __reduce__(self):
-        if self._shipped:
+        if self._shipped is not None:
             # The shipped model is loaded again from the package: a few hundred bytes to send
             # instead of 5 MB of arrays. A worker process is sent its model through a pipe as
             # it starts, and the main process waited, blocked, until each worker had imported
-            # tachtu and read it all: 0.3 s a worker, one worker after the other.
-            return (_load_shipped, (self.user_phrases, self.pure_python))
+            # tachtu and read it all: 0.3 s a worker, one worker after the other. The digest
+            # makes sure that a worker elsewhere (a Dask cluster) has the same model.
+            return (_load_shipped, (self._shipped, self.user_phrases, self.pure_python))
         return (_rebuild, (self._arrays, self.user_phrases, self.pure_python))
 
     def joins(self, syllables: Sequence[str]) -> list[bool]:
@@ -261,8 +265,14 @@ def _register_arguments(arrays: Mapping[str, np.ndarray]) -> tuple:
     )
 
 
-def _load_shipped(user_phrases, pure_python) -> PerceptronModel:
-    return PerceptronModel.load(user_dictionary=user_phrases, pure_python=pure_python)
+def _load_shipped(digest, user_phrases, pure_python) -> PerceptronModel:
+    model = PerceptronModel.load(user_dictionary=user_phrases, pure_python=pure_python)
+    if model._shipped != digest:
+        raise RuntimeError(
+            f"this process's tachtu ships another model (sha256 {model._shipped[:16]}…) than "
+            f"the one it was sent ({digest[:16]}…): install the same tachtu everywhere"
+        )
+    return model
 
 
 def _rebuild(arrays, user_phrases, pure_python) -> PerceptronModel:
