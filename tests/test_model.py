@@ -124,6 +124,23 @@ def test_compiled_and_pure_python_agree(shipped):
     assert python.joins_batch(batch) == shipped.joins_batch(batch)
 
 
+@needs_core
+def test_chunks_kept_when_a_full_chunk_table_is_pruned_still_segment_right(shipped):
+    # Past 2^17 chunks the core keeps those it met again and frees the rest: the lines after
+    # many prunings, whose common chunks come from the kept ones, must segment as the pure-Python
+    # core (no table) does.
+    common = "Hà Nội là thủ đô của Việt Nam , các bộ , ngành đã họp ."
+    lines = [f"{common} x{i}a x{i}b x{i}c x{i}d x{i}e" for i in range(60_000)]
+    lines += [common, "Việt Nam , Hà Nội .", *lines[-50:]]
+    split = str.split  # a callable of its own: a table of its own
+    compiled = shipped.segment_lines(lines, "_", split, True)
+    assert shipped._core.segment_lines(lines[-60:], "_", split) == compiled[0][-60:]
+    python = PerceptronModel.load(pure_python=True)
+    assert python.segment_lines(lines[-60:], "_", split) == compiled[0][-60:]
+    data, *counts = shipped.write_lines(lines, "_", split, [len(lines)], b"")
+    assert data.decode().splitlines() == compiled[0] and counts == list(compiled[1:])
+
+
 def test_pickle_round_trip(shipped):
     model = shipped.with_user_dictionary(["học_sinh_học"])
     again = pickle.loads(pickle.dumps(model))

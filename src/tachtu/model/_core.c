@@ -586,6 +586,7 @@ typedef struct {
     size_t bytes;        /* size of the block, for the table's memory budget */
     Py_UCS4 maxchar;     /* largest PyUnicode_MAX_CHAR_VALUE of the units: the output's kind */
     int key_kind, text_kind;
+    int met_again;       /* found in the table since it was last pruned */
     Py_ssize_t *ends;    /* unit k is text[ends[k - 1]:ends[k]] */
     uint32_t *ids, *fids;
     uint8_t *shapes;
@@ -593,8 +594,9 @@ typedef struct {
     void *key, *text;
 } Chunk;
 
-/* What a chunk table may hold; past either bound it starts again, between two lines, which keeps
- * memory flat on endless streams of new names and numbers. A news chunk takes ~170 bytes. */
+/* What a chunk table may hold; past either bound it is pruned (chunk_table_prune), between two
+ * lines, which keeps memory flat on endless streams of new names and numbers. A news chunk takes
+ * ~170 bytes. */
 #define CHUNK_LIMIT (1 << 17)
 #define CHUNK_BYTES ((size_t)24 << 20)
 /* Longer chunks (URLs, runs of text without spaces) are split every time: they seldom recur. */
@@ -673,6 +675,48 @@ static void chunk_table_clear(ChunkTable *t)
     t->slots = NULL;
     t->size = t->used = 0;
     t->bytes = 0;
+}
+
+/* A full table keeps the chunks met again since it last filled (the words of the language)
+ * and frees the rest (names, numbers, met once), so that it does not split the commonest chunks
+ * again and again. When the ones met again fill half of it, all go. */
+static void chunk_table_prune(ChunkTable *t)
+{
+    Py_ssize_t kept = 0;
+    size_t kept_bytes = 0;
+    for (Py_ssize_t i = 0; i < t->size; i++) {
+        const Chunk *c = t->slots[i].chunk;
+        if (c && c->met_again) {
+            kept++;
+            kept_bytes += c->bytes;
+        }
+    }
+    ChunkSlot *slots = NULL;
+    if (2 * kept <= CHUNK_LIMIT && 2 * kept_bytes <= CHUNK_BYTES)
+        slots = PyMem_Calloc((size_t)t->size, sizeof(ChunkSlot));
+    if (!slots) { /* or no memory for a new array: start again from nothing */
+        chunk_table_clear(t);
+        return;
+    }
+    size_t mask = (size_t)t->size - 1;
+    for (Py_ssize_t i = 0; i < t->size; i++) {
+        Chunk *c = t->slots[i].chunk;
+        if (!c)
+            continue;
+        if (!c->met_again) {
+            chunk_free(c);
+            continue;
+        }
+        c->met_again = 0;
+        size_t j = (size_t)t->slots[i].hash & mask;
+        while (slots[j].chunk)
+            j = (j + 1) & mask;
+        slots[j] = t->slots[i];
+    }
+    PyMem_Free(t->slots);
+    t->slots = slots;
+    t->used = kept;
+    t->bytes = kept_bytes;
 }
 
 /* The core holds the model's fallback, a bound method of the model that holds the core: a
@@ -1300,7 +1344,9 @@ static int decide_line(CoreObject *self, Line *line, ChunkTable *table, PyObject
         Py_ssize_t start = line->spans[s].start, end = line->spans[s].end;
         uint64_t h = line->spans[s].hash;
         Chunk *c = chunk_find(table, h, kind, data, start, end - start);
-        if (!c) {
+        if (c) {
+            c->met_again = 1;
+        } else {
             int keep = table && end - start <= CHUNK_LONGEST;
             Chunk *fresh = chunk_new(self, text, start, end, h, split, keep);
             if (!fresh)
@@ -1555,10 +1601,10 @@ static PyObject *Core_segment_lines(CoreObject *self, PyObject *args)
     Line line = {.counting = counting};
     ChunkTable *table = table_for(self, split);
     for (Py_ssize_t s = 0; s < count; s++) {
-        /* A full table starts again between lines, never inside one (the line borrows the units
+        /* A full table is pruned between lines, never inside one (the line borrows the units
          * of its chunks), and only when no other call could be borrowing them too. */
         if (table && chunk_table_full(table) && self->active == 1)
-            chunk_table_clear(table);
+            chunk_table_prune(table);
         PyObject *text = PySequence_Fast_GET_ITEM(seq, s);
         if (!PyUnicode_Check(text)) {
             PyErr_Format(PyExc_TypeError, "lines must be str, not %.100s",
@@ -1631,7 +1677,7 @@ static PyObject *Core_write_lines(CoreObject *self, PyObject *args)
         }
         for (Py_ssize_t last = s + in_group; s < last; s++) {
             if (table && chunk_table_full(table) && self->active == 1)
-                chunk_table_clear(table); /* between lines only: see segment_lines */
+                chunk_table_prune(table); /* between lines only: see segment_lines */
             PyObject *text = PySequence_Fast_GET_ITEM(seq, s);
             if (!PyUnicode_Check(text)) {
                 PyErr_Format(PyExc_TypeError, "lines must be str, not %.100s",
