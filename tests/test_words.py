@@ -311,6 +311,16 @@ _WORDS = st.sampled_from(
         "iPhone",
         "A",
         "ĐHQG",
+        "Đ",
+        "Ô",
+        "ThS",
+        "etc",
+        "www",
+        "2017",
+        "3",
+        "٣",  # an Arabic-Indic digit: decimal, as the regexes' \d
+        "²",  # a digit to isdigit(), not to \d
+        "x2",
     ]
 )
 
@@ -329,6 +339,14 @@ def test_word_with_a_mark_splits_as_the_regexes_do(
     # The segmenter splits "Nội," or "(Hà" without its regexes (see words._chunk_units).
     chunk = lead + word + trail + more
     assert _chunk_units(style, chunk) == split_syllables(place_tones(chunk, style))
+
+
+def test_one_character_splits_as_the_regexes_do() -> None:
+    for code in range(0x10000):
+        char = clean_characters(chr(code))
+        if len(char) == 1 and not char.isspace():
+            for style in ("keep", "old", "new"):
+                assert _chunk_units(style, char) == split_syllables(place_tones(char, style))
 
 
 def test_news_chunks_split_as_the_regexes_do() -> None:
