@@ -141,6 +141,22 @@ def test_chunks_kept_when_a_full_chunk_table_is_pruned_still_segment_right(shipp
     assert data.decode().splitlines() == compiled[0] and counts == list(compiled[1:])
 
 
+@pytest.mark.parametrize("pure_python", [False, True])
+def test_written_lines_must_be_counted_right(shipped, pure_python):
+    model = PerceptronModel.load(pure_python=True) if pure_python else shipped
+    lines = ["Hà Nội", "mưa"]
+    for groups in ([1], [3], [-1, 3], [1, 2]):
+        with pytest.raises(ValueError):
+            model.write_lines(lines, "_", str.split, groups, b"")
+    assert model.write_lines(lines, "_", str.split, [0, 2, 0], b"|") == (
+        "|Hà_Nội\nmưa\n||".encode(),
+        2,
+        2,
+        2,
+        3,
+    )
+
+
 def test_pickle_round_trip(shipped):
     model = shipped.with_user_dictionary(["học_sinh_học"])
     again = pickle.loads(pickle.dumps(model))
