@@ -403,8 +403,8 @@ with contextlib.suppress(ImportError):
 
     _READ_ERRORS += (zstandard.ZstdError,)
 try:
-    # JSON Lines read straight from UTF-8 bytes, without a str of the whole line first: a third
-    # less time than decoding each line and parsing it with json.
+    # JSON Lines read straight from UTF-8 bytes, without a str of the whole line first: about
+    # 30% less time than decoding each line and parsing it with json.
     import msgspec
 except ImportError:  # the standard library's json reads them all the same
     msgspec = None
