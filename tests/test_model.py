@@ -157,6 +157,14 @@ def test_written_lines_must_be_counted_right(shipped, pure_python):
     )
 
 
+@needs_core
+def test_lines_that_are_no_str_are_refused(shipped):
+    with pytest.raises(TypeError, match="lines must be str, not int"):
+        shipped.segment_lines(["Hà Nội", 1], "_", str.split)
+    with pytest.raises(TypeError, match="lines must be str, not int"):
+        shipped.write_lines(["Hà Nội", 1], "_", str.split, [2], b"")
+
+
 def test_pickle_round_trip(shipped):
     model = shipped.with_user_dictionary(["học_sinh_học"])
     again = pickle.loads(pickle.dumps(model))

@@ -1578,6 +1578,21 @@ static ChunkTable *table_for(CoreObject *self, PyObject *split)
     return t;
 }
 
+/* Line s of a call's lines (borrowed), or NULL with TypeError when it is no str. A full table
+ * is pruned first: between lines, never inside one (the line borrows the units of its chunks),
+ * and only when no other call could be borrowing them too. */
+static PyObject *next_line(CoreObject *self, ChunkTable *table, PyObject *seq, Py_ssize_t s)
+{
+    if (table && chunk_table_full(table) && self->active == 1)
+        chunk_table_prune(table);
+    PyObject *text = PySequence_Fast_GET_ITEM(seq, s);
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "lines must be str, not %.100s", Py_TYPE(text)->tp_name);
+        return NULL;
+    }
+    return text;
+}
+
 static PyObject *Core_segment_lines(CoreObject *self, PyObject *args)
 {
     PyObject *lines, *sep, *split;
@@ -1601,16 +1616,9 @@ static PyObject *Core_segment_lines(CoreObject *self, PyObject *args)
     Line line = {.counting = counting};
     ChunkTable *table = table_for(self, split);
     for (Py_ssize_t s = 0; s < count; s++) {
-        /* A full table is pruned between lines, never inside one (the line borrows the units
-         * of its chunks), and only when no other call could be borrowing them too. */
-        if (table && chunk_table_full(table) && self->active == 1)
-            chunk_table_prune(table);
-        PyObject *text = PySequence_Fast_GET_ITEM(seq, s);
-        if (!PyUnicode_Check(text)) {
-            PyErr_Format(PyExc_TypeError, "lines must be str, not %.100s",
-                         Py_TYPE(text)->tp_name);
+        PyObject *text = next_line(self, table, seq, s);
+        if (!text)
             goto fail;
-        }
         PyObject *out = segment_line(self, &line, table, text, sep, split);
         line_free_loose(&line);
         if (!out)
@@ -1676,14 +1684,9 @@ static PyObject *Core_write_lines(CoreObject *self, PyObject *args)
             goto done;
         }
         for (Py_ssize_t last = s + in_group; s < last; s++) {
-            if (table && chunk_table_full(table) && self->active == 1)
-                chunk_table_prune(table); /* between lines only: see segment_lines */
-            PyObject *text = PySequence_Fast_GET_ITEM(seq, s);
-            if (!PyUnicode_Check(text)) {
-                PyErr_Format(PyExc_TypeError, "lines must be str, not %.100s",
-                             Py_TYPE(text)->tp_name);
+            PyObject *text = next_line(self, table, seq, s);
+            if (!text)
                 goto done;
-            }
             int written = write_line(self, &line, table, text, sep_utf8, sep_len, split, &out);
             line_free_loose(&line);
             if (written < 0)
