@@ -120,26 +120,25 @@ class Segmenter:
     ) -> tuple[list[list[str]], TextCounts]:
         """:meth:`segment_counted` for many texts, run through the model as one batch: the lines
         of each text, and what the texts hold together.
-
-        The compiled model counts as it segments; otherwise the units and sentences are found
-        again.
         """
-        cleaned = [clean_characters(text) for text in texts]
-        lines = "\n".join(cleaned).split("\n")
+        lines, groups = _batch_lines(texts)
+        segmented, counts = self._segment_counted_lines(lines, sep)
+        per_text = []
+        first = 0
+        for count in groups:
+            per_text.append(segmented[first : first + count])
+            first += count
+        return per_text, counts
+
+    def _segment_counted_lines(self, lines: list[str], sep: str) -> tuple[list[str], TextCounts]:
+        """Cleaned lines segmented, and what they hold. The compiled model counts as it
+        segments; otherwise the units and sentences are found again."""
         segment_lines = getattr(self.model, "segment_lines", None)
         if segment_lines is not None:
             segmented, *totals = segment_lines(lines, sep, _split_chunk(self.tone_style), True)
-            counts = TextCounts(*totals)
-        else:
-            segmented = self._segment_lines(lines, sep)
-            counts = _counts(lines, segmented)
-        per_text = []
-        first = 0
-        for text in cleaned:
-            last = first + text.count("\n") + 1
-            per_text.append(segmented[first:last])
-            first = last
-        return per_text, counts
+            return segmented, TextCounts(*totals)
+        segmented = self._segment_lines(lines, sep)
+        return segmented, _counts(lines, segmented)
 
     def segment_encoded(
         self, texts: Sequence[str], *, sep: str = "_", end: str = ""
@@ -161,15 +160,11 @@ class Segmenter:
         if not texts:
             return b"", TextCounts()
         closing = end.encode("utf-8")
+        lines, groups = _batch_lines(texts)
         write_lines = getattr(self.model, "write_lines", None)
         if write_lines is None:
-            per_text, counts = self.segment_counted_batch(texts, sep=sep)
-            lines = [line for text_lines in per_text for line in text_lines]
-            groups = [len(text_lines) for text_lines in per_text]
-            return written_lines(lines, groups, closing), counts
-        cleaned = [clean_characters(text) for text in texts]
-        groups = [text.count("\n") + 1 for text in cleaned]
-        lines = "\n".join(cleaned).split("\n")
+            segmented, counts = self._segment_counted_lines(lines, sep)
+            return written_lines(segmented, groups, closing), counts
         data, *totals = write_lines(lines, sep, _split_chunk(self.tone_style), groups, closing)
         return data, TextCounts(*totals)
 
@@ -203,6 +198,13 @@ class Segmenter:
             join_units(units, break_at_sentences(joins, split_units(units, glued_quotes)), sep)
             for (units, glued_quotes), joins in zip(runs, flags, strict=True)
         ]
+
+
+def _batch_lines(texts: Sequence[str]) -> tuple[list[str], list[int]]:
+    """The cleaned lines of many texts in one list, for one call into the model, and how many
+    lines each text has."""
+    cleaned = [clean_characters(text) for text in texts]
+    return "\n".join(cleaned).split("\n"), [text.count("\n") + 1 for text in cleaned]
 
 
 def _counts(lines: Sequence[str], segmented: Sequence[str]) -> TextCounts:
