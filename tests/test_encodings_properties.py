@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
+from unittest import mock
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from tachtu.encodings import canonical_name, decode, detect, encode, repair_mojibake
+from tachtu.encodings import canonical_name, decode, detect, encode, mojibake, repair_mojibake
 from tachtu.encodings._tables import vietnamese_letters
 from tachtu.encodings.mojibake import could_hold_utf8_mojibake
 from tachtu.encodings.spelling import _ONSETS, _RHYMES, is_syllable
@@ -153,3 +155,69 @@ def test_repair_undoes_utf8_read_as_latin1(text):
     repaired, count = repair_mojibake(garbled)
     assert repaired == text
     assert count == sum(not char.isascii() for char in text)
+
+
+# Characters that make or break the signs mojibake_signs tells: every character of the
+# single-byte view (leads, continuations, suspects), lost-byte marks, Vietnamese letters, ASCII,
+# escaped bytes, and characters past the table and past the BMP.
+SIGN_ALPHABET = sorted(
+    {*mojibake._VIEW, "?", "\ufffd", *vietnamese_letters(), *"aZ 1.\n", "\u20ac", "\U0001f600"}
+)
+
+
+def _signs_by_regex(text: str) -> int:
+    """What mojibake_signs tells, by the regular expressions that define it."""
+    signs = mojibake._PAIR if mojibake._LEAD_BEFORE_CONTINUATION.search(text) else 0
+    if mojibake._UTF8_RUN.search(text) or mojibake._LOST_BYTE_RUN.search(text):
+        signs |= mojibake._RUN
+    return signs | (mojibake._SUSPECT_SIGN if mojibake._SUSPECT.search(text) else 0)
+
+
+def _repair_by_regex(text: str) -> tuple[str, Counter[str]]:
+    """repair() as it reads without the quick signs: the searches, then each repair."""
+    counts: Counter[str] = Counter()
+    if text.isascii():
+        return text, counts
+    if mojibake._LEAD_BEFORE_CONTINUATION.search(text):
+        text = mojibake._repair_utf8_runs(text, counts)
+    if mojibake._SUSPECT.search(text):
+        text = mojibake._repair_legacy_lines(text, counts)
+    return text, +counts
+
+
+# A few characters of each class (by the byte the view gives them), so that runs, runs cut short
+# and lost bytes come up often.
+SIGN_CLASS_SAMPLES = sorted(
+    {
+        *(char for char, byte in sorted(mojibake._VIEW.items())[::37]),
+        *(char for char, byte in mojibake._VIEW.items() if byte in (0x80, 0x9D, 0xBB, 0xBF)),
+        *(char for char, byte in mojibake._VIEW.items() if byte in (0xC3, 0xC4, 0xDF)),
+        *(char for char, byte in mojibake._VIEW.items() if byte in (0xE0, 0xE1, 0xEF)),
+        *(char for char, byte in mojibake._VIEW.items() if byte in (0xF0, 0xF4, 0xF5)),
+        *"?\ufffdaà ",
+    }
+)
+
+mojibake_like_texts = st.one_of(
+    st.text(st.sampled_from(SIGN_ALPHABET), max_size=12),
+    st.text(st.sampled_from(SIGN_CLASS_SAMPLES), max_size=12),
+    vietnamese_texts().map(lambda text: text.encode("utf-8").decode("cp1252", "replace")),
+    st.lists(
+        st.one_of(vietnamese_texts(min_size=1), st.text(st.sampled_from(SIGN_ALPHABET), max_size=4))
+    ).map("".join),
+)
+
+
+@settings(max_examples=1500)
+@given(mojibake_like_texts)
+def test_mojibake_signs_are_what_the_searches_find(text):
+    expected = _signs_by_regex(text)
+    assert mojibake.mojibake_signs(text) == expected
+    with mock.patch.object(mojibake, "_compiled_mojibake_signs", None):
+        assert mojibake.mojibake_signs(text) == expected
+
+
+@settings(max_examples=500)
+@given(mojibake_like_texts)
+def test_repair_after_the_signs_is_repair_after_the_searches(text):
+    assert mojibake.repair(text) == _repair_by_regex(text)

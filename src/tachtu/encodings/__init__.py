@@ -28,6 +28,8 @@ b'Tie\\xe1ng Vie\\xe4t co\\xf9 da\\xe1u'
 
 from __future__ import annotations
 
+import codecs
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -79,6 +81,8 @@ _CANONICAL = {
     alias: canonical for canonical in _ALIASES for alias in (canonical, *_ALIASES[canonical])
 }
 
+_BOM = codecs.BOM_UTF8
+
 # Change kinds reported in Decoded.changes.
 COMPOSED = "composed"
 REPLACED = "replaced"
@@ -103,6 +107,7 @@ class Decoded:
     reason: str = ""
 
 
+@functools.lru_cache(maxsize=64)
 def canonical_name(encoding: str) -> str:
     """The canonical name for any accepted name or alias; ``ValueError`` for an unknown one.
 
@@ -151,7 +156,10 @@ def decode(
     if name in _BYTE_CODECS:
         text = _BYTE_CODECS[name].decode(data, errors)
     else:
-        text = data.decode("utf-8-sig" if name != "ascii" else "ascii", errors)
+        # The UTF-8 codec itself where no BOM is to be skipped: utf-8-sig goes through a Python
+        # wrapper, which counts on many short records.
+        codec = "ascii" if name == "ascii" else "utf-8-sig" if data[:3] == _BOM else "utf-8"
+        text = data.decode(codec, errors)
         if name == "viqr":
             text = viqr.decode(text)
     if errors == "replace":

@@ -42,6 +42,12 @@ from tachtu.encodings.legacy import (
     restore_tcvn3_capitals,
 )
 
+try:
+    # One pass in C over the characters instead of two regular-expression searches.
+    from tachtu.model._core import mojibake_signs as _compiled_mojibake_signs
+except ImportError:  # pragma: no cover - where the C extension is not built
+    _compiled_mojibake_signs = None
+
 __all__ = ["MOJIBAKE", "UNREPAIRED", "could_hold_utf8_mojibake", "repair", "repair_mojibake"]
 
 MOJIBAKE = "mojibake"
@@ -226,13 +232,59 @@ def _repair_legacy_lines(text: str, counts: Counter[str]) -> str:
     return "".join(lines)
 
 
+# What mojibake_signs tells: the compiled core's MOJIBAKE_* flags, and the classes of
+# characters it tells them by (see there).
+_CONTINUATION_CHAR, _SUSPECT_CHAR, _LOST_CHAR = 4, 8, 16
+_PAIR, _RUN, _SUSPECT_SIGN = 32, 64, _SUSPECT_CHAR
+
+
+def _sign_classes() -> bytes:
+    """A byte for each code point up to the last one any class holds: its classes."""
+    classes: dict[int, int] = {ord("?"): _LOST_CHAR, 0xFFFD: _LOST_CHAR}
+    for char, byte in _VIEW.items():
+        for low, high, value in _SIGN_BYTES:
+            if low <= byte <= high:
+                classes[ord(char)] = value
+    # _SUSPECT's class is made of these two ranges only.
+    for code in (*range(0x80, 0x100), *range(0xDC80, 0xDD00)):
+        if _SUSPECT.fullmatch(chr(code)):
+            classes[code] = classes.get(code, 0) | _SUSPECT_CHAR
+    table = bytearray(max(classes) + 1)
+    for code, value in classes.items():
+        table[code] = value
+    return bytes(table)
+
+
+# Bytes of UTF-8 and their classes: a lead byte by the continuations it needs.
+_SIGN_BYTES = ((0x80, 0xBF, _CONTINUATION_CHAR), (0xC2, 0xDF, 1), (0xE0, 0xEF, 2), (0xF0, 0xF4, 3))
+_SIGN_CLASSES = _sign_classes()
+
+
+def mojibake_signs(text: str) -> int:
+    """What :func:`repair` looks for before anything costly, as flags: ``_PAIR``, a pair of
+    characters that UTF-8 mojibake is made of; ``_RUN``, a whole run that
+    :func:`_repair_utf8_runs` could put back (lost last byte included); ``_SUSPECT_SIGN``, a
+    character that legacy-encoded letters become.
+
+    >>> mojibake_signs("Việt") == 0, mojibake_signs("Viá»‡t") & _RUN != 0
+    (True, True)
+    >>> mojibake_signs("“Quá”") == _PAIR  # à” is a pair, not a whole run
+    True
+    """
+    if _compiled_mojibake_signs is not None:
+        return _compiled_mojibake_signs(text, _SIGN_CLASSES)
+    pair = _PAIR if _LEAD_BEFORE_CONTINUATION.search(text) else 0
+    run = _RUN if _UTF8_RUN.search(text) or _LOST_BYTE_RUN.search(text) else 0
+    return pair | run | (_SUSPECT_SIGN if _SUSPECT.search(text) else 0)
+
+
 def could_hold_utf8_mojibake(text: str) -> bool:
     """Whether ``text`` has a character pair that UTF-8 mojibake is made of (a quick test).
 
     >>> could_hold_utf8_mojibake("Viá»‡t"), could_hold_utf8_mojibake("Việt")
     (True, False)
     """
-    return _LEAD_BEFORE_CONTINUATION.search(text) is not None
+    return bool(mojibake_signs(text) & _PAIR)
 
 
 def repair(text: str) -> tuple[str, Counter[str]]:
@@ -240,9 +292,11 @@ def repair(text: str) -> tuple[str, Counter[str]]:
     counts: Counter[str] = Counter()
     if text.isascii():
         return text, counts
-    if could_hold_utf8_mojibake(text):
+    signs = mojibake_signs(text)
+    if signs & _RUN:  # else _repair_utf8_runs finds nothing to do
         text = _repair_utf8_runs(text, counts)
-    if _SUSPECT.search(text):
+        signs = mojibake_signs(text)  # the repairs may have made or taken suspects
+    if signs & _SUSPECT_SIGN:
         text = _repair_legacy_lines(text, counts)
     return text, +counts
 
