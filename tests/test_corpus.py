@@ -721,6 +721,49 @@ def test_json_lines_read_from_bytes_as_json_reads_them(records, fields) -> None:
     event("documents read" if any(isinstance(item, tuple) for item in fast) else "none read")
 
 
+# Strings that decoding as auto does may change: mojibake runs, legacy-looking letters, lost
+# bytes, decomposed letters, a BOM, and clean Vietnamese beside them.
+_decodable_strings = st.lists(
+    st.sampled_from(
+        ["Việt", "Viá»‡t", "Ã¡", "á»?", "á»\ufffd", "ViÖt", "Ho\u0300a", "\ufeff", "Quá”", " ", "a"]
+    )
+    | st.text(max_size=3),
+    max_size=6,
+).map("".join)
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    st.lists(
+        st.tuples(
+            st.dictionaries(st.sampled_from(["text", "id", "Viá»‡t"]), _decodable_strings),
+            st.lists(_decodable_strings, max_size=2),
+            st.booleans(),
+            st.binary(max_size=2),
+            st.integers(0, 40),
+        ),
+        max_size=6,
+    )
+)
+def test_json_lines_read_quickly_by_auto_are_read_as_decoding_them_reads_them(records) -> None:
+    # What auto settles on for a UTF-8 file reads a line with msgspec when decoding would leave
+    # all its strings as they are; the document or the error must be what decoding the line,
+    # repairs and all, and json.loads give, whatever the strings, escapes and spliced bytes.
+    from tachtu.corpus import decoding
+
+    lines = []
+    for record, more, ascii_only, junk, at in records:
+        record["more"] = more
+        line = json.dumps(record, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
+        lines.append(line[:at] + junk + line[at:] if junk else line)
+    options = ReadOptions(decode=decoding.RepairingUtf8Decoder())
+    quick, _, _ = _read_three_ways(b"\n".join(lines) + b"\n", options)
+    with mock.patch.object(decoding, "msgspec", None):
+        long_way, _, _ = _read_three_ways(b"\n".join(lines) + b"\n", options)
+    assert quick == long_way
+    event("documents read" if any(isinstance(item, tuple) for item in quick) else "none read")
+
+
 def _no_metadata(item: tuple | dict) -> tuple | dict:
     return (*item[:2], "{}") if isinstance(item, tuple) else item
 

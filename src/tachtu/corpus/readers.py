@@ -37,6 +37,7 @@ from typing import Any, BinaryIO, Literal, Protocol, runtime_checkable
 from tachtu.document import Document
 
 __all__ = [
+    "NOT_READ",
     "Chunk",
     "Compression",
     "DecodeErrors",
@@ -45,6 +46,7 @@ __all__ = [
     "InputError",
     "InputFile",
     "InputKind",
+    "JsonDecoder",
     "ReadOptions",
     "decode_text",
     "discover_inputs",
@@ -75,6 +77,23 @@ class FileDecoder(Protocol):
     def for_file(self, sample: bytes, path: str) -> Decoder:
         """The decoder for every record of the file that starts with ``sample``."""
         ...
+
+
+@runtime_checkable
+class JsonDecoder(Protocol):
+    """A decoder that can also read a JSON line straight from its bytes, quicker than decoding
+    the line and parsing the text, to the same value."""
+
+    def __call__(self, data: bytes, path: str) -> str: ...
+
+    def read_json(self, line: bytes) -> Any:
+        """The value that ``json.loads`` of the decoded ``line`` gives, or :data:`NOT_READ`
+        when that takes the long way (the line is read again as text then)."""
+        ...
+
+
+NOT_READ: Any = object()
+"""What :meth:`JsonDecoder.read_json` answers for a line it leaves to the long way."""
 
 
 class InputError(Exception):
@@ -535,13 +554,14 @@ def parse_chunk(
     """
     source = chunk.source
     decode = chunk.decode or options.decode
+    read_json = decode.read_json if isinstance(decode, JsonDecoder) else None
     for number, raw in chunk.records:
         try:
             if source.kind is InputKind.TEXT:
                 yield _text_document(source, raw, options)
             else:
                 record = (
-                    _json_record(source, number, raw, decode)
+                    _json_record(source, number, raw, decode, read_json)
                     if source.kind is InputKind.JSONL
                     else raw
                 )
@@ -563,7 +583,13 @@ def _text_document(source: InputFile, data: bytes, options: ReadOptions) -> Docu
     return Document(document_id, text, ())
 
 
-def _json_record(source: InputFile, number: int, line: bytes, decode: Decoder) -> Any:
+def _json_record(
+    source: InputFile,
+    number: int,
+    line: bytes,
+    decode: Decoder,
+    read_json: Callable[[bytes], Any] | None = None,
+) -> Any:
     if decode is _decode_strict and msgspec is not None:
         # Straight from the UTF-8 bytes. msgspec refuses all that the reading below reports
         # (invalid UTF-8, lone surrogates, malformed JSON) and more (NaN, a BOM, numbers out of
@@ -573,6 +599,10 @@ def _json_record(source: InputFile, number: int, line: bytes, decode: Decoder) -
             return msgspec.json.decode(line)
         except msgspec.DecodeError:
             pass
+    elif read_json is not None:
+        record = read_json(line)
+        if record is not NOT_READ:
+            return record
     try:
         text = decode(line, str(source.path))
     except InputError as error:

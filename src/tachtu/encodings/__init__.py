@@ -46,7 +46,7 @@ from tachtu.encodings.legacy import (
     ByteCodec,
     restore_tcvn3_capitals,
 )
-from tachtu.encodings.mojibake import repair, repair_mojibake
+from tachtu.encodings.mojibake import needs_repair, repair, repair_mojibake
 from tachtu.normalize import to_nfc
 
 __all__ = [
@@ -55,6 +55,7 @@ __all__ = [
     "Detection",
     "canonical_name",
     "decode",
+    "decodes_to_itself",
     "detect",
     "encode",
     "repair_mojibake",
@@ -178,6 +179,22 @@ def decode(
         text, counts[CASE_RESTORED] = restore_tcvn3_capitals(text)
     changes = {kind: count for kind, count in counts.items() if count}
     return Decoded(text, name, detected, confidence, changes, reason)
+
+
+def decodes_to_itself(text: str) -> bool:
+    """Whether ``decode`` of the UTF-8 of ``text`` gives ``text`` back with no changes: it is
+    NFC, holds nothing that mojibake repair would look at, and starts with no BOM.
+
+    >>> decodes_to_itself("Hòa “Bình”"), decodes_to_itself("Ho\u0300a"), decodes_to_itself("HÃ²a")
+    (True, False, False)
+    """
+    if text.isascii():
+        return True
+    return (
+        not needs_repair(text)
+        and unicodedata.is_normalized("NFC", text)
+        and not text.startswith("\ufeff")
+    )
 
 
 def encode(text: str, encoding: str, *, errors: str = "strict") -> bytes:

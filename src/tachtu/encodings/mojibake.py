@@ -48,7 +48,15 @@ try:
 except ImportError:  # pragma: no cover - where the C extension is not built
     _compiled_mojibake_signs = None
 
-__all__ = ["MOJIBAKE", "UNREPAIRED", "could_hold_utf8_mojibake", "repair", "repair_mojibake"]
+__all__ = [
+    "MOJIBAKE",
+    "UNREPAIRED",
+    "could_hold_utf8_mojibake",
+    "mojibake_signs",
+    "needs_repair",
+    "repair",
+    "repair_mojibake",
+]
 
 MOJIBAKE = "mojibake"
 """Change kind: a run of misread characters put back as the one it was."""
@@ -285,6 +293,16 @@ def could_hold_utf8_mojibake(text: str) -> bool:
     (True, False)
     """
     return bool(mojibake_signs(text) & _PAIR)
+
+
+def needs_repair(text: str) -> bool:
+    """Whether :func:`repair` could change ``text``: it holds a UTF-8 mojibake run or a
+    character that legacy-encoded letters become.
+
+    >>> needs_repair("Việt “Nam”"), needs_repair("Viá»‡t")
+    (False, True)
+    """
+    return not text.isascii() and bool(mojibake_signs(text) & (_RUN | _SUSPECT_SIGN))
 
 
 def repair(text: str) -> tuple[str, Counter[str]]:
