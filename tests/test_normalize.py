@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from tachtu.normalize import (
     _CHARACTER_FIXES,
     clean_characters,
+    is_nfc,
     is_vietnamese_syllable,
     normalize,
     normalize_with_report,
@@ -188,3 +189,8 @@ def test_compiled_check_passes_only_clean_text(text: str) -> None:
     if core.is_clean_text(text):
         assert _clean_in_python(text) == text
     assert clean_characters(text) == _clean_in_python(text)
+
+
+@given(st.text() | st.text(alphabet="Hà Nội thủ đô “”…–\r\n\u00a0\u0300\u0323\u1ea0₫e"))
+def test_is_nfc_is_what_unicodedata_says(text: str) -> None:
+    assert is_nfc(text) == unicodedata.is_normalized("NFC", text)

@@ -35,6 +35,7 @@ __all__ = [
     "Normalized",
     "ToneStyle",
     "clean_characters",
+    "is_nfc",
     "is_vietnamese_syllable",
     "normalize",
     "normalize_with_report",
@@ -199,8 +200,18 @@ def _fix_characters(text: str) -> str:
     return text.translate(_CHARACTER_FIXES)
 
 
+def is_nfc(text: str) -> bool:
+    """Whether ``text`` is NFC: told by one pass in C for text of the characters news is made
+    of (about twice as quick as ``unicodedata.is_normalized``), by Python for the rest.
+
+    >>> is_nfc("Hòa “Bình”"), is_nfc("Ho\u0300a")
+    (True, False)
+    """
+    return text.isascii() or _is_clean_text(text) or unicodedata.is_normalized("NFC", text)
+
+
 def _not_nfc(text: str) -> bool:
-    return not text.isascii() and not unicodedata.is_normalized("NFC", text)
+    return not is_nfc(text)
 
 
 def _nfc(text: str) -> str:

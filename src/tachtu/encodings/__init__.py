@@ -47,7 +47,7 @@ from tachtu.encodings.legacy import (
     restore_tcvn3_capitals,
 )
 from tachtu.encodings.mojibake import needs_repair, repair, repair_mojibake
-from tachtu.normalize import to_nfc
+from tachtu.normalize import is_nfc, to_nfc
 
 __all__ = [
     "ENCODINGS",
@@ -190,11 +190,7 @@ def decodes_to_itself(text: str) -> bool:
     """
     if text.isascii():
         return True
-    return (
-        not needs_repair(text)
-        and unicodedata.is_normalized("NFC", text)
-        and not text.startswith("\ufeff")
-    )
+    return not needs_repair(text) and is_nfc(text) and not text.startswith("\ufeff")
 
 
 def encode(text: str, encoding: str, *, errors: str = "strict") -> bytes:
