@@ -59,6 +59,15 @@ def _texts(paths: list[str]) -> list[str]:
     return texts
 
 
+def _syllables(texts: list[str]) -> int:
+    """Syllables as the pipeline counts them: in the cleaned text (a soft hyphen or a zero-width
+    space inside a word splits it in the raw text, not in the clean one)."""
+    from tachtu.normalize import clean_characters
+    from tachtu.syllables import split_syllables
+
+    return sum(len(split_syllables(clean_characters(text))) for text in texts)
+
+
 def child(
     configuration: str, paths: list[str], output_format: str, scratch: str, encoding: str
 ) -> dict:
@@ -71,7 +80,6 @@ def child(
         from tachtu.corpus import CorpusStats
         from tachtu.formats import masked_lines_counted, render_structured
         from tachtu.normalize import clean_characters
-        from tachtu.syllables import split_syllables
 
         segmenter = Segmenter.load()
         texts = _texts(paths)
@@ -85,13 +93,13 @@ def child(
             for start in range(0, len(texts), 256):
                 segmenter.segment_batch(texts[start : start + 256])
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-            syllables = sum(len(split_syllables(text)) for text in texts)
+            syllables = _syllables(texts)
             documents = len(texts)
         elif output_format == "text":
             for text in texts:
                 segmenter.segment(text)
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-            syllables = sum(len(split_syllables(text)) for text in texts)
+            syllables = _syllables(texts)
             documents = len(texts)
         else:
             stats = CorpusStats()
@@ -111,7 +119,6 @@ def child(
     elif configuration == "loop":
         from tachtu.corpus.readers import gzip_codec
         from tachtu.corpus.writers import GZIP_LEVEL
-        from tachtu.syllables import split_syllables
 
         segmenter = Segmenter.load()
         started, cpu = time.perf_counter(), time.process_time()
@@ -127,7 +134,7 @@ def child(
                     output.write((text + "\n\n").encode("utf-8"))
                     documents += 1
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-        syllables = sum(len(split_syllables(text)) for text in _texts(paths))
+        syllables = _syllables(_texts(paths))
         result.update(seconds=seconds, cpu_seconds=cpu, documents=documents, syllables=syllables)
     else:
         from tachtu.corpus import run
