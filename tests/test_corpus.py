@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
@@ -772,6 +773,25 @@ def _no_metadata(item: tuple | dict) -> tuple | dict:
 def test_json_lines_from_bytes_report_each_bad_line_as_json_does(case: str) -> None:
     fast, _, standard = _read_three_ways(BAD_INPUTS[case][1], ReadOptions.utf8())
     assert fast == standard
+
+
+def test_workers_start_with_numeric_libraries_on_one_thread(monkeypatch) -> None:
+    # numpy's OpenBLAS would start a thread a core in every worker; a user's own setting stands,
+    # and the main process's environment is as it was afterwards.
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    with corpus_engines._one_thread_libraries():
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+        try:
+            seen = pool.submit(_environment, ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"]).result()
+        finally:
+            pool.shutdown()
+    assert seen == ["1", "3"]
+    assert "OPENBLAS_NUM_THREADS" not in os.environ and os.environ["OMP_NUM_THREADS"] == "3"
+
+
+def _environment(names: list[str]) -> list[str | None]:
+    return [os.environ.get(name) for name in names]
 
 
 @pytest.mark.skipif(

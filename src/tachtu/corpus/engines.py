@@ -305,6 +305,32 @@ def _run_in_worker(task: Task) -> list[ChunkResult]:
 
 @contextlib.contextmanager
 def _process_pool(processor: ChunkProcessor, workers: int) -> Iterator[RunTasks]:
+    with _one_thread_libraries(), _started_pool(processor, workers) as run_tasks:
+        yield run_tasks
+
+
+# Each worker is one thread of work, and segmenting needs no BLAS; yet numpy's OpenBLAS starts a
+# thread for every core in every process that imports it, and they spin for a while: 0.1 s of
+# CPU a worker here (2 cores), and a worker per core on a big machine makes that cores² threads.
+# Dask's nanny sets the same for its workers.
+_ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+@contextlib.contextmanager
+def _one_thread_libraries() -> Iterator[None]:
+    """The environment that worker processes start with, while the pool lives: their numeric
+    libraries on one thread, unless the user set otherwise. It is put back afterwards."""
+    added = {name: value for name, value in _ONE_THREAD.items() if name not in os.environ}
+    os.environ.update(added)
+    try:
+        yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
+
+
+@contextlib.contextmanager
+def _started_pool(processor: ChunkProcessor, workers: int) -> Iterator[RunTasks]:
     # spawn, not fork: the main process may run threads (the progress bar), and forking a
     # process with threads can deadlock the child.
     pool = ProcessPoolExecutor(
