@@ -759,7 +759,7 @@ def test_json_lines_read_quickly_by_auto_are_read_as_decoding_them_reads_them(re
         lines.append(line[:at] + junk + line[at:] if junk else line)
     options = ReadOptions(decode=decoding.RepairingUtf8Decoder())
     quick, _, _ = _read_three_ways(b"\n".join(lines) + b"\n", options)
-    with mock.patch.object(decoding, "msgspec", None):
+    with mock.patch.object(corpus_readers, "msgspec", None):
         long_way, _, _ = _read_three_ways(b"\n".join(lines) + b"\n", options)
     assert quick == long_way
     event("documents read" if any(isinstance(item, tuple) for item in quick) else "none read")

@@ -22,14 +22,10 @@ from tachtu.corpus.readers import (
     Decoder,
     InputError,
     decode_text,
+    read_utf8_json,
     utf8_decoder,
 )
 from tachtu.encodings import canonical_name, decode, decodes_to_itself, detect
-
-try:
-    import msgspec
-except ImportError:  # the JSON lines are read the long way
-    msgspec = None
 
 __all__ = ["AutoDecoder", "RepairingUtf8Decoder", "decode_bytes", "decode_with_changes", "decoder"]
 
@@ -99,21 +95,18 @@ class RepairingUtf8Decoder:
         """The value ``json.loads(self(line, path))`` gives, when decoding leaves every string
         of it as it is; else :data:`NOT_READ`.
 
-        msgspec reads the line straight from its bytes, and refuses what the long way reports
-        (invalid UTF-8, a BOM, lone surrogates, malformed JSON). Decoding could change only the
-        characters inside strings (what lies between them is ASCII, JSON's own, and neither
-        composes with a mark nor forms a mojibake run), and those characters are in the strings
-        of the value as they were in the line. So where every string decodes to itself the two
-        ways agree; where one does not (repaired in the line, or only made by an escape), the
-        line goes the long way.
+        The line is read straight from its bytes (:func:`read_utf8_json`), which leaves to the
+        long way what it would report (invalid UTF-8, a BOM, lone surrogates, malformed JSON).
+        Decoding could change only the characters inside strings (what lies between them is
+        ASCII, JSON's own, and neither composes with a mark nor forms a mojibake run), and those
+        characters are in the strings of the value as they were in the line. So where every
+        string decodes to itself the two ways agree; where one does not (repaired in the line,
+        or only made by an escape), the line goes the long way.
         """
-        if msgspec is None:
+        value = read_utf8_json(line)
+        if value is NOT_READ or not _strings_decode_to_themselves(value):
             return NOT_READ
-        try:
-            value = msgspec.json.decode(line)
-        except msgspec.DecodeError:
-            return NOT_READ
-        return value if _strings_decode_to_themselves(value) else NOT_READ
+        return value
 
 
 def _strings_decode_to_themselves(value: Any) -> bool:

@@ -54,6 +54,7 @@ __all__ = [
     "read_chunks",
     "read_documents",
     "read_text_file",
+    "read_utf8_json",
     "text_files",
     "utf8_decoder",
 ]
@@ -554,7 +555,15 @@ def parse_chunk(
     """
     source = chunk.source
     decode = chunk.decode or options.decode
-    read_json = decode.read_json if isinstance(decode, JsonDecoder) else None
+    # The plain UTF-8 reader is a function (its name is part of a run's resume check), so its
+    # quick way is named here.
+    read_json = (
+        decode.read_json
+        if isinstance(decode, JsonDecoder)
+        else read_utf8_json
+        if decode is _decode_strict
+        else None
+    )
     for number, raw in chunk.records:
         try:
             if source.kind is InputKind.TEXT:
@@ -583,6 +592,22 @@ def _text_document(source: InputFile, data: bytes, options: ReadOptions) -> Docu
     return Document(document_id, text, ())
 
 
+def read_utf8_json(line: bytes) -> Any:
+    """The value of a JSON line read straight from its UTF-8 bytes, or :data:`NOT_READ`.
+
+    msgspec refuses all that the long way (decode, ``json.loads``, the surrogate check) reports
+    (invalid UTF-8, lone surrogates, malformed JSON) and more (NaN, a BOM, numbers out of
+    range): such a line is left to the long way, which says what is wrong or reads it as the
+    standard library does. A line msgspec reads, it reads to the same values.
+    """
+    if msgspec is None:
+        return NOT_READ
+    try:
+        return msgspec.json.decode(line)
+    except msgspec.DecodeError:
+        return NOT_READ
+
+
 def _json_record(
     source: InputFile,
     number: int,
@@ -590,16 +615,7 @@ def _json_record(
     decode: Decoder,
     read_json: Callable[[bytes], Any] | None = None,
 ) -> Any:
-    if decode is _decode_strict and msgspec is not None:
-        # Straight from the UTF-8 bytes. msgspec refuses all that the reading below reports
-        # (invalid UTF-8, lone surrogates, malformed JSON) and more (NaN, a BOM, numbers out of
-        # range): such a line is read again below, which says what is wrong or reads it as the
-        # standard library does. A line msgspec reads, it reads to the same values.
-        try:
-            return msgspec.json.decode(line)
-        except msgspec.DecodeError:
-            pass
-    elif read_json is not None:
+    if read_json is not None:
         record = read_json(line)
         if record is not NOT_READ:
             return record
