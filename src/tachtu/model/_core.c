@@ -940,21 +940,36 @@ static PyObject *Core_joins(CoreObject *self, PyObject *sentence)
 
 /* ---------------------------------------------------------------- fused segmentation */
 
-/* Whitespace exactly as str.split() sees it: a bitmap of the Basic Multilingual Plane built from
- * Py_UNICODE_ISSPACE when the module loads, because most characters of Vietnamese text lie
- * outside ASCII, where Py_UNICODE_ISSPACE is a function call. */
-static uint8_t space_bits[0x10000 / 8];
+/* A set of characters of the Basic Multilingual Plane, a bit each, filled from a test of one
+ * character when the module loads: one load per character where the text is scanned. */
+typedef struct {
+    uint8_t bits[0x10000 / 8];
+} BmpSet;
 
-static void space_bits_init(void)
+static void bmp_fill(BmpSet *set, int (*member)(Py_UCS4))
 {
     for (Py_UCS4 c = 0; c < 0x10000; c++)
-        if (Py_UNICODE_ISSPACE(c))
-            space_bits[c >> 3] |= (uint8_t)(1u << (c & 7));
+        if (member(c))
+            set->bits[c >> 3] |= (uint8_t)(1u << (c & 7));
+}
+
+static inline int bmp_has(const BmpSet *set, Py_UCS4 c)
+{
+    return (set->bits[c >> 3] >> (c & 7)) & 1;
+}
+
+/* Whitespace exactly as str.split() sees it, looked up in a set because most characters of
+ * Vietnamese text lie outside ASCII, where Py_UNICODE_ISSPACE is a function call. */
+static BmpSet spaces;
+
+static int space_test(Py_UCS4 c)
+{
+    return Py_UNICODE_ISSPACE(c);
 }
 
 static inline int is_space(Py_UCS4 c)
 {
-    return c < 0x10000 ? (space_bits[c >> 3] >> (c & 7)) & 1 : Py_UNICODE_ISSPACE(c);
+    return c < 0x10000 ? bmp_has(&spaces, c) : Py_UNICODE_ISSPACE(c);
 }
 
 /* FNV-1a over code points, then mixed: equal text gives an equal hash whatever its str kind. */
@@ -1934,7 +1949,7 @@ done:
  * against unicodedata). Clean news is nearly all such text, and this one pass costs a fraction
  * of a regular-expression search and an NFC check; anything else answers False and gets the
  * full treatment in Python. */
-static inline int nfc_stable_and_clean(Py_UCS4 c)
+static int nfc_stable_and_clean(Py_UCS4 c)
 {
     if (c < 0x300) /* ASCII and Latin up to the combining marks */
         return c != '\r' && c != 0xA0 && c != 0xAD && c != 0xD0 && c != 0xF0;
@@ -1945,16 +1960,9 @@ static inline int nfc_stable_and_clean(Py_UCS4 c)
     return c >= 0x20A0 && c < 0x20D0; /* currency signs */
 }
 
-/* nfc_stable_and_clean of every BMP character, a bit each: one load per character instead of
-   the comparisons (is_clean_text goes over every text the segmenter is given). */
-static uint8_t clean_bits[0x10000 / 8];
-
-static void clean_bits_init(void)
-{
-    for (Py_UCS4 c = 0; c < 0x10000; c++)
-        if (nfc_stable_and_clean(c))
-            clean_bits[c >> 3] |= (uint8_t)(1u << (c & 7));
-}
+/* nfc_stable_and_clean of every BMP character (is_clean_text goes over every text the segmenter is
+   given). */
+static BmpSet clean_chars;
 
 static PyObject *is_clean_text(PyObject *self, PyObject *text)
 {
@@ -1968,12 +1976,12 @@ static PyObject *is_clean_text(PyObject *self, PyObject *text)
     if (kind == PyUnicode_1BYTE_KIND) {
         const Py_UCS1 *chars = data;
         for (Py_ssize_t i = 0; i < n; i++)
-            if (chars[i] == '\r' || (chars[i] >= 0xA0 && !nfc_stable_and_clean(chars[i])))
+            if (!bmp_has(&clean_chars, chars[i]))
                 Py_RETURN_FALSE;
     } else if (kind == PyUnicode_2BYTE_KIND) {
         const Py_UCS2 *chars = data;
         for (Py_ssize_t i = 0; i < n; i++)
-            if (!((clean_bits[chars[i] >> 3] >> (chars[i] & 7)) & 1))
+            if (!bmp_has(&clean_chars, chars[i]))
                 Py_RETURN_FALSE;
     } else {
         Py_RETURN_FALSE; /* characters beyond the BMP: not worth a fast path */
@@ -2068,8 +2076,8 @@ static struct PyModuleDef core_module = {
 
 PyMODINIT_FUNC PyInit__core(void)
 {
-    space_bits_init();
-    clean_bits_init();
+    bmp_fill(&spaces, space_test);
+    bmp_fill(&clean_chars, nfc_stable_and_clean);
     if (PyType_Ready(&CoreType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&core_module);
