@@ -123,12 +123,7 @@ class Segmenter:
         """
         lines, groups = _batch_lines(texts)
         segmented, counts = self._segment_counted_lines(lines, sep)
-        per_text = []
-        first = 0
-        for count in groups:
-            per_text.append(segmented[first : first + count])
-            first += count
-        return per_text, counts
+        return _per_text(segmented, groups), counts
 
     def _segment_counted_lines(self, lines: list[str], sep: str) -> tuple[list[str], TextCounts]:
         """Cleaned lines segmented, and what they hold. The compiled model counts as it
@@ -173,14 +168,8 @@ class Segmenter:
         cleaned = [clean_characters(text) for text in texts]
         if not any("\n" in text for text in cleaned):  # one line each: nothing to regroup
             return self._segment_lines(cleaned, sep)
-        segmented = self._segment_lines("\n".join(cleaned).split("\n"), sep)
-        texts_out = []
-        first = 0
-        for text in cleaned:
-            last = first + text.count("\n") + 1
-            texts_out.append("\n".join(segmented[first:last]))
-            first = last
-        return texts_out
+        lines, groups = _joined_lines(cleaned)
+        return ["\n".join(text) for text in _per_text(self._segment_lines(lines, sep), groups)]
 
     def _segment_lines(self, lines: list[str], sep: str) -> list[str]:
         """Segmented lines from lines that :func:`clean_characters` has cleaned.
@@ -203,8 +192,21 @@ class Segmenter:
 def _batch_lines(texts: Sequence[str]) -> tuple[list[str], list[int]]:
     """The cleaned lines of many texts in one list, for one call into the model, and how many
     lines each text has."""
-    cleaned = [clean_characters(text) for text in texts]
+    return _joined_lines([clean_characters(text) for text in texts])
+
+
+def _joined_lines(cleaned: Sequence[str]) -> tuple[list[str], list[int]]:
     return "\n".join(cleaned).split("\n"), [text.count("\n") + 1 for text in cleaned]
+
+
+def _per_text(lines: list[str], groups: Sequence[int]) -> list[list[str]]:
+    """``lines`` cut back into the texts they came from, ``groups[i]`` lines for text ``i``."""
+    per_text = []
+    first = 0
+    for count in groups:
+        per_text.append(lines[first : first + count])
+        first += count
+    return per_text
 
 
 def _counts(lines: Sequence[str], segmented: Sequence[str]) -> TextCounts:
