@@ -1,9 +1,14 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path, PurePosixPath
@@ -29,7 +34,7 @@ from tachtu.corpus import (
 from tachtu.corpus import engines as corpus_engines
 from tachtu.corpus import readers as corpus_readers
 from tachtu.corpus.engines import _in_order, _widen_pipes
-from tachtu.corpus.manifest import STATE_FOLDER
+from tachtu.corpus.manifest import STATE_FOLDER, Manifest
 from tachtu.corpus.readers import Chunk, InputFile, InputKind, parse_chunk
 from tachtu.document import Document, read_document
 from tachtu.formats import render
@@ -210,7 +215,11 @@ def test_many_chunks_give_the_same_output(tmp_path: Path, tiny_segmenter) -> Non
     assert output_tree(tmp_path / "whole") == output_tree(tmp_path / "chunked")
 
 
-def test_worker_processes_give_the_same_output(tmp_path: Path) -> None:
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_worker_processes_give_the_same_output(tmp_path: Path, monkeypatch, method: str) -> None:
+    if method == "fork" and not sys.platform.startswith("linux"):
+        pytest.skip("workers fork on Linux only")
+    monkeypatch.setattr(corpus_engines, "_start_method", lambda: method)
     _compressed_copies(tmp_path / "in")
     options = {"segmenter": TINY_LEXICON, "chunk_bytes": 300, "output_format": "jsonl"}
     run([NEWS, tmp_path / "in"], tmp_path / "inline", workers=0, **options)
@@ -792,6 +801,94 @@ def test_workers_start_with_numeric_libraries_on_one_thread(monkeypatch) -> None
 
 def _environment(names: list[str]) -> list[str | None]:
     return [os.environ.get(name) for name in names]
+
+
+def test_workers_fork_only_while_no_other_thread_runs(monkeypatch) -> None:
+    # A thread's locks would stay taken forever in a forked child.
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert corpus_engines._start_method() == "spawn"
+    finally:
+        stop.set()
+        thread.join()
+    monkeypatch.setattr(corpus_engines.threading, "active_count", lambda: 1)
+    alone = "fork" if sys.platform.startswith("linux") else "spawn"
+    assert corpus_engines._start_method() == alone
+
+
+def _worker_state(task: list) -> list:
+    import gc
+
+    return [
+        sys.stderr is sys.__stderr__,
+        sys.stdout is sys.__stdout__,
+        signal.getsignal(signal.SIGTERM) == signal.SIG_DFL,
+        gc.get_freeze_count() > 0,
+        os.getpid(),
+    ]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork on Linux only")
+def test_forked_workers_take_over_no_streams_or_handlers_of_the_main_process(
+    monkeypatch,
+) -> None:
+    # A progress display replaces the standard streams, a program may handle SIGTERM (which the
+    # pool stops broken workers with): a forked worker has neither, as a spawned one would not.
+    monkeypatch.setattr(corpus_engines, "_start_method", lambda: "fork")
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    handler = signal.signal(signal.SIGTERM, lambda number, frame: None)
+    try:
+        with corpus_engines._started_pool(_worker_state, 1) as run_tasks:  # type: ignore[arg-type]
+            [state] = list(run_tasks([["task"]]))
+    finally:
+        signal.signal(signal.SIGTERM, handler)
+    assert state[:4] == [True, True, True, True] and state[4] != os.getpid()
+
+
+KILLED_HOLDING_THE_LOCK = """
+import os, signal, sys, time
+from pathlib import Path
+from tachtu.corpus.manifest import Manifest
+manifest = Manifest(Path(sys.argv[1]))
+manifest.open({"format": "text"})
+child = os.fork()
+if child == 0:
+    time.sleep(60)
+    os._exit(0)
+print(child, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks")
+def test_a_forked_child_does_not_keep_the_run_locked(tmp_path: Path) -> None:
+    # A worker outliving its killed main process for a moment must not make the rerun look
+    # like another run writing to the folder.
+    command = [sys.executable, "-c", KILLED_HOLDING_THE_LOCK, str(tmp_path)]
+    killed = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    assert killed.stdout is not None
+    child = int(killed.stdout.readline())
+    try:
+        assert killed.wait(timeout=60) == -signal.SIGKILL
+        os.kill(child, 0)  # still alive
+        manifest = Manifest(tmp_path)
+        manifest.open({"format": "text"})
+        manifest.close()
+    finally:
+        os.kill(child, signal.SIGKILL)
+
+
+def test_the_progress_bar_runs_no_thread() -> None:
+    # Workers are forked only while no other thread runs.
+    from tachtu.corpus.progress import RunProgress, progress_bar
+
+    before = threading.active_count()
+    with progress_bar(enabled=True) as on_progress:
+        on_progress(RunProgress(1, 5, 5, 0, 10, 20))
+        assert threading.active_count() == before
 
 
 @pytest.mark.skipif(

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,6 +109,16 @@ class Manifest:
             os.close(self._lock)
             self._lock = None
             raise RunConflictError(f"another run is writing to {self.out}") from None
+        _locking.add(self)
+
+    def _drop_lock_in_child(self) -> None:
+        """In a process forked from this one: let go of the lock's descriptor, which is this
+        process's, not the child's. A flock belongs to the open file, which the child shares:
+        a worker still alive after its main process was killed would keep the folder locked,
+        and the rerun would be refused as another run until the worker noticed."""
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
 
     def _read_journal(self) -> None:
         path = self.folder / "journal.jsonl"
@@ -197,7 +208,22 @@ class Manifest:
         if self._lock is not None:
             os.close(self._lock)
             self._lock = None
+        _locking.discard(self)
 
 
 def _json_line(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+
+# The manifests whose lock this process holds, for a child forked from it to let go of.
+_locking: weakref.WeakSet[Manifest] = weakref.WeakSet()
+
+
+def _drop_locks_in_child() -> None:
+    for manifest in list(_locking):
+        manifest._drop_lock_in_child()
+    _locking.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_drop_locks_in_child)

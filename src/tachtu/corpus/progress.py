@@ -45,6 +45,10 @@ def progress_bar(*, enabled: bool | None = None) -> Iterator[Callable[[RunProgre
         TextColumn("eta"),
         TimeRemainingColumn(),
         transient=False,
+        # Drawn on each update (after each unit of work written, several a second) rather than
+        # by a thread of rich's own: with no thread running, the run can fork its workers (see
+        # tachtu.corpus.engines).
+        auto_refresh=False,
     )
     task = bar.add_task("corpus", total=None, documents=0, rate=0.0, errors=0)
     started = time.monotonic()
@@ -58,6 +62,7 @@ def progress_bar(*, enabled: bool | None = None) -> Iterator[Callable[[RunProgre
             documents=progress.documents,
             rate=progress.syllables_this_run / elapsed,
             errors=progress.errors,
+            refresh=True,
         )
 
     with bar:
