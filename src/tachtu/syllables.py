@@ -25,6 +25,7 @@ from functools import lru_cache
 from tachtu.normalize import ToneStyle, is_vietnamese_syllable, place_tones
 
 __all__ = [
+    "ABBREVIATIONS_WITH_A_DOT",
     "ChunkUnits",
     "Syllable",
     "SyllableKind",
@@ -97,6 +98,9 @@ _KNOWN_ABBREVIATIONS = [
     "tr",
     "sp",
 ]
+# The words that make one unit with a dot after them (as initials do, and "www."): the
+# segmenter's quick split of a chunk leaves those to the regexes.
+ABBREVIATIONS_WITH_A_DOT = frozenset(_KNOWN_ABBREVIATIONS)
 
 # Order matters: the first alternative that matches at a position wins.
 _PARTS: list[tuple[SyllableKind, str]] = [

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
@@ -18,7 +19,14 @@ from tachtu.model import WordModel, load_model
 from tachtu.model.features import join_units, written_lines
 from tachtu.normalize import ToneStyle, clean_characters, normalize, place_tone, place_tones
 from tachtu.sentences import break_at_sentences, split_units
-from tachtu.syllables import Syllable, SyllableKind, split_syllable_runs, split_syllables, syllables
+from tachtu.syllables import (
+    ABBREVIATIONS_WITH_A_DOT,
+    Syllable,
+    SyllableKind,
+    split_syllable_runs,
+    split_syllables,
+    syllables,
+)
 
 __all__ = ["Segmenter", "TextCounts", "Word"]
 
@@ -233,21 +241,48 @@ def _split_chunk(style: ToneStyle) -> Callable[[str], list[str]]:
 
 # Marks that stand as units of their own before or after a word of letters (“Nội, (Hà, Nội”),
 # whatever the word: checked against the regexes on every distinct chunk of the news set.
-# Not "." (TP. and v.v. keep theirs), "-" or "#" and "@" (handles).
+# Not "-" or "#" and "@" (handles). A "." after the word is one too, and so are dots, unless
+# the word and its dot are one unit: an abbreviation (TP., v.v.), an initial (A.), "www.".
 _LEADING_MARKS = frozenset("“\"('‘[")
-_TRAILING_MARKS = frozenset(",:;)]”\"'’?!…")
+_TRAILING_MARKS = frozenset(",:;)]”\"'’?!….")
+# A number that is one unit whatever follows it but letters: 2017, 71,527, 1.179, 16,8%.
+_PLAIN_NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
 
 
 def _chunk_units(style: ToneStyle, chunk: str) -> list[str]:
     """The units of one whitespace-free chunk of cleaned text, tone marks placed."""
-    # Letters only, or letters with a mark on either side (the commonest chunks): one letter run
-    # for tone placement and the units the regexes of place_tones and split_syllables would find,
-    # at a fraction of their cost (a test holds the two ways to the same units).
+    # Letters only or a plain number, with a mark before and marks after (the commonest chunks):
+    # one letter run for tone placement and the units the regexes of place_tones and
+    # split_syllables would find, at a fraction of their cost (tests hold the two ways to the
+    # same units).
     start = 1 if chunk[0] in _LEADING_MARKS else 0
-    end = len(chunk) - 1 if chunk[-1] in _TRAILING_MARKS else len(chunk)
+    end = len(chunk)
+    while end > start and chunk[end - 1] in _TRAILING_MARKS:
+        end -= 1
     word = chunk[start:end]
-    if word.isalpha():
-        placed = place_tone(word, style)
-        if placed.isalpha():
-            return [*chunk[:start], placed, *chunk[end:]]
+    if word and (
+        chunk[end : end + 1] != "."
+        or (len(word) > 1 and word not in ABBREVIATIONS_WITH_A_DOT and word != "www")
+    ):
+        if word.isalpha():
+            placed = place_tone(word, style)
+            if placed.isalpha():
+                return [*chunk[:start], placed, *_trailing_units(chunk, end)]
+        elif _PLAIN_NUMBER.fullmatch(word):
+            return [*chunk[:start], word, *_trailing_units(chunk, end)]
     return split_syllables(place_tones(chunk, style))
+
+
+def _trailing_units(chunk: str, end: int) -> list[str]:
+    """The units of the marks that close ``chunk`` from ``end``: each its own, but dots, which
+    make one unit of a run (an ellipsis written "...")."""
+    units = []
+    at = end
+    while at < len(chunk):
+        after = at + 1
+        if chunk[at] == ".":
+            while after < len(chunk) and chunk[after] == ".":
+                after += 1
+        units.append(chunk[at:after])
+        at = after
+    return units
