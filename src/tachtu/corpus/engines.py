@@ -326,7 +326,8 @@ def _process_pool(processor: ChunkProcessor, workers: int) -> Iterator[RunTasks]
 # Each worker is one thread of work, and segmenting needs no BLAS; yet numpy's OpenBLAS starts a
 # thread for every core in every process that imports it, and they spin for a while: 0.1 s of
 # CPU a worker here (2 cores), and a worker per core on a big machine makes that cores² threads.
-# Dask's nanny sets the same for its workers.
+# Dask's nanny sets the same for its workers. (A forked worker has numpy loaded already, and
+# OpenBLAS starts no thread in it until it is used.)
 _ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
