@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -226,3 +228,23 @@ def test_corpus_user_dictionary_and_its_resume_check(tmp_path: Path) -> None:
     # Another dictionary would write other words: the finished run is not taken as this one.
     changed = run("corpus", source, "--out", out, "--dict", dictionary, "--workers", "0")
     assert changed.exit_code == 2
+
+
+def test_the_command_line_imports_the_worker_pool_only_for_corpus_runs() -> None:
+    # A tenth of the start of `tachtu segment`: multiprocessing, concurrent.futures, the runner.
+    pool_modules = ["tachtu.corpus.engines", "tachtu.corpus.runner", "concurrent.futures.process"]
+    code = f"import sys, tachtu.cli; print([m for m in {pool_modules!r} if m in sys.modules])"
+    imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert imported.stdout.strip() == "[]", imported.stderr
+
+
+def test_every_name_of_the_corpus_package_is_there() -> None:
+    import importlib
+
+    import tachtu.corpus
+
+    homes = tachtu.corpus._HOMES
+    assert sorted(homes) == sorted(tachtu.corpus.__all__) == dir(tachtu.corpus)
+    for name, home in homes.items():
+        module = importlib.import_module(f"tachtu.corpus.{home}")
+        assert getattr(tachtu.corpus, name) is getattr(module, name)
