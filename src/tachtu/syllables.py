@@ -98,8 +98,9 @@ _KNOWN_ABBREVIATIONS = [
     "tr",
     "sp",
 ]
-# The words that make one unit with a dot after them (as initials do, and "www."): the
-# segmenter's quick split of a chunk leaves those to the regexes.
+# The abbreviations that make one unit with the dot after them ("TP.", "Mr."): the segmenter's
+# quick split of a chunk leaves them to the regexes, as it does single letters (initials) and
+# "www.".
 ABBREVIATIONS_WITH_A_DOT = frozenset(_KNOWN_ABBREVIATIONS)
 
 # Order matters: the first alternative that matches at a position wins.

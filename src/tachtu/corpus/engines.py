@@ -2,8 +2,9 @@
 
 Every engine does the same thing: a :class:`ChunkProcessor` (the segmenter and the options,
 in each worker process once: inherited by a forked worker, shipped to any other) maps tasks
-to results, at most a bounded number in flight, results coming back in task order. Only the main process touches the output folder, so the
-output and the resume guarantee are the same whatever the engine.
+to results, at most a bounded number in flight, results coming back in task order. Only the
+main process touches the output folder, so the output and the resume guarantee are the same
+whatever the engine.
 
 >>> from pathlib import Path, PurePosixPath
 >>> from tachtu.corpus.readers import InputKind
