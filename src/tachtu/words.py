@@ -247,6 +247,9 @@ _LEADING_MARKS = frozenset("“\"('‘[")
 _TRAILING_MARKS = frozenset(",:;)]”\"'’?!….")
 # A number that is one unit whatever follows it but letters: 2017, 71,527, 1.179, 16,8%.
 _PLAIN_NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
+# The units of the marks after the word: a run of dots is one (an ellipsis written "..."), any
+# other mark its own.
+_CLOSING_MARK_UNITS = re.compile(r"\.+|.")
 
 
 def _chunk_units(style: ToneStyle, chunk: str) -> list[str]:
@@ -274,15 +277,5 @@ def _chunk_units(style: ToneStyle, chunk: str) -> list[str]:
 
 
 def _trailing_units(chunk: str, end: int) -> list[str]:
-    """The units of the marks that close ``chunk`` from ``end``: each its own, but dots, which
-    make one unit of a run (an ellipsis written "...")."""
-    units = []
-    at = end
-    while at < len(chunk):
-        after = at + 1
-        if chunk[at] == ".":
-            while after < len(chunk) and chunk[after] == ".":
-                after += 1
-        units.append(chunk[at:after])
-        at = after
-    return units
+    """The units of the marks that close ``chunk`` from ``end``."""
+    return _CLOSING_MARK_UNITS.findall(chunk, end)
