@@ -613,7 +613,7 @@ def _json_record(
     number: int,
     line: bytes,
     decode: Decoder,
-    read_json: Callable[[bytes], Any] | None = None,
+    read_json: Callable[[bytes], Any] | None,
 ) -> Any:
     if read_json is not None:
         record = read_json(line)
