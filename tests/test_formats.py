@@ -141,6 +141,8 @@ _PIECES = st.sampled_from(
         "TP.",
         "v.v.",
         "N.V.",
+        "67/2014/NĐ-CP",
+        "29A-123.45",
         "http://a.vn/x",
         "a@b.vn",
         "#tag",

@@ -31,6 +31,22 @@ from .conftest import shared_path
         ("xem https://vnexpress.net/a-b.html.", ["xem", "https://vnexpress.net/a-b.html", "."]),
         ("gửi a.b@gmail.com #HàNội @user", ["gửi", "a.b@gmail.com", "#HàNội", "@user"]),
         ("a_b", ["a", "_", "b"]),
+        # The numbers of documents and vehicles are one unit each; the dot of a plate is no
+        # full stop.
+        (
+            "số 1234/QĐ-UBND, 67/2014/NĐ-CP và 83/2015/QH13.",
+            ["số", "1234/QĐ-UBND", ",", "67/2014/NĐ-CP", "và", "83/2015/QH13", "."],
+        ),
+        ("Chỉ thị 36/CT/TW, 33/1999/QĐ-TTg", ["Chỉ", "thị", "36/CT/TW", ",", "33/1999/QĐ-TTg"]),
+        ("QCVN 01:2009/BYT", ["QCVN", "01:2009/BYT"]),
+        ("xe 29A-123.45 và 57K-2240.", ["xe", "29A-123.45", "và", "57K-2240", "."]),
+        ("(99E1-329.39),", ["(", "99E1-329.39", ")", ","]),
+        # Near misses stay as they were read before.
+        ("70km/h, USD/thùng", ["70km", "/", "h", ",", "USD", "/", "thùng"]),
+        ("12/UBND-tháng", ["12", "/", "UBND-tháng"]),
+        ("1/AB-CD/", ["1", "/", "AB-CD", "/"]),
+        ("29A-123.456", ["29A-123", ".", "456"]),
+        ("2016-2017, 1234567/QĐ", ["2016", "-", "2017", ",", "1234567", "/", "QĐ"]),
     ],
 )
 def test_split_syllables(text: str, units: list[str]) -> None:
@@ -47,6 +63,8 @@ def test_split_syllables(text: str, units: list[str]) -> None:
         ("1.000", SyllableKind.NUMBER),
         ("50%", SyllableKind.NUMBER),
         ("2004", SyllableKind.NUMBER),
+        ("67/2014/NĐ-CP", SyllableKind.NUMBER),
+        ("29A-123.45", SyllableKind.NUMBER),
         ("http://a.vn", SyllableKind.URL),
         ("a@b.vn", SyllableKind.EMAIL),
         ("#tag", SyllableKind.HANDLE),
@@ -72,7 +90,12 @@ def test_offsets_index_the_text() -> None:
 
 
 @pytest.mark.parametrize(
-    "line", ["a" * 200_000, "a." * 100_000, "1." * 100_000, "x@" * 100_000, "A." * 100_000]
+    "line",
+    [
+        *["a" * 200_000, "a." * 100_000, "1." * 100_000, "x@" * 100_000, "A." * 100_000],
+        # Near misses of a document number or a number plate, over and over.
+        *["1/AB-" * 50_000, "1/2/AB-CD/" * 25_000, "12/" * 70_000 + "AB", "29A-123." * 30_000],
+    ],
 )
 def test_long_lines_without_spaces_finish(line: str) -> None:
     # A backtracking pattern would take hours here; a linear one takes milliseconds.

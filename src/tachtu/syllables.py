@@ -1,7 +1,8 @@
 """Syllables: normalized text -> the units a segmenter joins into words, with character offsets.
 
 A unit is a Vietnamese syllable (tiếng), a foreign word, a number (``1.000``, ``3,5``, ``50%``,
-``1/8/2014``, ``10:30``), a URL, an e-mail address, a hashtag or mention, an abbreviation
+``1/8/2014``, ``10:30``, and the numbers of documents and vehicles: ``67/2014/NĐ-CP``,
+``29A-123.45``), a URL, an e-mail address, a hashtag or mention, an abbreviation
 (``TP.HCM``, ``v.v.``, ``PGS.TS``), or one punctuation mark, bracket, quote or symbol (``...`` and
 ``…`` are one unit). Units never contain or cross whitespace, so deleting the spaces between them
 gives back the text.
@@ -118,7 +119,15 @@ _PARTS: list[tuple[SyllableKind, str]] = [
     ),
     (
         SyllableKind.NUMBER,
-        r"\d{1,2}/\d{1,2}/\d{2,4}(?!\d)|\d{1,2}-\d{1,2}-\d{2,4}(?!\d)"  # dates: 1/8/2014, 30-4-1975
+        # The numbers of legal documents and standards (67/2014/NĐ-CP, 1234/QĐ-UBND,
+        # 83/2015/QH13, 01:2009/BYT) and of vehicles (29A-123.45, 57K-2240) are one identifier
+        # each. Read the common way, a document number became a number, a slash and a word, and
+        # the dot of a number plate ended the sentence. Atomic, so that a near miss fails at
+        # once (linear on long lines).
+        r"(?>\d{1,6}(?:[/:]\d{1,4})*+/[A-ZĐ]{2}[A-ZĐa-z0-9]*+(?:[-/][A-ZĐ][A-ZĐa-z0-9]*+)*+)"
+        r"(?![\w/-])"
+        r"|(?>\d{2}[A-ZĐ]{1,2}\d?-(?:\d{3}\.\d{2}|\d{4,5}))(?!\w|[.,]\d)"
+        r"|\d{1,2}/\d{1,2}/\d{2,4}(?!\d)|\d{1,2}-\d{1,2}-\d{2,4}(?!\d)"  # dates: 1/8/2014, 30-4-1975
         r"|\d{1,2}[/-]\d{1,4}(?![\d/-])"  # day-month, month-year, ranges: 30-4, 6-2004, 20-25
         r"|\d+/\d+(?!\d)"  # fractions, ratios: 1/3
         r"|\d{1,2}:\d{2}(?::\d{2})?(?!\d)"  # clock times
