@@ -209,6 +209,26 @@ def test_user_dictionary_forces_joins_and_splits(shipped, pure_python):
     assert words(model, "phạt trực tiếp x") == ["phạt", "trực_tiếp_x"]
 
 
+@pytest.mark.parametrize("pure_python", [False, True])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Left to itself, the model wrote "EU_.", "IS_." and "Minh_/" here.
+        ("Cảnh sát EU. Ông nói", ["Cảnh_sát", "EU", ".", "Ông", "nói"]),
+        ("Tổ chức IS. Sau đó", ["Tổ_chức", "IS", ".", "Sau", "đó"]),
+        ("Trần Minh/TTXVN", ["Trần_Minh", "/", "TTXVN"]),
+        ("tăng 15. Sau đó", ["tăng", "15", ".", "Sau", "đó"]),
+        # A dot after letters may end a word: the gold's lower-case abbreviations and initials.
+        ("đại học Kinh tế tp. HCM", ["đại_học", "Kinh_tế", "tp_.", "HCM"]),
+    ],
+)
+def test_a_mark_joins_no_word_but_a_dot_after_letters(shipped, pure_python, text, expected):
+    if not pure_python and not compiled_core_available():
+        pytest.skip("C extension not built")
+    model = PerceptronModel.load(pure_python=True) if pure_python else shipped
+    assert words(model, text) == expected
+
+
 def test_labeled_units_follow_gold_words():
     units, labels = labeled_units("Ông Nguyễn_Văn_A ở TP.HCM , 50% dân_số")
     assert units == ["Ông", "Nguyễn", "Văn", "A", "ở", "TP.HCM", ",", "50%", "dân", "số"]

@@ -23,6 +23,7 @@
 #define CAP_SPAN 8        /* lexicon lengths above this share one feature value */
 #define N_TEMPLATES 32
 #define MAX_FEATURES 32
+#define SHAPE_UPPER 2     /* two or more capitals: features.SHAPE_UPPER */
 #define SHAPE_PUNCT 4     /* no letter or digit: features.SHAPE_PUNCT */
 #define SHAPE_PAD 8       /* shape of the positions before and after a sentence */
 #define FID_BOS 8
@@ -534,15 +535,31 @@ static Py_ssize_t decode(const Params *p, Work *w, Py_ssize_t n, const uint8_t *
 /* User dictionary: phrases whose inner boundaries are forced. Slots hold span hashes as in the
  * lexicon; masks[slot] has bit j set when the phrase joins its syllables j and j+1, and bit 31
  * set when the slot ends a phrase (not only a prefix of one). */
+/* The marks' part of a line's forced boundaries. */
+typedef struct {
+    uint32_t full_stop;    /* the id of ".", or UINT32_MAX when the vocabulary has none */
+    const uint8_t *short_; /* by id: 1 for a unit of one or two letters (tp, h, Q, Ng) */
+    Py_ssize_t short_len;
+} MarkRules;
+
 static void apply_user_phrases(const uint64_t *keys, const uint32_t *masks, uint64_t mask,
-                               Work *w, Py_ssize_t n)
+                               const MarkRules *marks, Work *w, Py_ssize_t n)
 {
     memset(w->forced, 0, (size_t)n);
     /* Nothing joins a mark that comes before it: a sentence never ends inside a word, so the
-     * words of a paragraph are the words of its sentences. */
-    for (Py_ssize_t i = 1; i < n; i++)
-        if (w->shapes[i - 1] == SHAPE_PUNCT)
+     * words of a paragraph are the words of its sentences. Nor does a mark join the unit before
+     * it, but for a dot after one or two letters: the gold writes the abbreviations and
+     * initials that the tokenizer splits off their dot ("tp.", "h.", "Q." before a digit) as
+     * one word. A dot after anything else is a full stop: the model, which had learnt the
+     * join from those, wrote "FBI_.", "EU_." and "Hồi_giáo_." at the end of sentences. */
+    for (Py_ssize_t i = 1; i < n; i++) {
+        uint8_t before = w->shapes[i - 1];
+        uint32_t id = w->ids[i - 1];
+        int abbreviation_dot = w->ids[i] == marks->full_stop && id < marks->short_len &&
+                               marks->short_[id] && before != SHAPE_UPPER;
+        if (before == SHAPE_PUNCT || (w->shapes[i] == SHAPE_PUNCT && !abbreviation_dot))
             w->forced[i] = 2;
+    }
     if (!mask)
         return;
     for (Py_ssize_t a = 0; a + 1 < n;) {
@@ -626,6 +643,8 @@ typedef struct {
     const uint64_t *user_keys;
     const uint32_t *user_masks;
     uint64_t user_mask;
+    MarkRules marks;
+    uint8_t *short_units; /* owned: marks.short_ */
     PyObject *surfaces; /* dict: surface string -> code (id << 3 | shape) */
     PyObject *fallback; /* callable: surface string -> code, for strings not in surfaces */
     ChunkTable tables[CHUNK_TABLES];
@@ -752,9 +771,46 @@ static void Core_dealloc(CoreObject *self)
     PyBuffer_Release(&self->user_masks_view);
     if (self->register_view.buf)
         PyBuffer_Release(&self->register_view);
+    PyMem_Free(self->short_units);
     for (int k = 0; k < CHUNK_TABLES; k++)
         chunk_table_clear(&self->tables[k]);
     Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* The ids that MarkRules needs, from the vocabulary's surfaces (str -> id << 3 | shape). */
+static int mark_rules(CoreObject *self, PyObject *surfaces)
+{
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    long largest = 0;
+    while (PyDict_Next(surfaces, &pos, &key, &value)) {
+        long code = PyLong_AsLong(value);
+        if (code == -1 && PyErr_Occurred())
+            return -1;
+        if (code >> 3 > largest)
+            largest = code >> 3;
+    }
+    self->short_units = PyMem_Calloc((size_t)largest + 1, 1);
+    if (!self->short_units) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    self->marks.full_stop = UINT32_MAX;
+    pos = 0;
+    while (PyDict_Next(surfaces, &pos, &key, &value)) {
+        long id = PyLong_AsLong(value) >> 3;
+        if (!PyUnicode_Check(key) || !id)
+            continue;
+        Py_ssize_t length = PyUnicode_GET_LENGTH(key);
+        if (length == 1 && PyUnicode_READ_CHAR(key, 0) == '.')
+            self->marks.full_stop = (uint32_t)id;
+        else if (length <= 2 && Py_UNICODE_ISALPHA(PyUnicode_READ_CHAR(key, 0)) &&
+                 Py_UNICODE_ISALPHA(PyUnicode_READ_CHAR(key, length - 1)))
+            self->short_units[id] = 1;
+    }
+    self->marks.short_ = self->short_units;
+    self->marks.short_len = largest + 1;
+    return 0;
 }
 
 static int Core_init(CoreObject *self, PyObject *args, PyObject *kwargs)
@@ -822,6 +878,8 @@ static int Core_init(CoreObject *self, PyObject *args, PyObject *kwargs)
         self->params.register_threshold = register_threshold;
         self->params.register_templates = register_templates;
     }
+    if (mark_rules(self, surfaces) < 0)
+        return -1;
     Py_INCREF(surfaces);
     self->surfaces = surfaces;
     Py_INCREF(fallback);
@@ -900,7 +958,8 @@ static PyObject *Core_joins_batch(CoreObject *self, PyObject *batch)
         }
         Py_DECREF(seq);
         if (n) { /* an empty sentence has no work arrays yet */
-            apply_user_phrases(self->user_keys, self->user_masks, self->user_mask, &work, n);
+            apply_user_phrases(self->user_keys, self->user_masks, self->user_mask, &self->marks,
+                               &work, n);
             predict(&self->params, &work, n);
         }
         PyObject *labels = PyList_New(n);
@@ -1403,7 +1462,8 @@ static int decide_line(CoreObject *self, Line *line, ChunkTable *table, PyObject
     *out = (Decided){.n = n, .n_chunks = n_chunks, .length = length, .maxchar = maxchar};
     if (!n)
         return 0;
-    apply_user_phrases(self->user_keys, self->user_masks, self->user_mask, w, n);
+    apply_user_phrases(self->user_keys, self->user_masks, self->user_mask, &self->marks, w,
+                       n);
     predict(&self->params, w, n);
     Py_ssize_t sentences = line_sentences(line, n_chunks, n, w->labels);
     if (sentences < 0)

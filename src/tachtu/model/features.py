@@ -189,6 +189,10 @@ class PythonCore:
         self._user_keys = user_keys
         self._user_masks = user_masks
         self._surfaces = surfaces
+        self._full_stop = surfaces.get(".", 0) >> 3 or -1
+        self._short_units = {
+            code >> 3 for unit, code in surfaces.items() if len(unit) <= 2 and unit.isalpha()
+        } - {0}
         self._fallback = fallback
         self._templates = templates
         self._register_scores = [] if register_scores is None else register_scores.tolist()
@@ -313,8 +317,22 @@ class PythonCore:
 
     def _forced(self, ids: list[int], shapes: list[int]) -> list[int]:
         n = len(ids)
-        # Nothing joins a mark that comes before it (see the compiled core).
-        forced = [0] + [2 if shapes[i - 1] == SHAPE_PUNCT else 0 for i in range(1, n)]
+        # Nothing joins a mark before it, nor a mark the unit before it but a dot after one or
+        # two letters (see the compiled core).
+        forced = [0] + [
+            2
+            if shapes[i - 1] == SHAPE_PUNCT
+            or (
+                shapes[i] == SHAPE_PUNCT
+                and not (
+                    ids[i] == self._full_stop
+                    and ids[i - 1] in self._short_units
+                    and shapes[i - 1] != SHAPE_UPPER
+                )
+            )
+            else 0
+            for i in range(1, n)
+        ]
         if len(self._user_keys) <= 1:
             return forced
         a = 0
