@@ -143,6 +143,7 @@ _PIECES = st.sampled_from(
         "N.V.",
         "67/2014/NĐ-CP",
         "29A-123.45",
+        "Zing.vn",
         "http://a.vn/x",
         "a@b.vn",
         "#tag",

@@ -30,6 +30,16 @@ from .conftest import shared_path
         ),
         ("xem https://vnexpress.net/a-b.html.", ["xem", "https://vnexpress.net/a-b.html", "."]),
         ("gửi a.b@gmail.com #HàNội @user", ["gửi", "a.b@gmail.com", "#HàNội", "@user"]),
+        # A site by its name alone is one unit, as the gold writes it.
+        (
+            "Theo VnExpress.net, dantri.com.vn và Zing.vn.",
+            ["Theo", "VnExpress.net", ",", "dantri.com.vn", "và", "Zing.vn", "."],
+        ),
+        ("(VOV.VN) home.vnn.vn", ["(", "VOV.VN", ")", "home.vnn.vn"]),
+        (
+            "Hà Nội.Vn, Co.op, tuoitre.vn-x",
+            ["Hà", "Nội", ".", "Vn", ",", "Co", ".", "op", ",", "tuoitre", ".", "vn-x"],
+        ),
         ("a_b", ["a", "_", "b"]),
         # The numbers of documents and vehicles are one unit each; the dot of a plate is no
         # full stop.
@@ -66,6 +76,7 @@ def test_split_syllables(text: str, units: list[str]) -> None:
         ("67/2014/NĐ-CP", SyllableKind.NUMBER),
         ("29A-123.45", SyllableKind.NUMBER),
         ("http://a.vn", SyllableKind.URL),
+        ("Zing.vn", SyllableKind.URL),
         ("a@b.vn", SyllableKind.EMAIL),
         ("#tag", SyllableKind.HANDLE),
         ("TP.HCM", SyllableKind.ABBREVIATION),
@@ -95,6 +106,8 @@ def test_offsets_index_the_text() -> None:
         *["a" * 200_000, "a." * 100_000, "1." * 100_000, "x@" * 100_000, "A." * 100_000],
         # Near misses of a document number or a number plate, over and over.
         *["1/AB-" * 50_000, "1/2/AB-CD/" * 25_000, "12/" * 70_000 + "AB", "29A-123." * 30_000],
+        # ... and of a site's name.
+        *["a.vn" * 50_000, "a" + ".vn" * 70_000, "a.b." * 50_000],
     ],
 )
 def test_long_lines_without_spaces_finish(line: str) -> None:

@@ -106,7 +106,14 @@ ABBREVIATIONS_WITH_A_DOT = frozenset(_KNOWN_ABBREVIATIONS)
 
 # Order matters: the first alternative that matches at a position wins.
 _PARTS: list[tuple[SyllableKind, str]] = [
-    (SyllableKind.URL, r"""(?:https?://|www\.)[^\s<>"“”]*[^\s<>"“”.,;:!?'’)\]}]"""),
+    (
+        SyllableKind.URL,
+        r"""(?:https?://|www\.)[^\s<>"“”]*[^\s<>"“”.,;:!?'’)\]}]"""
+        # A site by its name alone (Zing.vn, dantri.com.vn, VOV.VN), as the gold writes it.
+        # Atomic, and bounded in labels and their lengths: linear on long lines.
+        r"|(?>[A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9-]{1,63}){0,4}"
+        r"\.(?i:vn|com|net|org|gov|edu|info|biz|tv|asia)(?![\w@-]|\.\w))",
+    ),
     (SyllableKind.EMAIL, r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}"),
     (SyllableKind.HANDLE, rf"(?<!\w)[#@]{_LETTER}\w{{0,99}}"),
     (

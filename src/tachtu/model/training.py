@@ -13,7 +13,7 @@ Rebuild the shipped model (run from the repository root; about 20 s on one core)
 
     python -m tachtu.model.training --data ../shared/data
 
-It prints dev F1 for ``vlsp2013-ws/dev.txt`` (98.74), ``ud-vtb/dev.txt`` (98.62) and the
+It prints dev F1 for ``vlsp2013-ws/dev.txt`` (98.76), ``ud-vtb/dev.txt`` (98.67) and the
 lower-cased VLSP dev set (98.14). Training needs the compiled core (``pip install -e .`` builds it).
 
 The legal and political essays of the VLSP training file (``DEFAULT_REGISTER_TEXT``) are written
