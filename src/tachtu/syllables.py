@@ -2,9 +2,9 @@
 
 A unit is a Vietnamese syllable (tiếng), a foreign word, a number (``1.000``, ``3,5``, ``50%``,
 ``1/8/2014``, ``10:30``, and the numbers of documents and vehicles: ``67/2014/NĐ-CP``,
-``29A-123.45``), a URL, an e-mail address, a hashtag or mention, an abbreviation
-(``TP.HCM``, ``v.v.``, ``PGS.TS``), or one punctuation mark, bracket, quote or symbol (``...`` and
-``…`` are one unit). Units never contain or cross whitespace, so deleting the spaces between them
+``29A-123.45``), a URL (or a site by its name: ``Zing.vn``), an e-mail address, a hashtag or
+mention, an abbreviation (``TP.HCM``, ``v.v.``, ``PGS.TS``), or one punctuation mark, bracket,
+quote or symbol (``...`` and ``…`` are one unit). Units never contain or cross whitespace, so deleting the spaces between them
 gives back the text.
 
 Every quantifier that could run away on a long line without whitespace is either bounded or

@@ -532,16 +532,17 @@ static Py_ssize_t decode(const Params *p, Work *w, Py_ssize_t n, const uint8_t *
     return errors;
 }
 
-/* User dictionary: phrases whose inner boundaries are forced. Slots hold span hashes as in the
- * lexicon; masks[slot] has bit j set when the phrase joins its syllables j and j+1, and bit 31
- * set when the slot ends a phrase (not only a prefix of one). */
-/* The marks' part of a line's forced boundaries. */
+/* What the rules on marks need to know of the vocabulary (see apply_user_phrases). */
 typedef struct {
     uint32_t full_stop;    /* the id of ".", or UINT32_MAX when the vocabulary has none */
     const uint8_t *short_; /* by id: 1 for a unit of one or two letters (tp, h, Q, Ng) */
     Py_ssize_t short_len;
 } MarkRules;
 
+/* The boundaries no model decides: those the rules on marks fix, then the user dictionary's.
+ * User dictionary: phrases whose inner boundaries are forced. Slots hold span hashes as in the
+ * lexicon; masks[slot] has bit j set when the phrase joins its syllables j and j+1, and bit 31
+ * set when the slot ends a phrase (not only a prefix of one). */
 static void apply_user_phrases(const uint64_t *keys, const uint32_t *masks, uint64_t mask,
                                const MarkRules *marks, Work *w, Py_ssize_t n)
 {
