@@ -16,8 +16,13 @@ from .conftest import shared_path
         ("tăng 3,5% lên 50%", ["tăng", "3,5%", "lên", "50%"]),
         ("ngày 1/8/2014 lúc 10:30", ["ngày", "1/8/2014", "lúc", "10:30"]),
         ("30-4-1975 và 6-2004", ["30-4-1975", "và", "6-2004"]),
+        ("2017-05-22 và 2016-2017", ["2017-05-22", "và", "2016", "-", "2017"]),
         ("PGS.TS Nguyễn V. A", ["PGS.TS", "Nguyễn", "V.", "A"]),
         ("Tp. HCM, Q. 1", ["Tp.", "HCM", ",", "Q.", "1"]),
+        (
+            "Bộ GD&ĐT, R&D, Johnson&Johnson",
+            ["Bộ", "GD&ĐT", ",", "R&D", ",", "Johnson", "&", "Johnson"],
+        ),
         ("sách, vở v.v... rồi", ["sách", ",", "vở", "v.v...", "rồi"]),
         ("N.V. Thường và L.A.Đ.", ["N.V.", "Thường", "và", "L.A.Đ."]),
         ("của WTO. Sau đó", ["của", "WTO", ".", "Sau", "đó"]),
@@ -80,6 +85,8 @@ def test_split_syllables(text: str, units: list[str]) -> None:
         ("a@b.vn", SyllableKind.EMAIL),
         ("#tag", SyllableKind.HANDLE),
         ("TP.HCM", SyllableKind.ABBREVIATION),
+        ("GD&ĐT", SyllableKind.ABBREVIATION),
+        ("2017-05-22", SyllableKind.NUMBER),
         ("...", SyllableKind.PUNCTUATION),
         (",", SyllableKind.PUNCTUATION),
         ("(", SyllableKind.BRACKET),
@@ -107,7 +114,7 @@ def test_offsets_index_the_text() -> None:
         # Near misses of a document number or a number plate, over and over.
         *["1/AB-" * 50_000, "1/2/AB-CD/" * 25_000, "12/" * 70_000 + "AB", "29A-123." * 30_000],
         # ... and of a site's name.
-        *["a.vn" * 50_000, "a" + ".vn" * 70_000, "a.b." * 50_000],
+        *["a.vn" * 50_000, "a" + ".vn" * 70_000, "a.b." * 50_000, "AB&" * 70_000],
     ],
 )
 def test_long_lines_without_spaces_finish(line: str) -> None:

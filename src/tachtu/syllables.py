@@ -3,9 +3,9 @@
 A unit is a Vietnamese syllable (tiếng), a foreign word, a number (``1.000``, ``3,5``, ``50%``,
 ``1/8/2014``, ``10:30``, and the numbers of documents and vehicles: ``67/2014/NĐ-CP``,
 ``29A-123.45``), a URL (or a site by its name: ``Zing.vn``), an e-mail address, a hashtag or
-mention, an abbreviation (``TP.HCM``, ``v.v.``, ``PGS.TS``), or one punctuation mark, bracket,
-quote or symbol (``...`` and ``…`` are one unit). Units never contain or cross whitespace, so deleting the spaces between them
-gives back the text.
+mention, an abbreviation (``TP.HCM``, ``v.v.``, ``PGS.TS``, ``GD&ĐT``), or one punctuation
+mark, bracket, quote or symbol (``...`` and ``…`` are one unit). Units never contain or cross
+whitespace, so deleting the spaces between them gives back the text.
 
 Every quantifier that could run away on a long line without whitespace is either bounded or
 consumes what it scanned, so tokenizing is linear in the length of the text.
@@ -122,7 +122,8 @@ _PARTS: list[tuple[SyllableKind, str]] = [
         rf"|(?:[A-ZĐ]\.){{2,6}}(?!{_LETTER})"  # initials: N.V., U.S.A.
         rf"|(?:[A-ZĐ]{{1,4}}|Tp|Th|Ph|Kh|Ch|Tr|Gs|Ts|Pgs|Ths)"
         rf"(?:\.{_LETTER}{{1,12}}){{1,5}}(?!\w)"  # dotted: TP.HCM, PGS.TS, N.ẨN, C.C.Chen
-        rf"|(?:{'|'.join(_KNOWN_ABBREVIATIONS)}|[A-ZĐ])\.(?!{_ALNUM}|\.)",  # TP., Q., H.
+        rf"|(?:{'|'.join(_KNOWN_ABBREVIATIONS)}|[A-ZĐ])\.(?!{_ALNUM}|\.)"  # TP., Q., H.
+        rf"|[A-ZĐ]{{1,8}}(?:&[A-ZĐ]{{1,8}}){{1,3}}(?!{_ALNUM})",  # joined by "and": GD&ĐT, R&D
     ),
     (
         SyllableKind.NUMBER,
@@ -135,6 +136,7 @@ _PARTS: list[tuple[SyllableKind, str]] = [
         r"(?![\w/-])"
         r"|(?>\d{2}[A-ZĐ]{1,2}\d?-(?:\d{3}\.\d{2}|\d{4,5}))(?!\w|[.,]\d)"
         r"|\d{1,2}/\d{1,2}/\d{2,4}(?!\d)|\d{1,2}-\d{1,2}-\d{2,4}(?!\d)"  # dates: 1/8/2014, 30-4-1975
+        r"|\d{4}-\d{1,2}-\d{1,2}(?!\d)"  # dates the ISO way: 2017-05-22
         r"|\d{1,2}[/-]\d{1,4}(?![\d/-])"  # day-month, month-year, ranges: 30-4, 6-2004, 20-25
         r"|\d+/\d+(?!\d)"  # fractions, ratios: 1/3
         r"|\d{1,2}:\d{2}(?::\d{2})?(?!\d)"  # clock times
