@@ -113,6 +113,9 @@ def test_offsets_index_the_text() -> None:
         *["a" * 200_000, "a." * 100_000, "1." * 100_000, "x@" * 100_000, "A." * 100_000],
         # Near misses of a document number or a number plate, over and over.
         *["1/AB-" * 50_000, "1/2/AB-CD/" * 25_000, "12/" * 70_000 + "AB", "29A-123." * 30_000],
+        *["1/" * 100_000 + "ab", "1:" * 100_000 + "1/ab", "12/" * 70_000 + "ab"],
+        # Numbers glued to a letter at the end: each group used to be read again.
+        *["1," * 100_000 + "1a", "1.1" * 70_000 + "a"],
         # ... and of a site's name.
         *["a.vn" * 50_000, "a" + ".vn" * 70_000, "a.b." * 50_000, "AB&" * 70_000],
     ],

@@ -132,20 +132,27 @@ _PARTS: list[tuple[SyllableKind, str]] = [
         # each. Read the common way, a document number became a number, a slash and a word, and
         # the dot of a number plate ended the sentence. Atomic, so that a near miss fails at
         # once (linear on long lines).
-        r"(?>\d{1,6}(?:[/:]\d{1,4})*+/[A-ZĐ]{2}[A-ZĐa-z0-9]*+(?:[-/][A-ZĐ][A-ZĐa-z0-9]*+)*+)"
-        r"(?![\w/-])"
+        r"(?>\d{1,6}(?:[/:]\d{1,4}){0,3}+/[A-ZĐ]{2}[A-ZĐa-z0-9]{0,15}+"
+        r"(?:[-/][A-ZĐ][A-ZĐa-z0-9]{0,15}+){0,6}+)(?![\w/-])"
         r"|(?>\d{2}[A-ZĐ]{1,2}\d?-(?:\d{3}\.\d{2}|\d{4,5}))(?!\w|[.,]\d)"
         r"|\d{1,2}/\d{1,2}/\d{2,4}(?!\d)|\d{1,2}-\d{1,2}-\d{2,4}(?!\d)"  # dates: 1/8/2014, 30-4-1975
         r"|\d{4}-\d{1,2}-\d{1,2}(?!\d)"  # dates the ISO way: 2017-05-22
         r"|\d{1,2}[/-]\d{1,4}(?![\d/-])"  # day-month, month-year, ranges: 30-4, 6-2004, 20-25
         r"|\d+/\d+(?!\d)"  # fractions, ratios: 1/3
         r"|\d{1,2}:\d{2}(?::\d{2})?(?!\d)"  # clock times
-        # Atomic, so that "80km" is not read as "8" followed by "0km".
-        rf"|(?>\d+(?:[.,]\d+)*%?)(?!{_LETTER})",
+        # Atomic, so that "80km" is not read as "8" followed by "0km"; at most 21 groups, so
+        # that a number followed by a letter is not read again from each of its groups
+        # ("1,1,1,…,1a" took time quadratic in its length).
+        rf"|(?>\d+(?:[.,]\d+){{0,20}}%?)(?!{_LETTER})",
     ),
-    # A word: letters (and digits, for H5N1 or 80km), with inner apostrophes (M'Ga) and hyphens
-    # (Co-op, Mác-Lênin, COVID-19) that writers put inside one syllable unit.
-    (SyllableKind.VIETNAMESE, rf"{_ALNUM}+(?:['’]{_LETTER}+)*(?:-{_ALNUM}+)*"),
+    # A word: letters (and digits, for H5N1 or 80km, and a measure with a decimal point:
+    # 1,5m, 2.0L, 12,7mm), with inner apostrophes (M'Ga) and hyphens (Co-op, Mác-Lênin,
+    # COVID-19) that writers put inside one syllable unit.
+    (
+        SyllableKind.VIETNAMESE,
+        r"\d+[.,]\d{1,2}[A-Za-z]{1,3}\d?(?!\w)"
+        rf"|{_ALNUM}+(?:['’]{_LETTER}+)*(?:-{_ALNUM}+)*",
+    ),
     (SyllableKind.PUNCTUATION, r"\.{2,}|…|-{2,}|[.,;:!?]"),
     (SyllableKind.BRACKET, r"[()\[\]{}]"),
     (SyllableKind.QUOTE, r"""["“”„‘’'«»‹›`]"""),
