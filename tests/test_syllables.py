@@ -29,6 +29,8 @@ from .conftest import shared_path
         ("chờ... và chờ…", ["chờ", "...", "và", "chờ", "…"]),
         ("(OSCE) “Xin chào”", ["(", "OSCE", ")", "“", "Xin", "chào", "”"]),
         ("H5N1, 80km, m2", ["H5N1", ",", "80km", ",", "m2"]),
+        # A measure with a decimal point is one unit, as 80km is.
+        ("dài 1,5m, máy 2.0L, 12,7mm", ["dài", "1,5m", ",", "máy", "2.0L", ",", "12,7mm"]),
         (
             "Mác-Lênin, Co-op, M'Ga, COVID-19",
             ["Mác-Lênin", ",", "Co-op", ",", "M'Ga", ",", "COVID-19"],
@@ -75,6 +77,7 @@ def test_split_syllables(text: str, units: list[str]) -> None:
         ("người", SyllableKind.VIETNAMESE),
         ("Putin", SyllableKind.FOREIGN),
         ("H5N1", SyllableKind.FOREIGN),
+        ("1,5m", SyllableKind.FOREIGN),
         ("1.000", SyllableKind.NUMBER),
         ("50%", SyllableKind.NUMBER),
         ("2004", SyllableKind.NUMBER),
@@ -115,7 +118,7 @@ def test_offsets_index_the_text() -> None:
         *["1/AB-" * 50_000, "1/2/AB-CD/" * 25_000, "12/" * 70_000 + "AB", "29A-123." * 30_000],
         *["1/" * 100_000 + "ab", "1:" * 100_000 + "1/ab", "12/" * 70_000 + "ab"],
         # Numbers glued to a letter at the end: each group used to be read again.
-        *["1," * 100_000 + "1a", "1.1" * 70_000 + "a"],
+        *["1," * 100_000 + "1a", "1.1" * 70_000 + "a", "1,5" * 70_000 + "m", "1,5m" * 50_000],
         # ... and of a site's name.
         *["a.vn" * 50_000, "a" + ".vn" * 70_000, "a.b." * 50_000, "AB&" * 70_000],
     ],
