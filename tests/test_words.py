@@ -343,6 +343,7 @@ _WORDS = st.sampled_from(
         "0,5.5",
         "3%",
         "1,",
+        ",".join(["1"] * 22),  # more groups than one number unit takes
     ]
 )
 

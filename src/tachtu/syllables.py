@@ -27,6 +27,7 @@ from tachtu.normalize import ToneStyle, is_vietnamese_syllable, place_tones
 
 __all__ = [
     "ABBREVIATIONS_WITH_A_DOT",
+    "PLAIN_NUMBER",
     "ChunkUnits",
     "Syllable",
     "SyllableKind",
@@ -104,6 +105,12 @@ _KNOWN_ABBREVIATIONS = [
 # "www.".
 ABBREVIATIONS_WITH_A_DOT = frozenset(_KNOWN_ABBREVIATIONS)
 
+# A number that is one unit whatever follows it but letters: 2017, 71,527, 1.179, 16,8%. At most
+# 21 groups, so that a number followed by a letter is not read again from each of its groups
+# ("1,1,1,…,1a" took time quadratic in its length).
+_PLAIN_NUMBER = r"\d+(?:[.,]\d+){0,20}%?"
+PLAIN_NUMBER = re.compile(_PLAIN_NUMBER)
+
 # Order matters: the first alternative that matches at a position wins.
 _PARTS: list[tuple[SyllableKind, str]] = [
     (
@@ -140,10 +147,8 @@ _PARTS: list[tuple[SyllableKind, str]] = [
         r"|\d{1,2}[/-]\d{1,4}(?![\d/-])"  # day-month, month-year, ranges: 30-4, 6-2004, 20-25
         r"|\d+/\d+(?!\d)"  # fractions, ratios: 1/3
         r"|\d{1,2}:\d{2}(?::\d{2})?(?!\d)"  # clock times
-        # Atomic, so that "80km" is not read as "8" followed by "0km"; at most 21 groups, so
-        # that a number followed by a letter is not read again from each of its groups
-        # ("1,1,1,…,1a" took time quadratic in its length).
-        rf"|(?>\d+(?:[.,]\d+){{0,20}}%?)(?!{_LETTER})",
+        # Atomic, so that "80km" is not read as "8" followed by "0km".
+        rf"|(?>{_PLAIN_NUMBER})(?!{_LETTER})",
     ),
     # A word: letters (and digits, for H5N1 or 80km, and a measure with a decimal point:
     # 1,5m, 2.0L, 12,7mm), with inner apostrophes (M'Ga) and hyphens (Co-op, Mác-Lênin,

@@ -21,6 +21,7 @@ from tachtu.normalize import ToneStyle, clean_characters, normalize, place_tone,
 from tachtu.sentences import break_at_sentences, split_units
 from tachtu.syllables import (
     ABBREVIATIONS_WITH_A_DOT,
+    PLAIN_NUMBER,
     Syllable,
     SyllableKind,
     split_syllable_runs,
@@ -245,8 +246,6 @@ def _split_chunk(style: ToneStyle) -> Callable[[str], list[str]]:
 # the word and its dot are one unit: an abbreviation (TP., v.v.), an initial (A.), "www.".
 _LEADING_MARKS = frozenset("“\"('‘[")
 _TRAILING_MARKS = frozenset(",:;)]”\"'’?!….")
-# A number that is one unit whatever follows it but letters: 2017, 71,527, 1.179, 16,8%.
-_PLAIN_NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
 # The units of the marks after the word: a run of dots is one (an ellipsis written "..."), any
 # other mark its own.
 _CLOSING_MARK_UNITS = re.compile(r"\.+|.")
@@ -271,7 +270,7 @@ def _chunk_units(style: ToneStyle, chunk: str) -> list[str]:
             placed = place_tone(word, style)
             if placed.isalpha():
                 return [*chunk[:start], placed, *_trailing_units(chunk, end)]
-        elif _PLAIN_NUMBER.fullmatch(word):
+        elif PLAIN_NUMBER.fullmatch(word):
             return [*chunk[:start], word, *_trailing_units(chunk, end)]
     return split_syllables(place_tones(chunk, style))
 
