@@ -315,24 +315,24 @@ class PythonCore:
         start_right = [0] + [min(longest_from[i], _CAP_SPAN) for i in range(1, n)]
         return cover, end_left, start_right, fmm, bmm
 
+    def _mark_splits(self, ids: list[int], shapes: list[int], i: int) -> bool:
+        """Whether a mark keeps units ``i - 1`` and ``i`` apart: nothing joins a mark before it,
+        nor a mark the unit before it but a dot after one or two letters (see the compiled
+        core)."""
+        if shapes[i - 1] == SHAPE_PUNCT:
+            return True
+        if shapes[i] != SHAPE_PUNCT:
+            return False
+        abbreviation_dot = (
+            ids[i] == self._full_stop
+            and ids[i - 1] in self._short_units
+            and shapes[i - 1] != SHAPE_UPPER
+        )
+        return not abbreviation_dot
+
     def _forced(self, ids: list[int], shapes: list[int]) -> list[int]:
         n = len(ids)
-        # Nothing joins a mark before it, nor a mark the unit before it but a dot after one or
-        # two letters (see the compiled core).
-        forced = [0] + [
-            2
-            if shapes[i - 1] == SHAPE_PUNCT
-            or (
-                shapes[i] == SHAPE_PUNCT
-                and not (
-                    ids[i] == self._full_stop
-                    and ids[i - 1] in self._short_units
-                    and shapes[i - 1] != SHAPE_UPPER
-                )
-            )
-            else 0
-            for i in range(1, n)
-        ]
+        forced = [0] + [2 if self._mark_splits(ids, shapes, i) else 0 for i in range(1, n)]
         if len(self._user_keys) <= 1:
             return forced
         a = 0
