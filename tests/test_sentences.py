@@ -16,6 +16,9 @@ from .conftest import shared_path
         ("Mưa to. Gió lớn! Sao vậy?", ["Mưa to.", "Gió lớn!", "Sao vậy?"]),
         ("Ông ở TP. HCM và Q. 1 từ năm 2004.", ["Ông ở TP. HCM và Q. 1 từ năm 2004."]),
         ("Giá 1.000 đồng. Sau đó tăng 3,5%.", ["Giá 1.000 đồng.", "Sau đó tăng 3,5%."]),
+        # The dot inside a number with its unit glued on ends nothing.
+        ("Dài 4.000km, giá 400.000đ. Hết.", ["Dài 4.000km, giá 400.000đ.", "Hết."]),
+        ("Nhà ở P.4, Q.3. Đội U.23 thắng.", ["Nhà ở P.4, Q.3.", "Đội U.23 thắng."]),
         ("Chờ... rồi đi. Hết.", ["Chờ... rồi đi.", "Hết."]),
         ("Chờ... Rồi đi.", ["Chờ...", "Rồi đi."]),
         (

@@ -19,6 +19,8 @@ from .conftest import shared_path
         ("2017-05-22 và 2016-2017", ["2017-05-22", "và", "2016", "-", "2017"]),
         ("PGS.TS Nguyễn V. A", ["PGS.TS", "Nguyễn", "V.", "A"]),
         ("Tp. HCM, Q. 1", ["Tp.", "HCM", ",", "Q.", "1"]),
+        # Glued to the number it abbreviates for, it is the same unit: its dot ends nothing.
+        ("Q.1, P.4, U.23, No.1", ["Q.", "1", ",", "P.", "4", ",", "U.", "23", ",", "No.", "1"]),
         (
             "Bộ GD&ĐT, R&D, Johnson&Johnson",
             ["Bộ", "GD&ĐT", ",", "R&D", ",", "Johnson", "&", "Johnson"],
@@ -29,8 +31,12 @@ from .conftest import shared_path
         ("chờ... và chờ…", ["chờ", "...", "và", "chờ", "…"]),
         ("(OSCE) “Xin chào”", ["(", "OSCE", ")", "“", "Xin", "chào", "”"]),
         ("H5N1, 80km, m2", ["H5N1", ",", "80km", ",", "m2"]),
-        # A measure with a decimal point is one unit, as 80km is.
+        # A number with its unit glued on is one unit, as 80km is, whatever its points and
+        # commas: no dot inside it is left to end a sentence.
         ("dài 1,5m, máy 2.0L, 12,7mm", ["dài", "1,5m", ",", "máy", "2.0L", ",", "12,7mm"]),
+        ("dài 4.000km, giá 2.500.000đ.", ["dài", "4.000km", ",", "giá", "2.500.000đ", "."]),
+        ("1.342,8ha; 3,5tỷ 1.920x1080", ["1.342,8ha", ";", "3,5tỷ", "1.920x1080"]),
+        ("10.000-20.000đ/tháng", ["10.000", "-", "20.000đ", "/", "tháng"]),
         (
             "Mác-Lênin, Co-op, M'Ga, COVID-19",
             ["Mác-Lênin", ",", "Co-op", ",", "M'Ga", ",", "COVID-19"],
@@ -78,6 +84,7 @@ def test_split_syllables(text: str, units: list[str]) -> None:
         ("Putin", SyllableKind.FOREIGN),
         ("H5N1", SyllableKind.FOREIGN),
         ("1,5m", SyllableKind.FOREIGN),
+        ("4.000km", SyllableKind.FOREIGN),
         ("1.000", SyllableKind.NUMBER),
         ("50%", SyllableKind.NUMBER),
         ("2004", SyllableKind.NUMBER),
@@ -119,6 +126,7 @@ def test_offsets_index_the_text() -> None:
         *["1/" * 100_000 + "ab", "1:" * 100_000 + "1/ab", "12/" * 70_000 + "ab"],
         # Numbers glued to a letter at the end: each group used to be read again.
         *["1," * 100_000 + "1a", "1.1" * 70_000 + "a", "1,5" * 70_000 + "m", "1,5m" * 50_000],
+        *["1.000" * 50_000 + "km", "1.000km" * 30_000, "1.000,5" * 40_000 + "đ"],
         # ... and of a site's name.
         *["a.vn" * 50_000, "a" + ".vn" * 70_000, "a.b." * 50_000, "AB&" * 70_000],
     ],

@@ -268,7 +268,7 @@ def test_no_word_of_the_news_holds_a_mark_but_an_abbreviations_dot() -> None:
         for word in segmenter.segment(path.read_text(encoding="utf-8")).split():
             units = word.split("_")
             marks = [k for k, unit in enumerate(units) if not any(map(str.isalnum, unit))]
-            # "tp_." and "Q_." (before a number) are the gold's abbreviations.
+            # "tp_." and "Ng_." are the gold's abbreviations.
             assert len(units) == 1 or all(
                 k and units[k] == "." and len(units[k - 1]) <= 2 for k in marks
             ), word

@@ -129,7 +129,9 @@ _PARTS: list[tuple[SyllableKind, str]] = [
         rf"|(?:[A-ZĐ]\.){{2,6}}(?!{_LETTER})"  # initials: N.V., U.S.A.
         rf"|(?:[A-ZĐ]{{1,4}}|Tp|Th|Ph|Kh|Ch|Tr|Gs|Ts|Pgs|Ths)"
         rf"(?:\.{_LETTER}{{1,12}}){{1,5}}(?!\w)"  # dotted: TP.HCM, PGS.TS, N.ẨN, C.C.Chen
-        rf"|(?:{'|'.join(_KNOWN_ABBREVIATIONS)}|[A-ZĐ])\.(?!{_ALNUM}|\.)"  # TP., Q., H.
+        # TP., Q., H.; before a digit too, as the gold writes "Q. 1" and as "Q.1" means it: read
+        # as Q, a full stop and 1, the dot of Q.1, P.4 or U.23 ended the sentence.
+        rf"|(?:{'|'.join(_KNOWN_ABBREVIATIONS)}|[A-ZĐ])\.(?!{_LETTER}|\.)"
         rf"|[A-ZĐ]{{1,8}}(?:&[A-ZĐ]{{1,8}}){{1,3}}(?!{_ALNUM})",  # joined by "and": GD&ĐT, R&D
     ),
     (
@@ -150,12 +152,15 @@ _PARTS: list[tuple[SyllableKind, str]] = [
         # Atomic, so that "80km" is not read as "8" followed by "0km".
         rf"|(?>{_PLAIN_NUMBER})(?!{_LETTER})",
     ),
-    # A word: letters (and digits, for H5N1 or 80km, and a measure with a decimal point:
-    # 1,5m, 2.0L, 12,7mm), with inner apostrophes (M'Ga) and hyphens (Co-op, Mác-Lênin,
-    # COVID-19) that writers put inside one syllable unit.
+    # A word: letters (and digits, for H5N1 or 80km), with inner apostrophes (M'Ga) and hyphens
+    # (Co-op, Mác-Lênin, COVID-19) that writers put inside one syllable unit. A number with
+    # its unit glued on is one unit as 80km is, whatever the number's points and commas
+    # (4.000km, 1,5m, 2.500.000đ, 1.342,8ha, 3,5tỷ): read the common way, 4.000km became 4, a
+    # full stop that ended the sentence, and 000km. Bounded: linear on long lines.
     (
         SyllableKind.VIETNAMESE,
-        r"\d+[.,]\d{1,2}[A-Za-z]{1,3}\d?(?!\w)"
+        rf"(?>\d{{1,3}}(?:[.,]\d{{3}}){{1,6}}(?:[.,]\d{{1,3}})?|\d+[.,]\d{{1,3}})"
+        rf"{_LETTER}{{1,5}}\d{{0,4}}(?!\w)"
         rf"|{_ALNUM}+(?:['’]{_LETTER}+)*(?:-{_ALNUM}+)*",
     ),
     (SyllableKind.PUNCTUATION, r"\.{2,}|…|-{2,}|[.,;:!?]"),

@@ -550,7 +550,7 @@ static void apply_user_phrases(const uint64_t *keys, const uint32_t *masks, uint
     /* Nothing joins a mark that comes before it: a sentence never ends inside a word, so the
      * words of a paragraph are the words of its sentences. Nor does a mark join the unit before
      * it, but for a dot after one or two letters: the gold writes the abbreviations and
-     * initials that the tokenizer splits off their dot ("tp.", "h.", "Q." before a digit) as
+     * initials that the tokenizer splits off their dot ("tp.", "h.", "Ng.") as
      * one word. A dot after anything else is a full stop: the model, which had learnt the
      * join from those, wrote "FBI_.", "EU_." and "Hồi_giáo_." at the end of sentences. */
     for (Py_ssize_t i = 1; i < n; i++) {
