@@ -19,6 +19,7 @@ from .conftest import shared_path
         # The dot inside a number with its unit glued on ends nothing.
         ("Dài 4.000km, giá 400.000đ. Hết.", ["Dài 4.000km, giá 400.000đ.", "Hết."]),
         ("Nhà ở P.4, Q.3. Đội U.23 thắng.", ["Nhà ở P.4, Q.3.", "Đội U.23 thắng."]),
+        ("Bản v3.0 ra ngày 14-18.5. Hết.", ["Bản v3.0 ra ngày 14-18.5.", "Hết."]),
         ("Chờ... rồi đi. Hết.", ["Chờ... rồi đi.", "Hết."]),
         ("Chờ... Rồi đi.", ["Chờ...", "Rồi đi."]),
         (

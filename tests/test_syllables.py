@@ -21,6 +21,10 @@ from .conftest import shared_path
         ("Tp. HCM, Q. 1", ["Tp.", "HCM", ",", "Q.", "1"]),
         # Glued to the number it abbreviates for, it is the same unit: its dot ends nothing.
         ("Q.1, P.4, U.23, No.1", ["Q.", "1", ",", "P.", "4", ",", "U.", "23", ",", "No.", "1"]),
+        # Nor does the dot of a version, an f-number, days of a month or a title.
+        ("v3.0, F1.7 và PM2.5.", ["v3.0", ",", "F1.7", "và", "PM2.5", "."]),
+        ("ngày 14-18.5 và 4-8.6.2017.", ["ngày", "14-18.5", "và", "4-8.6.2017", "."]),
+        ("ThS.BS Phan", ["ThS.BS", "Phan"]),
         (
             "Bộ GD&ĐT, R&D, Johnson&Johnson",
             ["Bộ", "GD&ĐT", ",", "R&D", ",", "Johnson", "&", "Johnson"],
@@ -85,6 +89,8 @@ def test_split_syllables(text: str, units: list[str]) -> None:
         ("H5N1", SyllableKind.FOREIGN),
         ("1,5m", SyllableKind.FOREIGN),
         ("4.000km", SyllableKind.FOREIGN),
+        ("v3.0", SyllableKind.FOREIGN),
+        ("14-18.5", SyllableKind.NUMBER),
         ("1.000", SyllableKind.NUMBER),
         ("50%", SyllableKind.NUMBER),
         ("2004", SyllableKind.NUMBER),
@@ -127,6 +133,7 @@ def test_offsets_index_the_text() -> None:
         # Numbers glued to a letter at the end: each group used to be read again.
         *["1," * 100_000 + "1a", "1.1" * 70_000 + "a", "1,5" * 70_000 + "m", "1,5m" * 50_000],
         *["1.000" * 50_000 + "km", "1.000km" * 30_000, "1.000,5" * 40_000 + "đ"],
+        *["v3.0" * 50_000, "a1.1" * 50_000 + "a", "14-18." * 40_000, "1-1.1" * 40_000],
         # ... and of a site's name.
         *["a.vn" * 50_000, "a" + ".vn" * 70_000, "a.b." * 50_000, "AB&" * 70_000],
     ],

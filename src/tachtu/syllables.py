@@ -127,7 +127,7 @@ _PARTS: list[tuple[SyllableKind, str]] = [
         SyllableKind.ABBREVIATION,
         r"v\.v\.(?:\.\.)?"
         rf"|(?:[A-ZĐ]\.){{2,6}}(?!{_LETTER})"  # initials: N.V., U.S.A.
-        rf"|(?:[A-ZĐ]{{1,4}}|Tp|Th|Ph|Kh|Ch|Tr|Gs|Ts|Pgs|Ths)"
+        rf"|(?:[A-ZĐ]{{1,4}}|Tp|Th|Ph|Kh|Ch|Tr|Gs|Ts|Pgs|Ths|ThS)"
         rf"(?:\.{_LETTER}{{1,12}}){{1,5}}(?!\w)"  # dotted: TP.HCM, PGS.TS, N.ẨN, C.C.Chen
         # TP., Q., H.; before a digit too, as the gold writes "Q. 1" and as "Q.1" means it: read
         # as Q, a full stop and 1, the dot of Q.1, P.4 or U.23 ended the sentence.
@@ -145,6 +145,7 @@ _PARTS: list[tuple[SyllableKind, str]] = [
         r"(?:[-/][A-ZĐ][A-ZĐa-z0-9]{0,15}+){0,6}+)(?![\w/-])"
         r"|(?>\d{2}[A-ZĐ]{1,2}\d?-(?:\d{3}\.\d{2}|\d{4,5}))(?!\w|[.,]\d)"
         r"|\d{1,2}/\d{1,2}/\d{2,4}(?!\d)|\d{1,2}-\d{1,2}-\d{2,4}(?!\d)"  # dates: 1/8/2014, 30-4-1975
+        r"|\d{1,2}-\d{1,2}\.\d{1,2}(?:\.\d{4})?(?![\d.,]\d|\w)"  # days of a month: 14-18.5, 4-8.6.2017
         r"|\d{4}-\d{1,2}-\d{1,2}(?!\d)"  # dates the ISO way: 2017-05-22
         r"|\d{1,2}[/-]\d{1,4}(?![\d/-])"  # day-month, month-year, ranges: 30-4, 6-2004, 20-25
         r"|\d+/\d+(?!\d)"  # fractions, ratios: 1/3
@@ -161,6 +162,9 @@ _PARTS: list[tuple[SyllableKind, str]] = [
         SyllableKind.VIETNAMESE,
         rf"(?>\d{{1,3}}(?:[.,]\d{{3}}){{1,6}}(?:[.,]\d{{1,3}})?|\d+[.,]\d{{1,3}})"
         rf"{_LETTER}{{1,5}}\d{{0,4}}(?!\w)"
+        # Versions, f-numbers and the like, whose dot is no full stop: v3.0, F1.7, PM2.5,
+        # iOS10.3, FM99.9MHz.
+        r"|[A-Za-z]{1,4}\d{1,4}(?:\.\d{1,4}){1,3}[A-Za-z]{0,5}(?![\w.]\w)"
         rf"|{_ALNUM}+(?:['’]{_LETTER}+)*(?:-{_ALNUM}+)*",
     ),
     (SyllableKind.PUNCTUATION, r"\.{2,}|…|-{2,}|[.,;:!?]"),
