@@ -54,6 +54,7 @@ def test_same_output_and_counts_on_news(segmenter: Segmenter, output_format: str
         '"Mưa." to. "Gió." Mưa',
         "Mưa… v.v. etc. (Gió) to.) Mưa... .. Gió",
         "Mưa.” Gió.’ to.» Mưa?› 3! “Gió” – to. — Mưa. * Gió. • to",
+        "1. Mưa. 12. Gió. 123. Mưa 3. Gió 1.Mưa. 2 . Gió 1! Mưa",
     ],
 )
 @pytest.mark.parametrize("output_format", FORMATS)
@@ -65,7 +66,9 @@ def test_same_counts_at_sentence_boundaries(
 
 
 # Every unit that matters to a sentence boundary, in any order and spacing.
-_UNITS = ["Mưa", "to", "Hà", "3", ".", "!", "?", "…", "..", "...", "v.v.", "v.v...", "etc.", "TP."]
+# (Numbers of one, two and three digits, and a digit that is not ASCII, for list items' numbers.)
+_UNITS = ["Mưa", "to", "Hà", "3", "12", "123", "٣", ".", "!", "?", "…", "..", "...", "v.v."]
+_UNITS += ["v.v...", "etc.", "TP."]
 _sentence_tokens = st.lists(
     st.tuples(
         st.sampled_from([*_UNITS, *"”’»›)]}“‘«‹([{-–—*•'\""]),

@@ -3,8 +3,9 @@
 A sentence ends at ``.``, ``!``, ``?``, ``…`` or ``...`` (and at ``v.v.`` or ``etc.``) together with
 the closing quotes and brackets after it, when the next unit can open a sentence: a capital letter,
 a digit, an opening quote or bracket, a dash. Abbreviations (``TP.``, ``N.V.``) are single units, so
-their dots never end a sentence. Straight double quotes alternate between opening and closing
-within a paragraph, which is how news writes them.
+their dots never end a sentence, and nor does the dot of a list item's number (one or two digits
+that start a sentence: ``1. Lexus RX. 2. Acura MDX.``). Straight double quotes alternate between
+opening and closing within a paragraph, which is how news writes them.
 
 >>> sentences('Ông nói: "Tôi đồng ý. Họ cũng vậy". Sau đó, TP. HCM họp lúc 10.30.')
 ['Ông nói: "Tôi đồng ý.', 'Họ cũng vậy".', 'Sau đó, TP. HCM họp lúc 10.30.']
@@ -69,6 +70,8 @@ def split_units(texts: Sequence[str], glued_quotes: Set[int]) -> list[tuple[int,
     for i in terminals:
         if i < reached or not _is_terminal(texts[i]):
             continue
+        if i == start + 1 and texts[i] == "." and _is_enumerator(texts[start]):
+            continue  # "1. Lexus RX. 2. Acura MDX.": a list item's number
         end = i + 1
         while end < n and (
             end in closing or texts[end] in _ALWAYS_CLOSING or _is_terminal(texts[end])
@@ -114,6 +117,10 @@ def sentences(text: str) -> list[str]:
 def _is_terminal(text: str) -> bool:
     # A run of dots ("...") is one punctuation unit; other units starting with ".." are not marks.
     return text in _TERMINAL_TEXTS or (text[:2] == ".." and not text.strip("."))
+
+
+def _is_enumerator(text: str) -> bool:
+    return len(text) <= 2 and text.isascii() and text.isdigit()
 
 
 def _opens_sentence(text: str, is_closing_quote: bool) -> bool:

@@ -1137,6 +1137,8 @@ static inline int kind_of(Py_UCS4 maxchar)
 #define ROLE_STARTS 8        /* first character upper case or a digit */
 #define ROLE_DQUOTE 16       /* " : opens and closes by turns */
 #define ROLE_SQUOTE 32       /* ' : closes when glued to the unit before it */
+#define ROLE_FULL_STOP 64    /* . */
+#define ROLE_ENUMERATOR 128  /* one or two ASCII digits: a list item's number before its "." */
 
 static int ascii_equal(PyObject *u, const char *text)
 {
@@ -1154,7 +1156,9 @@ static uint8_t unit_role(PyObject *u)
     uint8_t role = Py_UNICODE_ISUPPER(first) || Py_UNICODE_ISDIGIT(first) ? ROLE_STARTS : 0;
     if (len == 1) {
         switch (first) {
-        case '.': case '!': case '?': case 0x2026:
+        case '.':
+            return role | ROLE_TERMINAL | ROLE_FULL_STOP;
+        case '!': case '?': case 0x2026:
             return role | ROLE_TERMINAL;
         case 0x201D: case 0x2019: case 0x00BB: case 0x203A: case ')': case ']': case '}':
             return role | ROLE_CLOSING;
@@ -1166,8 +1170,11 @@ static uint8_t unit_role(PyObject *u)
         case '-': case 0x2013: case 0x2014: case '*': case 0x2022:
             return role | ROLE_OPENER;
         }
-        return role;
+        return first >= '0' && first <= '9' ? role | ROLE_ENUMERATOR : role;
     }
+    Py_UCS4 second = PyUnicode_READ(kind, data, 1);
+    if (len == 2 && first >= '0' && first <= '9' && second >= '0' && second <= '9')
+        return role | ROLE_ENUMERATOR;
     if (ascii_equal(u, "v.v.") || ascii_equal(u, "v.v...") || ascii_equal(u, "etc."))
         return role | ROLE_TERMINAL;
     for (Py_ssize_t i = 0; i < len; i++)
@@ -1259,7 +1266,7 @@ typedef struct {
     Py_ssize_t chunks_capacity;
     Chunk **loose;  /* chunks of this line that no table holds: freed with the line */
     Py_ssize_t n_loose, loose_capacity;
-    uint8_t *roles; /* the line's unit roles while its sentences are counted */
+    uint16_t *roles; /* the line's unit roles while its sentences are counted */
     Py_ssize_t roles_capacity;
     /* totals over the lines of the call, when it counts: lines with units, sentences, words,
      * units */
@@ -1341,8 +1348,9 @@ static Py_ssize_t line_spans(Line *line, const ChunkTable *table, int kind, cons
     return count;
 }
 
-/* Quotes that close: every second " of the line, and ' glued to the unit before it. */
-#define ROLE_CLOSES_QUOTE 64
+/* Quotes that close: every second " of the line, and ' glued to the unit before it (a line's
+ * roles are the chunks' roles and this one). */
+#define ROLE_CLOSES_QUOTE 256
 
 /* The sentences of one line of n units: tachtu.sentences.split_units, counted; the unit that
  * starts each sentence after the first gets label 0, for a sentence start always starts a word
@@ -1351,7 +1359,7 @@ static Py_ssize_t line_sentences(Line *line, Py_ssize_t n_chunks, Py_ssize_t n, 
 {
     if (n > line->roles_capacity) {
         Py_ssize_t cap = n > 2 * line->roles_capacity ? n : 2 * line->roles_capacity;
-        uint8_t *roles = PyMem_Realloc(line->roles, (size_t)cap);
+        uint16_t *roles = PyMem_Realloc(line->roles, (size_t)cap * sizeof(uint16_t));
         if (!roles) {
             PyErr_NoMemory();
             return -1;
@@ -1359,13 +1367,13 @@ static Py_ssize_t line_sentences(Line *line, Py_ssize_t n_chunks, Py_ssize_t n, 
         line->roles = roles;
         line->roles_capacity = cap;
     }
-    uint8_t *r = line->roles, any_terminal = 0;
+    uint16_t *r = line->roles, any_terminal = 0;
     int open_double = 0;
     Py_ssize_t i = 0;
     for (Py_ssize_t j = 0; j < n_chunks; j++) {
         const Chunk *c = line->chunks[j];
         for (Py_ssize_t k = 0; k < c->n; k++, i++) {
-            uint8_t role = c->roles[k];
+            uint16_t role = c->roles[k];
             if ((role & ROLE_SQUOTE) && k)
                 role |= ROLE_CLOSES_QUOTE;
             if (role & ROLE_DQUOTE) {
@@ -1379,10 +1387,12 @@ static Py_ssize_t line_sentences(Line *line, Py_ssize_t n_chunks, Py_ssize_t n, 
     }
     if (!(any_terminal & ROLE_TERMINAL))
         return 1;
-    Py_ssize_t splits = 0, reached = 0;
+    Py_ssize_t splits = 0, reached = 0, start = 0;
     for (i = 0; i < n; i++) {
         if (!(r[i] & ROLE_TERMINAL) || i < reached)
             continue;
+        if (i == start + 1 && (r[i] & ROLE_FULL_STOP) && (r[start] & ROLE_ENUMERATOR))
+            continue; /* "1. Lexus RX. 2. Acura MDX.": a list item's number */
         Py_ssize_t end = i + 1;
         while (end < n && (r[end] & (ROLE_CLOSES_QUOTE | ROLE_CLOSING | ROLE_TERMINAL)))
             end++;
@@ -1390,6 +1400,7 @@ static Py_ssize_t line_sentences(Line *line, Py_ssize_t n_chunks, Py_ssize_t n, 
                         ((r[end] & ROLE_OPENER) && !(r[end] & ROLE_CLOSES_QUOTE)))) {
             splits++;
             labels[end] = 0;
+            start = end;
         }
         reached = end;
     }
