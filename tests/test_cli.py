@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tachtu import __version__
 from tachtu.cli import app
 from tachtu.normalize import normalize
 
@@ -248,3 +249,17 @@ def test_every_name_of_the_corpus_package_is_there() -> None:
     for name, home in homes.items():
         module = importlib.import_module(f"tachtu.corpus.{home}")
         assert getattr(tachtu.corpus, name) is getattr(module, name)
+
+
+def test_version_is_printed_by_the_command_and_by_python_dash_m() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == f"tachtu {__version__}\n"
+    module = subprocess.run(
+        [sys.executable, "-m", "tachtu", "segment"],
+        input="Hà Nội là thủ đô.\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert module.stdout == "Hà_Nội là thủ_đô .\n"

@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from tachtu import __version__
 from tachtu.corpus.decoding import decode_with_changes, decoder
 from tachtu.corpus.readers import DecodeErrors, Decoder, InputError, read_text_file, text_files
 from tachtu.evaluation import score
@@ -31,6 +32,29 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 log = logging.getLogger("tachtu")
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"tachtu {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Vietnamese word segmentation and corpus normalization."""
+
 
 FilesArgument = Annotated[
     list[Path] | None,
