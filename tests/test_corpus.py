@@ -854,11 +854,11 @@ from pathlib import Path
 from tachtu.corpus.manifest import Manifest
 manifest = Manifest(Path(sys.argv[1]))
 manifest.open({"format": "text"})
-child = os.fork()
-if child == 0:
+if os.fork() == 0:
+    # Printed by the child, so after its fork handlers ran: the test must not race them.
+    print(os.getpid(), flush=True)
     time.sleep(60)
     os._exit(0)
-print(child, flush=True)
 os.kill(os.getpid(), signal.SIGKILL)
 """
 
