@@ -263,3 +263,16 @@ def test_version_is_printed_by_the_command_and_by_python_dash_m() -> None:
         check=True,
     )
     assert module.stdout == "Hà_Nội là thủ_đô .\n"
+
+
+def test_sentences_format_one_sentence_a_line_and_a_blank_line_between_documents(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a.txt").write_text("Hà Nội mưa. Gió to!\nThủ đô.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Việt Nam.", encoding="utf-8")
+    result = run("segment", "--model", TINY_LEXICON, "-f", "sentences", tmp_path)
+    assert result.exit_code == 0
+    assert result.stdout == "Hà_Nội mưa .\nGió to !\nThủ_đô .\n\nViệt_Nam .\n"
+    # from stdin, line by line: a line without units (between two documents) stays a line
+    piped = run("segment", "--model", TINY_LEXICON, "-f", "sentences", stdin="Mưa. Gió.\n\nNắng.\n")
+    assert piped.stdout == "Mưa .\nGió .\n\nNắng .\n"

@@ -906,3 +906,26 @@ def test_worker_pipes_hold_a_whole_chunk() -> None:
             assert fcntl.fcntl(queue._reader.fileno(), fcntl.F_GETPIPE_SZ) >= 1 << 20
     finally:
         pool.shutdown()
+
+
+def test_sentences_format_writes_a_sentence_a_line_and_counts_as_text_does(
+    tmp_path: Path, tiny_segmenter
+) -> None:
+    feed = tmp_path / "feed.jsonl"
+    records = [{"id": "a", "text": "Hà Nội mưa. Gió to!\nThủ đô."}, {"id": "b", "text": "Mưa"}]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    text = run([feed], tmp_path / "text", segmenter=tiny_segmenter, workers=0)
+    sentences = run(
+        [feed],
+        tmp_path / "sentences",
+        segmenter=tiny_segmenter,
+        workers=0,
+        output_format="sentences",
+    )
+    written = (tmp_path / "sentences" / "feed.txt").read_text("utf-8")
+    assert written == "Hà_Nội mưa .\nGió to !\nThủ_đô .\n\nMưa\n\n"
+    assert sentences.stats.sentences == 3 + 1
+    assert (sentences.stats.documents, sentences.stats.words) == (
+        text.stats.documents,
+        text.stats.words,
+    )

@@ -1,4 +1,5 @@
-"""The corpus's text and masked paths (no Documents) write and count what the Document path does."""
+"""The corpus's line formats (text, sentences, masked: no Documents) write and count what the
+Document path does."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tachtu.corpus.engines import mask_and_count, segment_and_count
+from tachtu.corpus.engines import _WITHOUT_DOCUMENTS
 from tachtu.corpus.stats import CorpusStats
 from tachtu.document import read_document
-from tachtu.formats import render
+from tachtu.formats import OutputFormat, render
+from tachtu.model.lexicon import LongestMatchModel
 from tachtu.model.perceptron import PerceptronModel
 from tachtu.words import Segmenter
 
@@ -23,14 +25,14 @@ def segmenter(request: pytest.FixtureRequest) -> Segmenter:
     return Segmenter(PerceptronModel.load(pure_python=request.param == "pure_python"))
 
 
-FORMATS = ["text", "masked"]
+FORMATS = ["text", "sentences", "masked"]
 
 
 def both_paths(
     text: str, segmenter: Segmenter, sep: str = "_", output_format: str = "text"
 ) -> tuple[tuple, tuple]:
     fast_stats, slow_stats = CorpusStats(), CorpusStats()
-    without_documents = segment_and_count if output_format == "text" else mask_and_count
+    without_documents = _WITHOUT_DOCUMENTS[OutputFormat(output_format)]
     fast = without_documents([text], segmenter, sep, fast_stats).decode("utf-8")
     document = read_document(text, segmenter=segmenter)
     slow_stats.add(document)
@@ -122,6 +124,33 @@ def test_utf8_written_by_the_model_is_the_lines_encoded(
     # The compiled core writes UTF-8 itself from its units of 1-, 2- and 4-byte characters.
     expected = _lines_encoded(segmenter, texts, sep, end)
     assert segmenter.segment_encoded(texts, sep=sep, end=end) == expected
+
+
+@settings(deadline=None, max_examples=200)
+@given(_sentence_tokens | st.text(alphabet="Hà Nội. thủ đô!\"'“”(),…\n\u00a0\r\u0300-_"))
+def test_a_model_without_a_writer_of_its_own_gives_the_same_sentence_lines(text: str) -> None:
+    # A model with joins_batch only (here a longest-match lexicon) goes through Segmenter's own
+    # sentence splitting, which must lay out the lines as the compiled core does.
+    segmenter = Segmenter(LongestMatchModel(["hà nội", "thủ đô"]))
+    fast, slow = both_paths(text, segmenter, "_", "sentences")
+    assert fast == slow
+
+
+def test_sentence_lines_are_the_paragraph_lines_cut_at_each_sentence(segmenter: Segmenter) -> None:
+    text = 'Ông nói: "Tôi đi. Họ ở lại." 1. Hà Nội. 2. Huế.\n\nTP. HCM mưa to! Gió?'
+    paragraphs, counts = segmenter.segment_encoded([text], end="\n")
+    sentences, same_counts = segmenter.segment_encoded([text], end="\n", line_per="sentence")
+    assert sentences.decode() == (
+        'Ông nói : " Tôi đi .\nHọ ở lại . "\n1 . Hà_Nội .\n2 . Huế .\nTP. HCM mưa to !\nGió ?\n\n'
+    )
+    assert sentences.replace(b"\n", b" ").split() == paragraphs.replace(b"\n", b" ").split()
+    assert same_counts == counts
+    assert sentences.count(b"\n") - 1 == counts.sentences  # and the end after the text
+
+
+def test_line_per_is_checked(segmenter: Segmenter) -> None:
+    with pytest.raises(ValueError, match="line_per"):
+        segmenter.segment_encoded(["Mưa."], line_per="word")  # type: ignore[arg-type]
 
 
 def test_utf8_written_by_the_model_on_news(segmenter: Segmenter) -> None:

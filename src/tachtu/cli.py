@@ -151,6 +151,10 @@ def segment(
         for batch in _stdin_lines(256):
             if output_format is OutputFormat.TEXT:
                 out.writelines(line + "\n" for line in segmenter.segment_batch(batch, sep=sep))
+            elif output_format is OutputFormat.SENTENCES:
+                for line in batch:  # a line without units (a break between documents) stays one
+                    data = segmenter.segment_encoded([line], sep=sep, line_per="sentence")[0]
+                    out.write(data.decode() or "\n")
             elif output_format is OutputFormat.MASKED:
                 for line in batch:  # a line without units still gives one line out
                     out.write(
@@ -166,11 +170,15 @@ def segment(
             out.flush()
         return
     failed = False
+    documents = 0
     for path, text in _read_files(files, decode):
         if text is None:
             failed = True
             continue
-        # text and masked without Documents; the same words as a Document's (tests hold this)
+        if documents and output_format is OutputFormat.SENTENCES:
+            out.write("\n")  # one file, one document: a blank line between two of them
+        documents += 1
+        # line formats without Documents; the same words as a Document's (tests hold this)
         for piece in render_text(text, output_format, segmenter=segmenter, sep=sep, id=path.stem):
             out.write(piece)
     if failed:

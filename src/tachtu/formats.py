@@ -2,6 +2,8 @@
 
 - ``text``: words joined by ``sep`` inside, one space between, one paragraph a line; what
   PhoBERT-style models take.
+- ``sentences``: ``text`` with one sentence a line, the layout of language-model corpora (a
+  blank line between documents in a corpus file).
 - ``masked``: ``text`` with every number ``1``, every bracket ``6`` and every other run of
   punctuation one ``7``; sentences separated by `` . ``, each line ending with ``.``.
 - ``jsonl``: one document a line: paragraphs, sentences, words and their offsets.
@@ -42,6 +44,7 @@ __all__ = [
 
 class OutputFormat(StrEnum):
     TEXT = "text"
+    SENTENCES = "sentences"
     MASKED = "masked"
     JSONL = "jsonl"
     CONLLU = "conllu"
@@ -62,6 +65,12 @@ def render(document: Document, output_format: OutputFormat | str, *, sep: str = 
     match OutputFormat(output_format):
         case OutputFormat.TEXT:
             lines = [" ".join(w.form(sep) for w in p.words()) for p in document.paragraphs]
+        case OutputFormat.SENTENCES:
+            lines = [
+                " ".join(w.form(sep) for w in sentence.words)
+                for paragraph in document.paragraphs
+                for sentence in paragraph.sentences
+            ]
         case OutputFormat.MASKED:
             lines = [_masked(p, sep) for p in document.paragraphs]
         case OutputFormat.JSONL:
@@ -85,8 +94,8 @@ def render_text(
 ) -> Iterator[str]:
     """``render(read_document(text, ...), output_format)`` in pieces that join to the same text.
 
-    ``text`` and ``masked`` output is made line by line, a few thousand lines at a time and
-    without Documents (the segmenter's fused path, :func:`masked_lines`): a 30 MB file as one
+    ``text``, ``sentences`` and ``masked`` output is made line by line, a few thousand lines at a
+    time and without Documents (the segmenter's fused path, :func:`masked_lines`): a 30 MB file as one
     Document took 2 GB and a minute, with its millions of words alive at once. ``jsonl`` and
     ``conllu`` describe the document as a whole (offsets, one id) and come in one piece, made
     without a Document too (:func:`render_structured`).
@@ -97,7 +106,7 @@ def render_text(
     'Hà_Nội 1 tỷ 7.\\nMưa 7.\\n'
     """
     output_format = OutputFormat(output_format)
-    if output_format not in (OutputFormat.TEXT, OutputFormat.MASKED):
+    if output_format not in (OutputFormat.TEXT, OutputFormat.SENTENCES, OutputFormat.MASKED):
         yield render_structured(text, output_format, segmenter=segmenter, sep=sep, id=id)[0]
         return
     # Cleaning never reaches across a line feed: the cleaned text's lines are the paragraphs.
@@ -106,6 +115,9 @@ def render_text(
         part = lines[start : start + _LINES_AT_A_TIME]
         if output_format is OutputFormat.MASKED:
             lines_out = masked_lines(part, segmenter=segmenter, sep=sep)
+        elif output_format is OutputFormat.SENTENCES:  # each line with units, then a newline
+            yield segmenter.segment_encoded(part, sep=sep, line_per="sentence")[0].decode()
+            continue
         else:  # lines with no units are dropped, as render does
             lines_out = filter(None, segmenter.segment("\n".join(part), sep=sep).split("\n"))
         yield "".join(line + "\n" for line in lines_out)

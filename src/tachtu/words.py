@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
+from typing import Literal
 
 from tachtu.model import WordModel, load_model
-from tachtu.model.features import join_units, written_lines
+from tachtu.model.features import join_sentences, join_units, written_lines
 from tachtu.normalize import ToneStyle, clean_characters, normalize, place_tone, place_tones
 from tachtu.sentences import break_at_sentences, split_units
 from tachtu.syllables import (
@@ -29,7 +30,10 @@ from tachtu.syllables import (
     syllables,
 )
 
-__all__ = ["Segmenter", "TextCounts", "Word"]
+__all__ = ["LinePer", "Segmenter", "TextCounts", "Word"]
+
+# What one line of segmented output holds: a paragraph (the input's lines kept) or a sentence.
+LinePer = Literal["paragraph", "sentence"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,10 +149,17 @@ class Segmenter:
         return segmented, _counts(lines, segmented)
 
     def segment_encoded(
-        self, texts: Sequence[str], *, sep: str = "_", end: str = ""
+        self,
+        texts: Sequence[str],
+        *,
+        sep: str = "_",
+        end: str = "",
+        line_per: LinePer = "paragraph",
     ) -> tuple[bytes, TextCounts]:
         """The texts segmented as UTF-8 corpus text, and what they hold together: each line that
-        has units, followed by a newline, and ``end`` after each text.
+        has units, followed by a newline, and ``end`` after each text. ``line_per="sentence"``
+        writes each sentence on a line of its own instead (a newline where a space would
+        separate two sentences), as language-model corpora are laid out.
 
         The same bytes as :meth:`segment_counted_batch`'s lines joined and encoded (a test holds
         this); the compiled model writes them itself, without a str of each line in between.
@@ -160,16 +171,26 @@ class Segmenter:
         'Hà_Nội mưa .\\nGió to .\\n\\nNắng .\\n\\n'
         >>> counts
         TextCounts(paragraphs=3, sentences=3, words=8, syllables=9)
+        >>> segmenter.segment_encoded(["Hà Nội mưa. Gió to."], line_per="sentence")[0].decode()
+        'Hà_Nội mưa .\\nGió to .\\n'
         """
+        if line_per not in ("paragraph", "sentence"):
+            raise ValueError(f"line_per is 'paragraph' or 'sentence', not {line_per!r}")
         if not texts:
             return b"", TextCounts()
         closing = end.encode("utf-8")
         lines, groups = _batch_lines(texts)
+        by_sentence = line_per == "sentence"
         write_lines = getattr(self.model, "write_lines", None)
         if write_lines is None:
-            segmented, counts = self._segment_counted_lines(lines, sep)
+            if by_sentence:
+                segmented = self._segment_sentence_lines(lines, sep)
+                counts = _counts(lines, segmented)
+            else:
+                segmented, counts = self._segment_counted_lines(lines, sep)
             return written_lines(segmented, groups, closing), counts
-        data, *totals = write_lines(lines, sep, _split_chunk(self.tone_style), groups, closing)
+        split = _split_chunk(self.tone_style)
+        data, *totals = write_lines(lines, sep, split, groups, closing, by_sentence)
         return data, TextCounts(*totals)
 
     def segment_batch(self, texts: Iterable[str], *, sep: str = "_") -> list[str]:
@@ -190,12 +211,22 @@ class Segmenter:
         segment_lines = getattr(self.model, "segment_lines", None)
         if segment_lines is not None:
             return segment_lines(lines, sep, _split_chunk(self.tone_style))
+        return [join_units(units, joins, sep) for units, joins, _ in self._decided(lines)]
+
+    def _segment_sentence_lines(self, lines: list[str], sep: str) -> list[str]:
+        """:meth:`_segment_lines` with a newline between sentences, for a model that has no
+        ``write_lines`` of its own."""
+        return [join_sentences(u, joins, spans, sep) for u, joins, spans in self._decided(lines)]
+
+    def _decided(
+        self, lines: list[str]
+    ) -> Iterator[tuple[list[str], list[bool], list[tuple[int, int]]]]:
+        """Each cleaned line's units, their join flags and its sentences, through any model."""
         runs = [split_syllable_runs(place_tones(line, self.tone_style)) for line in lines]
         flags = self.model.joins_batch([units for units, _ in runs])
-        return [
-            join_units(units, break_at_sentences(joins, split_units(units, glued_quotes)), sep)
-            for (units, glued_quotes), joins in zip(runs, flags, strict=True)
-        ]
+        for (units, glued_quotes), joins in zip(runs, flags, strict=True):
+            spans = split_units(units, glued_quotes)
+            yield units, break_at_sentences(joins, spans), spans
 
 
 def _batch_lines(texts: Sequence[str]) -> tuple[list[str], list[int]]:
@@ -229,7 +260,8 @@ def _counts(lines: Sequence[str], segmented: Sequence[str]) -> TextCounts:
             paragraphs += 1
             syllables += len(units)
             sentences += len(split_units(units, glued_quotes))
-    words = sum(line.count(" ") + 1 for line in segmented if line)
+    # one more word after each space, and after each newline between two sentences
+    words = sum(line.count(" ") + line.count("\n") + 1 for line in segmented if line)
     return TextCounts(paragraphs, sentences, words, syllables)
 
 

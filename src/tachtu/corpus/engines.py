@@ -31,6 +31,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing import get_context
 from typing import Any, Literal
 
@@ -51,7 +52,7 @@ from tachtu.corpus.writers import WriteOptions, document_bounds
 from tachtu.document import Document, read_document
 from tachtu.formats import OutputFormat, masked_lines_counted, render, render_structured
 from tachtu.normalize import clean_characters
-from tachtu.words import Segmenter
+from tachtu.words import LinePer, Segmenter
 
 __all__ = [
     "ChunkProcessor",
@@ -186,14 +187,20 @@ class ChunkProcessor:
 
 
 def segment_and_count(
-    texts: Sequence[str], segmenter: Segmenter, sep: str, stats: CorpusStats, end: str = ""
+    texts: Sequence[str],
+    segmenter: Segmenter,
+    sep: str,
+    stats: CorpusStats,
+    end: str = "",
+    *,
+    line_per: LinePer = "paragraph",
 ) -> bytes:
     """``render(read_document(text), "text")`` of each text followed by ``end``, as UTF-8,
-    counted into ``stats``, without Documents.
+    counted into ``stats``, without Documents; ``line_per="sentence"``: ``"sentences"``.
 
     ``sep`` must hold no whitespace, or the words would not be what the Document path counts.
     """
-    data, counts = segmenter.segment_encoded(texts, sep=sep, end=end)
+    data, counts = segmenter.segment_encoded(texts, sep=sep, end=end, line_per=line_per)
     stats.add_counts(counts, len(texts))
     return data
 
@@ -219,6 +226,7 @@ RenderTexts = Callable[[Sequence[str], Segmenter, str, CorpusStats, str], bytes]
 # The formats whose output is line by line, made without Documents when ``sep`` allows.
 _WITHOUT_DOCUMENTS: dict[OutputFormat, RenderTexts] = {
     OutputFormat.TEXT: segment_and_count,
+    OutputFormat.SENTENCES: partial(segment_and_count, line_per="sentence"),
     OutputFormat.MASKED: mask_and_count,
 }
 

@@ -50,11 +50,14 @@ OutputCompression = Literal["same", "none", "gzip", "zstd"]
 
 _FORMAT_SUFFIXES = {
     OutputFormat.TEXT: ".txt",
+    OutputFormat.SENTENCES: ".txt",
     OutputFormat.MASKED: ".txt",
     OutputFormat.JSONL: ".jsonl",
     OutputFormat.CONLLU: ".conllu",
 }
 _COMPRESSION_SUFFIXES: dict[Compression, str] = {"gzip": ".gz", "zstd": ".zst"}
+# Formats of bare lines: the documents of one input file are told apart by a blank line.
+_LINE_FORMATS = frozenset({OutputFormat.TEXT, OutputFormat.SENTENCES, OutputFormat.MASKED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +141,7 @@ def document_bounds(
     :func:`render_documents`)."""
     if output_format is OutputFormat.CONLLU:
         return f"# newdoc id = {document_id}\n", ""
-    if kind is not InputKind.TEXT and output_format in (OutputFormat.TEXT, OutputFormat.MASKED):
+    if kind is not InputKind.TEXT and output_format in _LINE_FORMATS:
         return "", "\n"
     return "", ""
 

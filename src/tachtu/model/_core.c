@@ -1352,6 +1352,10 @@ static Py_ssize_t line_spans(Line *line, const ChunkTable *table, int kind, cons
  * roles are the chunks' roles and this one). */
 #define ROLE_CLOSES_QUOTE 256
 
+/* A unit's label after line_sentences: 1 continues the word before it; 0 starts a word; this
+ * starts a word and a sentence (write_lines can put a line break there). */
+#define LABEL_SENTENCE_START 2
+
 /* The sentences of one line of n units: tachtu.sentences.split_units, counted; the unit that
  * starts each sentence after the first gets label 0, for a sentence start always starts a word
  * (as in tachtu.document.read_document). */
@@ -1399,7 +1403,7 @@ static Py_ssize_t line_sentences(Line *line, Py_ssize_t n_chunks, Py_ssize_t n, 
         if (end < n && ((r[end] & ROLE_STARTS) ||
                         ((r[end] & ROLE_OPENER) && !(r[end] & ROLE_CLOSES_QUOTE)))) {
             splits++;
-            labels[end] = 0;
+            labels[end] = LABEL_SENTENCE_START;
             start = end;
         }
         reached = end;
@@ -1482,7 +1486,7 @@ static int decide_line(CoreObject *self, Line *line, ChunkTable *table, PyObject
         return -1;
     Py_ssize_t joined = 0;
     for (Py_ssize_t i = 1; i < n; i++)
-        joined += w->labels[i];
+        joined += w->labels[i] == 1;
     if (line->counting) {
         line->paragraphs++;
         line->sentences += sentences;
@@ -1523,7 +1527,7 @@ static PyObject *segment_line(CoreObject *self, Line *line, ChunkTable *table, P
         for (Py_ssize_t k = 0; k < c->n; k++, i++) {
             if (!i) {
                 /* the first unit has no glue */
-            } else if (!w->labels[i]) {
+            } else if (w->labels[i] != 1) {
                 PyUnicode_WRITE(out_kind, out_data, pos, ' ');
                 pos++;
             } else if (sep_len) {
@@ -1604,9 +1608,11 @@ static char *put_utf8(char *p, int kind, const void *data, Py_ssize_t from, Py_s
     return p;
 }
 
-/* One line: its decided units as UTF-8 and a newline after them, nothing when it has none. */
+/* One line: its decided units as UTF-8 and a newline after them, nothing when it has none;
+ * between two sentences, sentence_glue (a space, or a newline for one sentence a line). */
 static int write_line(CoreObject *self, Line *line, ChunkTable *table, PyObject *text,
-                      const char *sep, Py_ssize_t sep_len, PyObject *split, Bytes *out)
+                      const char *sep, Py_ssize_t sep_len, char sentence_glue, PyObject *split,
+                      Bytes *out)
 {
     Decided d;
     if (decide_line(self, line, table, text, split, &d) < 0)
@@ -1627,6 +1633,8 @@ static int write_line(CoreObject *self, Line *line, ChunkTable *table, PyObject 
                 /* the first unit has no glue */
             } else if (!labels[i]) {
                 *p++ = ' ';
+            } else if (labels[i] == LABEL_SENTENCE_START) {
+                *p++ = sentence_glue;
             } else {
                 memcpy(p, sep, (size_t)sep_len);
                 p += sep_len;
@@ -1732,8 +1740,9 @@ static PyObject *Core_write_lines(CoreObject *self, PyObject *args)
     PyObject *lines, *sep, *split, *groups;
     const char *end;
     Py_ssize_t end_len;
-    if (!PyArg_ParseTuple(args, "OUOOy#:write_lines", &lines, &sep, &split, &groups, &end,
-                          &end_len))
+    int sentence_lines = 0;
+    if (!PyArg_ParseTuple(args, "OUOOy#|p:write_lines", &lines, &sep, &split, &groups, &end,
+                          &end_len, &sentence_lines))
         return NULL;
     if (!PyCallable_Check(split)) {
         PyErr_SetString(PyExc_TypeError, "split_chunk must be callable");
@@ -1774,7 +1783,8 @@ static PyObject *Core_write_lines(CoreObject *self, PyObject *args)
             PyObject *text = next_line(self, table, seq, s);
             if (!text)
                 goto done;
-            int written = write_line(self, &line, table, text, sep_utf8, sep_len, split, &out);
+            int written = write_line(self, &line, table, text, sep_utf8, sep_len,
+                                     sentence_lines ? '\n' : ' ', split, &out);
             line_free_loose(&line);
             if (written < 0)
                 goto done;
@@ -1811,9 +1821,10 @@ static PyMethodDef Core_methods[] = {
      "joined by sep inside a word and by one space between words. With count: (lines, "
      "paragraphs, sentences, words, units), the counts summed over the lines that have units."},
     {"write_lines", (PyCFunction)Core_write_lines, METH_VARARGS,
-     "write_lines(lines, sep, split_chunk, groups, end) -> (bytes, paragraphs, sentences, "
-     "words, units): segment_lines as UTF-8, each line that has units followed by a newline, "
-     "and the bytes end after each group of lines (groups: how many lines each has)."},
+     "write_lines(lines, sep, split_chunk, groups, end, sentence_lines=False) -> (bytes, "
+     "paragraphs, sentences, words, units): segment_lines as UTF-8, each line that has units "
+     "followed by a newline (with sentence_lines, each sentence), and the bytes end after each "
+     "group of lines (groups: how many lines each has)."},
     {NULL}};
 
 static PyTypeObject CoreType = {

@@ -90,6 +90,19 @@ def join_units(units: Sequence[str], joins: Sequence[bool], sep: str) -> str:
     return "".join(parts)
 
 
+def join_sentences(
+    units: Sequence[str], joins: Sequence[bool], spans: Sequence[tuple[int, int]], sep: str
+) -> str:
+    """:func:`join_units` with a newline between sentences instead of a space (``joins`` must
+    start a word at each sentence start, as :func:`~tachtu.sentences.break_at_sentences` makes
+    them).
+
+    >>> join_sentences(["Mưa", "to", ".", "Gió", "."], [False, False, False, False, False], [(0, 3), (3, 5)], "_")
+    'Mưa to .\\nGió .'
+    """
+    return "\n".join(join_units(units[a:b], joins[a:b], sep) for a, b in spans)
+
+
 def written_lines(segmented: Sequence[str], groups: Sequence[int], end: bytes) -> bytes:
     """Segmented lines in groups (``groups[g]`` lines in group ``g``) as UTF-8: each line that
     is not empty followed by a newline, and ``end`` after each group.
@@ -214,6 +227,17 @@ class PythonCore:
         (a sentence start always starts a word), and written back: ``sep`` inside a word, one
         space between words. With ``count``:
         ``(lines, paragraphs, sentences, words, units)`` over the lines that have units."""
+        return self._segment_lines(lines, sep, split_chunk, count, sentence_lines=False)
+
+    def _segment_lines(
+        self,
+        lines: Sequence[str],
+        sep: str,
+        split_chunk: Callable[[str], Sequence[str]],
+        count: bool,
+        *,
+        sentence_lines: bool,
+    ) -> Any:
         segmented = []
         paragraphs = sentences = words = total = 0
         for line in lines:
@@ -225,7 +249,10 @@ class PythonCore:
                 units.extend(parts)
             spans = split_units(units, quotes)
             joins = break_at_sentences(self.joins(units), spans)
-            segmented.append(join_units(units, joins, sep))
+            if sentence_lines:
+                segmented.append(join_sentences(units, joins, spans, sep))
+            else:
+                segmented.append(join_units(units, joins, sep))
             if units:
                 paragraphs += 1
                 sentences += len(spans)
@@ -240,9 +267,13 @@ class PythonCore:
         split_chunk: Callable[[str], Sequence[str]],
         groups: Sequence[int],
         end: bytes,
+        sentence_lines: bool = False,
     ) -> tuple[bytes, int, int, int, int]:
-        """:meth:`segment_lines` (counted) written as UTF-8: see :func:`written_lines`."""
-        segmented, *totals = self.segment_lines(lines, sep, split_chunk, True)
+        """:meth:`segment_lines` (counted) written as UTF-8: see :func:`written_lines`. With
+        ``sentence_lines``, a newline between sentences instead of a space."""
+        segmented, *totals = self._segment_lines(
+            lines, sep, split_chunk, True, sentence_lines=sentence_lines
+        )
         return (written_lines(segmented, groups, end), *totals)
 
     def joins(self, syllables: Sequence[str]) -> list[bool]:

@@ -190,11 +190,13 @@ class PerceptronModel:
         split_chunk: Callable[[str], Sequence[str]],
         groups: Sequence[int],
         end: bytes,
+        sentence_lines: bool = False,
     ) -> tuple[bytes, int, int, int, int]:
         """:meth:`segment_lines`, counted, as UTF-8 bytes written by the core itself: each line
         that has units followed by a newline, and ``end`` after each group of lines
         (``groups``: how many lines each group has). Returns ``(data, paragraphs, sentences,
-        words, units)``.
+        words, units)``. With ``sentence_lines``, a newline between sentences instead of a
+        space: one sentence a line.
 
         A corpus writes UTF-8: made here, the output skips a str for each line, joining them and
         encoding the result.
@@ -204,7 +206,7 @@ class PerceptronModel:
         >>> data.decode(), counts
         ('Hà_Nội là thủ_đô\\nMưa .\\n', [2, 2, 5, 7])
         """
-        return self._core.write_lines(lines, sep, split_chunk, groups, end)
+        return self._core.write_lines(lines, sep, split_chunk, groups, end, sentence_lines)
 
     def syllable_id(self, unit: str) -> int:
         """The vocabulary id of a unit's key (0: unknown)."""
