@@ -285,6 +285,16 @@ def test_tiny_training_run_learns_and_round_trips(tmp_path):
 
 
 @needs_core
+def test_punctuation_augment_trains_copies_without_marks():
+    gold = ["Hà_Nội , thủ_đô .", "Học_sinh đi học ."] * 10
+    _, plain = train(gold, epochs=1, folds=2, weight_bits=16)
+    _, augmented = train(gold, epochs=1, folds=2, weight_bits=16, punctuation_augment=0.5)
+    # about half the sentences again, each of the four syllables of its words and no mark
+    assert plain.sentences == 20 and 25 <= augmented.sentences <= 35
+    assert augmented.syllables - plain.syllables == 4 * (augmented.sentences - plain.sentences)
+
+
+@needs_core
 def test_formal_register_learns_its_own_convention():
     # The same name is one word in legal writing and three in the news: the register, told by
     # the line's other syllables, lets one model keep both conventions.

@@ -400,6 +400,7 @@ def train(
     register_scores: Mapping[str, int] | None = None,
     register_threshold: int = 90,
     register_templates: int = ALL_TEMPLATES,
+    punctuation_augment: float = 0.0,
     seed: int = 1,
     dev: dict[str, Sequence[str]] | None = None,
 ) -> tuple[PerceptronModel, TrainingReport]:
@@ -437,6 +438,8 @@ def train(
         lines = _paragraph_augmented(lines, paragraph_augment)
     if case_augment > 0:
         lines = _case_augmented(lines, case_augment)
+    if punctuation_augment > 0:
+        lines = _punctuation_stripped(lines, punctuation_augment)
     data = _prepare(
         lines,
         folds=folds,
@@ -504,6 +507,33 @@ def _paragraph_augmented(lines: Sequence[str], fraction: float) -> list[str]:
         if ((i + 0.5) * 0.6180339887498949) % 1.0 < fraction and i + 1 < len(lines):
             out.append(f"{line} {lines[i + 1]}")
     return out
+
+
+def _punctuation_stripped(lines: Sequence[str], fraction: float) -> list[str]:
+    """Lines with, after some of them, a copy without its marks (words of no letter or digit),
+    as text typed or transcribed without punctuation comes.
+
+    >>> _punctuation_stripped(["Mưa , gió .", "Hà_Nội ( 2017 ) .", "Huế"], 1.0)
+    ['Mưa , gió .', 'Mưa gió', 'Hà_Nội ( 2017 ) .', 'Hà_Nội 2017', 'Huế']
+    """
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        # Low-discrepancy picks of their own (the plastic number's), the same on every run.
+        if ((i + 0.25) * 0.7548776662466927) % 1.0 < fraction:
+            stripped = _without_marks(line)
+            if stripped and stripped != line:
+                out.append(stripped)
+    return out
+
+
+def _without_marks(line: str) -> str:
+    """A gold line without its words of no letter or digit (its punctuation).
+
+    >>> _without_marks("Hà_Nội ( 2017 ) : mưa .")
+    'Hà_Nội 2017 mưa'
+    """
+    return " ".join(word for word in line.split() if any(c.isalnum() for c in word))
 
 
 def _case_augmented(lines: Sequence[str], fraction: float) -> list[str]:
@@ -807,6 +837,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="fraction of sentences also trained lower-cased (a quarter of that upper-cased)",
     )
     parser.add_argument(
+        "--punctuation-augment",
+        type=float,
+        default=0.0,
+        help="fraction of sentences also trained without their marks",
+    )
+    parser.add_argument(
         "--register-text",
         default=DEFAULT_REGISTER_TEXT,
         help="gold lines of formal writing, FILE or FILE:START-END (lines), that teach the formal "
@@ -835,8 +871,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         lines += gold_lines(data / name)
     dev = {name: gold_lines(data / name) for name in args.dev}
     if args.dev:
-        # Lower-cased input is a robustness target: report it beside the dev files themselves.
+        # Lower-cased input and text without punctuation are robustness targets: report them
+        # beside the dev files themselves.
         dev[f"{args.dev[0]} lower-cased"] = [line.lower() for line in dev[args.dev[0]]]
+        unmarked = (_without_marks(line) for line in dev[args.dev[0]])
+        dev[f"{args.dev[0]} without marks"] = [line for line in unmarked if line]
     extra: list[str] = []
     if args.extra_words:
         extra = [w.strip() for w in Path(args.extra_words).read_text("utf-8").split("\n") if w]
@@ -862,6 +901,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else None,
         register_threshold=args.register_threshold,
         register_templates=ALL_TEMPLATES & ~parse_templates(args.register_templates),
+        punctuation_augment=args.punctuation_augment,
         seed=args.seed,
         dev=dev,
     )
