@@ -7,8 +7,8 @@ are its own:
   or offsets), over texts already in memory: what the model alone costs.
 - ``bare``: the bare segmenter over texts already in memory, in one process, one document at a
   time, the output format's own way, as ``tachtu segment`` does: ``Segmenter.segment`` for
-  ``text``, ``masked_lines_counted`` for ``masked``, ``render_structured`` for ``jsonl`` and
-  ``conllu``. It is what the pipeline's overhead is measured against.
+  ``text``, ``Segmenter.segment_encoded`` for ``sentences``, ``masked_lines_counted`` for
+  ``masked``, ``render_structured`` for ``jsonl`` and ``conllu``. It is what the pipeline's overhead is measured against.
 - ``bare-tuned``: the same with the cyclic garbage collector off, as the pipeline's workers
   have it while they segment, so that the pipeline's own machinery can be told apart from
   that tuning.
@@ -95,9 +95,14 @@ def child(
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
             syllables = _syllables(texts)
             documents = len(texts)
-        elif output_format == "text":
+        elif output_format in ("text", "sentences"):
+            segment = (
+                segmenter.segment
+                if output_format == "text"
+                else lambda text: segmenter.segment_encoded([text], line_per="sentence")
+            )
             for text in texts:
-                segmenter.segment(text)
+                segment(text)
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
             syllables = _syllables(texts)
             documents = len(texts)
