@@ -6,6 +6,7 @@ from __future__ import annotations
 import pickle
 import random
 
+import numpy as np
 import pytest
 
 from tachtu.model import WordModel, load_model
@@ -282,6 +283,33 @@ def test_tiny_training_run_learns_and_round_trips(tmp_path):
     assert again.joins_batch([split_syllables(g.replace("_", " ")) for g in gold]) == (
         model.joins_batch([split_syllables(g.replace("_", " ")) for g in gold])
     )
+
+
+@needs_core
+def test_models_hashed_with_mix64_still_load_and_segment_alike(tmp_path):
+    # Files of format 2 hash their features with mix64 (feature hash 1); format 3 files with one
+    # multiplication. Both kinds load, and the compiled core and its Python twin agree on each.
+    gold = ["Hà_Nội là thủ_đô .", "Học_sinh đi học .", "Thủ_đô Hà_Nội đẹp ."] * 20
+    batch = [split_syllables(g.replace("_", " ")) for g in gold[:3]] + [["Hà", "Nội", "học"]]
+    for feature_hash, version in ((1, 2), (2, 3)):
+        model, _ = train(gold, epochs=3, folds=2, weight_bits=16, feature_hash=feature_hash)
+        path = tmp_path / f"hash{feature_hash}.npz"
+        model.save(path)
+        loaded = PerceptronModel.load(path)
+        assert int(loaded._arrays["format_version"]) == version
+        assert ("feature_hash" in loaded._arrays) == (feature_hash == 2)
+        assert words(loaded, "Học sinh ở Hà Nội") == ["Học_sinh", "ở", "Hà_Nội"]
+        python = PerceptronModel(loaded._arrays, pure_python=True)
+        assert python.joins_batch(batch) == loaded.joins_batch(batch)
+
+
+@pytest.mark.parametrize("pure_python", [False, True])
+def test_an_unknown_feature_hash_is_refused(shipped, pure_python):
+    if not pure_python and not compiled_core_available():
+        pytest.skip("C extension not built")
+    arrays = {**shipped._arrays, "feature_hash": np.array(3, dtype=np.int32)}
+    with pytest.raises(ValueError, match="feature_hash 3"):
+        PerceptronModel(arrays, pure_python=pure_python)
 
 
 @needs_core

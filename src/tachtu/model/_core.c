@@ -81,15 +81,27 @@ static inline int table_get(const uint64_t *table, uint64_t mask, uint64_t h)
     return table_find(table, mask, h, &slot);
 }
 
-/* Feature hashes: template number in the top bits, arguments mixed below. */
-static inline uint64_t feat1(uint64_t t, uint64_t a) { return mix64((t << 56) ^ a); }
-static inline uint64_t feat2(uint64_t t, uint64_t a, uint64_t b)
+/* Feature hashes: template number in the top bits, arguments below, mixed. A feature's slot
+ * is its hash's top bits, and the top bits of a product by an odd constant depend on every bit
+ * of the key: one multiplication mixes enough (multiplicative hashing), where mix64 takes two
+ * multiplications and three xor-shifts, 22% of the instructions of segmenting. Models trained
+ * before (feature_hash 1) keep mix64. */
+#define FEATURE_MIX 0x9e3779b97f4a7c15ULL
+static inline uint64_t feature_mix(int fast, uint64_t x)
 {
-    return mix64((t << 56) ^ (a << 28) ^ b);
+    return fast ? x * FEATURE_MIX : mix64(x);
 }
-static inline uint64_t feat3(uint64_t t, uint64_t a, uint64_t b, uint64_t c)
+static inline uint64_t feat1(int fast, uint64_t t, uint64_t a)
 {
-    return mix64(feat2(t, a, b) ^ (c * 0x9e3779b97f4a7c15ULL));
+    return feature_mix(fast, (t << 56) ^ a);
+}
+static inline uint64_t feat2(int fast, uint64_t t, uint64_t a, uint64_t b)
+{
+    return feature_mix(fast, (t << 56) ^ (a << 28) ^ b);
+}
+static inline uint64_t feat3(int fast, uint64_t t, uint64_t a, uint64_t b, uint64_t c)
+{
+    return feature_mix(fast, feat2(fast, t, a, b) ^ (c * 0x9e3779b97f4a7c15ULL));
 }
 
 typedef struct {
@@ -100,6 +112,7 @@ typedef struct {
     const uint64_t *mined; /* words mined from raw text: a second, independent lexicon */
     uint64_t mined_mask;
     uint32_t templates; /* bit t set: template t is used */
+    int fast_hash;      /* feature_hash 2: one multiplication (see feature_mix); 1: mix64 */
     /* Register: a line whose syllables' register scores sum to at least register_threshold per
      * hundred units is in the formal register, and the templates of register_templates fire a
      * second copy of their feature there (at another slot, see REGISTER_XOR), so the model
@@ -286,9 +299,11 @@ static void lexicon_features(const Params *p, Work *w, Py_ssize_t n)
 #define FIRST_DECISION_TEMPLATE 16
 
 /* Slots, by template number, of the features of boundary i that depend on the syllables only.
- * Returns the templates that fire there (the decision templates among them when used). */
-static uint32_t syllable_slots(const Params *p, const Work *w, Py_ssize_t n, Py_ssize_t i,
-                               uint32_t *slot)
+ * Returns the templates that fire there (the decision templates among them when used). Inlined
+ * into one function per hash (below), each with its hash known at compile time. */
+static inline __attribute__((always_inline)) uint32_t
+syllable_slots_hashed(const Params *p, const Work *w, Py_ssize_t n, Py_ssize_t i, uint32_t *slot,
+                      const int fast)
 {
     const uint32_t *f = w->fids;
     const uint8_t *c = w->shapes;
@@ -305,44 +320,65 @@ static uint32_t syllable_slots(const Params *p, const Work *w, Py_ssize_t n, Py_
         slot[t] = (uint32_t)((expr) >> shift);                                                     \
         fired |= 1u << (t);                                                                        \
     }
-    SET(0, feat1(0, 0));
-    SET(1, feat1(1, fm1));
-    SET(2, feat1(2, f0));
-    SET(3, feat1(3, fm2));
-    SET(4, feat1(4, fp1));
-    SET(5, feat2(5, fm1, f0));
-    SET(6, feat2(6, fm2, fm1));
-    SET(7, feat2(7, f0, fp1));
-    SET(8, feat3(8, fm2, fm1, f0));
-    SET(9, feat3(9, fm1, f0, fp1));
-    SET(10, feat2(10, fm1, fp1));
-    SET(11, feat1(11, cm2 << 12 | cm1 << 8 | c0 << 4 | cp1));
-    SET(12, feat1(12, cm1 << 8 | c0 << 4 | (i == 1)));
-    SET(13, feat1(13, lex));
-    SET(14, feat1(14, w->cover[i]));
-    SET(15, feat1(15, mm));
+    SET(0, feat1(fast, 0, 0));
+    SET(1, feat1(fast, 1, fm1));
+    SET(2, feat1(fast, 2, f0));
+    SET(3, feat1(fast, 3, fm2));
+    SET(4, feat1(fast, 4, fp1));
+    SET(5, feat2(fast, 5, fm1, f0));
+    SET(6, feat2(fast, 6, fm2, fm1));
+    SET(7, feat2(fast, 7, f0, fp1));
+    SET(8, feat3(fast, 8, fm2, fm1, f0));
+    SET(9, feat3(fast, 9, fm1, f0, fp1));
+    SET(10, feat2(fast, 10, fm1, fp1));
+    SET(11, feat1(fast, 11, cm2 << 12 | cm1 << 8 | c0 << 4 | cp1));
+    SET(12, feat1(fast, 12, cm1 << 8 | c0 << 4 | (i == 1)));
+    SET(13, feat1(fast, 13, lex));
+    SET(14, feat1(fast, 14, w->cover[i]));
+    SET(15, feat1(fast, 15, mm));
     if (w->run_len[i - 1] && w->run_len[i] && w->run_pos[i] > w->run_pos[i - 1]) {
-        SET(19, feat1(19, (uint64_t)w->run_len[i] << 4 | w->run_pos[i]));
-        SET(20, feat2(20, (uint64_t)w->run_len[i] << 4 | w->run_pos[i], lex));
+        SET(19, feat1(fast, 19, (uint64_t)w->run_len[i] << 4 | w->run_pos[i]));
+        SET(20, feat2(fast, 20, (uint64_t)w->run_len[i] << 4 | w->run_pos[i], lex));
     }
-    SET(22, feat2(22, fp1, fp2));
-    SET(23, feat1(23, fp2));
-    SET(24, feat3(24, lex, fm1, f0));
-    SET(26, feat2(26, lex, cm1 << 4 | c0));
+    SET(22, feat2(fast, 22, fp1, fp2));
+    SET(23, feat1(fast, 23, fp2));
+    SET(24, feat3(fast, 24, lex, fm1, f0));
+    SET(26, feat2(fast, 26, lex, cm1 << 4 | c0));
     uint64_t mined_lex = (uint64_t)w->m_cover[i] << 8 | (uint64_t)w->m_end_left[i] << 4 |
                          w->m_start_right[i];
     uint64_t mined_mm = (uint64_t)w->m_fmm[i] << 1 | w->m_bmm[i];
-    SET(27, feat1(27, mined_lex));
-    SET(28, feat1(28, mined_mm << 4 | mm));
-    SET(29, feat1(29, (uint64_t)w->cover[i] << 4 | w->m_cover[i]));
-    SET(31, feat2(31, w->m_cover[i], cm1 << 4 | c0));
+    SET(27, feat1(fast, 27, mined_lex));
+    SET(28, feat1(fast, 28, mined_mm << 4 | mm));
+    SET(29, feat1(fast, 29, (uint64_t)w->cover[i] << 4 | w->m_cover[i]));
+    SET(31, feat2(fast, 31, w->m_cover[i], cm1 << 4 | c0));
 #undef SET
     return fired;
 }
 
+static uint32_t syllable_slots_fast(const Params *p, const Work *w, Py_ssize_t n, Py_ssize_t i,
+                                    uint32_t *slot)
+{
+    return syllable_slots_hashed(p, w, n, i, slot, 1);
+}
+
+static uint32_t syllable_slots_mix64(const Params *p, const Work *w, Py_ssize_t n, Py_ssize_t i,
+                                     uint32_t *slot)
+{
+    return syllable_slots_hashed(p, w, n, i, slot, 0);
+}
+
+static inline uint32_t syllable_slots(const Params *p, const Work *w, Py_ssize_t n, Py_ssize_t i,
+                                      uint32_t *slot)
+{
+    return p->fast_hash ? syllable_slots_fast(p, w, n, i, slot)
+                        : syllable_slots_mix64(p, w, n, i, slot);
+}
+
 /* Slots of the decision templates of boundary i, given the decisions before it. */
-static void decision_slots(const Params *p, const Work *w, Py_ssize_t i, int prev_label,
-                           Py_ssize_t word_len, int extension, int word_flags, uint32_t *slot)
+static inline __attribute__((always_inline)) void
+decision_slots_hashed(const Params *p, const Work *w, Py_ssize_t i, int prev_label,
+                      Py_ssize_t word_len, int extension, int word_flags, uint32_t *slot,
+                      const int fast)
 {
     uint64_t fm1 = w->fids[i - 1], f0 = w->fids[i];
     uint64_t mm = (uint64_t)w->fmm[i] << 1 | w->bmm[i];
@@ -352,13 +388,37 @@ static void decision_slots(const Params *p, const Work *w, Py_ssize_t i, int pre
 #define SET(t, expr)                                                                               \
     if (used & (1u << (t)))                                                                        \
         slot[t] = (uint32_t)((expr) >> shift);
-    SET(16, feat1(16, (uint64_t)prev_label << 4 | wl));
-    SET(17, feat1(17, (uint64_t)extension << 4 | wl));
-    SET(18, feat1(18, (uint64_t)extension << 8 | (uint64_t)w->cover[i] << 4 | mm));
-    SET(21, feat3(21, (uint64_t)prev_label, fm1, f0));
-    SET(25, feat2(25, (uint64_t)extension << 4 | wl, f0));
-    SET(30, feat1(30, (uint64_t)word_flags << 8 | (uint64_t)extension << 4 | wl));
+    SET(16, feat1(fast, 16, (uint64_t)prev_label << 4 | wl));
+    SET(17, feat1(fast, 17, (uint64_t)extension << 4 | wl));
+    SET(18, feat1(fast, 18, (uint64_t)extension << 8 | (uint64_t)w->cover[i] << 4 | mm));
+    SET(21, feat3(fast, 21, (uint64_t)prev_label, fm1, f0));
+    SET(25, feat2(fast, 25, (uint64_t)extension << 4 | wl, f0));
+    SET(30, feat1(fast, 30, (uint64_t)word_flags << 8 | (uint64_t)extension << 4 | wl));
 #undef SET
+}
+
+static void decision_slots_fast(const Params *p, const Work *w, Py_ssize_t i, int prev_label,
+                                Py_ssize_t word_len, int extension, int word_flags,
+                                uint32_t *slot)
+{
+    decision_slots_hashed(p, w, i, prev_label, word_len, extension, word_flags, slot, 1);
+}
+
+static void decision_slots_mix64(const Params *p, const Work *w, Py_ssize_t i, int prev_label,
+                                 Py_ssize_t word_len, int extension, int word_flags,
+                                 uint32_t *slot)
+{
+    decision_slots_hashed(p, w, i, prev_label, word_len, extension, word_flags, slot, 0);
+}
+
+static inline void decision_slots(const Params *p, const Work *w, Py_ssize_t i, int prev_label,
+                                  Py_ssize_t word_len, int extension, int word_flags,
+                                  uint32_t *slot)
+{
+    if (p->fast_hash)
+        decision_slots_fast(p, w, i, prev_label, word_len, extension, word_flags, slot);
+    else
+        decision_slots_mix64(p, w, i, prev_label, word_len, extension, word_flags, slot);
 }
 
 /* The word the decisions so far have built: where it starts, the lexicon flags of its span,
@@ -818,16 +878,20 @@ static int Core_init(CoreObject *self, PyObject *args, PyObject *kwargs)
 {
     static char *kwlist[] = {"weights", "lexicon", "mined", "featmap", "user_keys", "user_masks",
                              "surfaces", "fallback", "templates", "register_scores",
-                             "register_threshold", "register_templates", NULL};
+                             "register_threshold", "register_templates", "feature_hash", NULL};
     PyObject *weights, *lexicon, *mined, *featmap, *user_keys, *user_masks, *surfaces, *fallback;
     PyObject *register_scores = NULL;
     unsigned int templates, register_templates = 0;
-    int register_threshold = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOOOO!OI|OiI", kwlist, &weights, &lexicon,
+    int register_threshold = 0, feature_hash = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOOOO!OI|OiIi", kwlist, &weights, &lexicon,
                                      &mined, &featmap, &user_keys, &user_masks, &PyDict_Type,
                                      &surfaces, &fallback, &templates, &register_scores,
-                                     &register_threshold, &register_templates))
+                                     &register_threshold, &register_templates, &feature_hash))
         return -1;
+    if (feature_hash != 1 && feature_hash != 2) {
+        PyErr_Format(PyExc_ValueError, "feature_hash %d: this core knows 1 and 2", feature_hash);
+        return -1;
+    }
     if (self->surfaces) {
         PyErr_SetString(PyExc_RuntimeError, "Core is initialized once");
         return -1;
@@ -871,6 +935,7 @@ static int Core_init(CoreObject *self, PyObject *args, PyObject *kwargs)
     if (table_mask(self->user_keys_view.len / 8, &self->user_mask, "user_keys") < 0)
         return -1;
     self->params.templates = templates;
+    self->params.fast_hash = feature_hash == 2;
     if (register_scores && register_scores != Py_None) {
         if (get_view(register_scores, &self->register_view, 1, "register_scores") < 0)
             return -1;
@@ -1925,7 +1990,7 @@ done:
 
 /* train_epoch(weights, totals, counter, ids, fids, shapes, labels, starts, order, folds,
  *             lexicons, mined, templates, register_scores=b"", register_threshold=0,
- *             register_templates=0) -> (counter, errors)
+ *             register_templates=0, feature_hash=1) -> (counter, errors)
  * One averaged-perceptron pass over the sentences in `order`; sentence s spans
  * [starts[s], starts[s+1]) of the flat arrays and sees lexicons[folds[s]] and mined[folds[s]]
  * (out-of-fold). */
@@ -1935,10 +2000,10 @@ static PyObject *train_epoch(PyObject *module, PyObject *args)
     double counter;
     PyObject *lexicons, *mined;
     unsigned int templates, register_templates = 0;
-    int register_threshold = 0;
-    if (!PyArg_ParseTuple(args, "w*w*dy*y*y*y*y*y*y*OOI|y*iI", &wv, &uv, &counter, &idv, &fv, &sv,
-                          &lv, &stv, &ov, &fov, &lexicons, &mined, &templates, &rv,
-                          &register_threshold, &register_templates))
+    int register_threshold = 0, feature_hash = 1;
+    if (!PyArg_ParseTuple(args, "w*w*dy*y*y*y*y*y*y*OOI|y*iIi", &wv, &uv, &counter, &idv, &fv,
+                          &sv, &lv, &stv, &ov, &fov, &lexicons, &mined, &templates, &rv,
+                          &register_threshold, &register_templates, &feature_hash))
         return NULL;
     PyObject *result = NULL;
     Py_buffer *lex_views = NULL;
@@ -1976,7 +2041,8 @@ static PyObject *train_epoch(PyObject *module, PyObject *args)
                 .register_scores = rv.buf,
                 .register_len = rv.buf ? rv.len : 0,
                 .register_threshold = register_threshold,
-                .register_templates = register_templates};
+                .register_templates = register_templates,
+                .fast_hash = feature_hash == 2};
     const int64_t *starts = stv.buf;
     const int64_t *order = ov.buf;
     const uint8_t *folds = fov.buf;
@@ -2150,7 +2216,7 @@ static PyMethodDef module_methods[] = {
     {"train_epoch", train_epoch, METH_VARARGS,
      "train_epoch(weights, totals, counter, ids, fids, shapes, labels, starts, order, folds, "
      "lexicons, mined, templates, register_scores=b'', register_threshold=0, "
-     "register_templates=0) -> (counter, errors)"},
+     "register_templates=0, feature_hash=1) -> (counter, errors)"},
     {NULL}};
 
 static struct PyModuleDef core_module = {

@@ -176,6 +176,19 @@ def _feat3(t: int, a: int, b: int, c: int) -> int:
     return _mix64(_feat2(t, a, b) ^ ((c * _GOLDEN) & _MASK))
 
 
+# Feature hash 2 (feature_mix in the compiled core): one multiplication instead of mix64.
+def _feat1_fast(t: int, a: int) -> int:
+    return (((t << 56) ^ a) * _GOLDEN) & _MASK
+
+
+def _feat2_fast(t: int, a: int, b: int) -> int:
+    return (((t << 56) ^ (a << 28) ^ b) * _GOLDEN) & _MASK
+
+
+def _feat3_fast(t: int, a: int, b: int, c: int) -> int:
+    return ((_feat2_fast(t, a, b) ^ ((c * _GOLDEN) & _MASK)) * _GOLDEN) & _MASK
+
+
 class PythonCore:
     """Same constructor and methods as the compiled ``_core.Core``, in plain Python (slow)."""
 
@@ -193,6 +206,7 @@ class PythonCore:
         register_scores: np.ndarray | None = None,
         register_threshold: int = 0,
         register_templates: int = 0,
+        feature_hash: int = 1,
     ) -> None:
         self._weights = weights
         self._shift = 64 - (len(weights).bit_length() - 1)
@@ -212,6 +226,13 @@ class PythonCore:
         self._register_threshold = register_threshold
         self._register_templates = register_templates if self._register_scores else 0
         self._register_xor = _REGISTER_XOR >> self._shift
+        if feature_hash not in (1, 2):
+            raise ValueError(f"feature_hash {feature_hash}: this core knows 1 and 2")
+        self._features = (
+            (_feat1_fast, _feat2_fast, _feat3_fast)
+            if feature_hash == 2
+            else (_feat1, _feat2, _feat3)
+        )
 
     def joins_batch(self, batch: Sequence[Sequence[str]]) -> list[list[bool]]:
         return [self.joins(sentence) for sentence in batch]
@@ -421,6 +442,7 @@ class PythonCore:
         word_flags = 0
         word_hash = _span_step(_SPAN_SEED, ids[0])
         used = self._templates
+        feat1, feat2, feat3 = self._features
         copies = self._register_templates if self._formal(ids) else 0
         xor = self._register_xor
         weights = self._weights
@@ -439,46 +461,46 @@ class PythonCore:
             lex = cover[i] << 8 | end_left[i] << 4 | start_right[i]
             mm = fmm[i] << 1 | bmm[i]
             candidates: list[tuple[int, int]] = [
-                (0, _feat1(0, 0)),
-                (1, _feat1(1, fm1)),
-                (2, _feat1(2, f0)),
-                (3, _feat1(3, fm2)),
-                (4, _feat1(4, fp1)),
-                (5, _feat2(5, fm1, f0)),
-                (6, _feat2(6, fm2, fm1)),
-                (7, _feat2(7, f0, fp1)),
-                (8, _feat3(8, fm2, fm1, f0)),
-                (9, _feat3(9, fm1, f0, fp1)),
-                (10, _feat2(10, fm1, fp1)),
-                (11, _feat1(11, cm2 << 12 | cm1 << 8 | c0 << 4 | cp1)),
-                (12, _feat1(12, cm1 << 8 | c0 << 4 | int(i == 1))),
-                (13, _feat1(13, lex)),
-                (14, _feat1(14, cover[i])),
-                (15, _feat1(15, mm)),
-                (16, _feat1(16, prev_label << 4 | word_len)),
-                (17, _feat1(17, extension << 4 | word_len)),
-                (18, _feat1(18, extension << 8 | cover[i] << 4 | mm)),
+                (0, feat1(0, 0)),
+                (1, feat1(1, fm1)),
+                (2, feat1(2, f0)),
+                (3, feat1(3, fm2)),
+                (4, feat1(4, fp1)),
+                (5, feat2(5, fm1, f0)),
+                (6, feat2(6, fm2, fm1)),
+                (7, feat2(7, f0, fp1)),
+                (8, feat3(8, fm2, fm1, f0)),
+                (9, feat3(9, fm1, f0, fp1)),
+                (10, feat2(10, fm1, fp1)),
+                (11, feat1(11, cm2 << 12 | cm1 << 8 | c0 << 4 | cp1)),
+                (12, feat1(12, cm1 << 8 | c0 << 4 | int(i == 1))),
+                (13, feat1(13, lex)),
+                (14, feat1(14, cover[i])),
+                (15, feat1(15, mm)),
+                (16, feat1(16, prev_label << 4 | word_len)),
+                (17, feat1(17, extension << 4 | word_len)),
+                (18, feat1(18, extension << 8 | cover[i] << 4 | mm)),
             ]
             if run_len[i - 1] and run_len[i] and run_pos[i] > run_pos[i - 1]:
                 run = run_len[i] << 4 | run_pos[i]
-                candidates.append((19, _feat1(19, run)))
-                candidates.append((20, _feat2(20, run, lex)))
+                candidates.append((19, feat1(19, run)))
+                candidates.append((20, feat2(20, run, lex)))
             candidates += [
-                (21, _feat3(21, prev_label, fm1, f0)),
-                (22, _feat2(22, fp1, fp2)),
-                (23, _feat1(23, fp2)),
-                (24, _feat3(24, lex, fm1, f0)),
-                (25, _feat2(25, extension << 4 | word_len, f0)),
-                (26, _feat2(26, lex, cm1 << 4 | c0)),
+                (21, feat3(21, prev_label, fm1, f0)),
+                (22, feat2(22, fp1, fp2)),
+                (23, feat1(23, fp2)),
+                (24, feat3(24, lex, fm1, f0)),
+                (25, feat2(25, extension << 4 | word_len, f0)),
+                (26, feat2(26, lex, cm1 << 4 | c0)),
             ]
             mined_lex = m_cover[i] << 8 | m_end_left[i] << 4 | m_start_right[i]
             mined_mm = m_fmm[i] << 1 | m_bmm[i]
             candidates += [
-                (27, _feat1(27, mined_lex)),
-                (28, _feat1(28, mined_mm << 4 | mm)),
-                (29, _feat1(29, cover[i] << 4 | m_cover[i])),
-                (30, _feat1(30, word_flags << 8 | extension << 4 | word_len)),
-                (31, _feat2(31, m_cover[i], cm1 << 4 | c0)),
+                (27, feat1(27, mined_lex)),
+                (28, feat1(28, mined_mm << 4 | mm)),
+                (29, feat1(29, cover[i] << 4 | m_cover[i])),
+                (30, feat1(30, word_flags << 8 | extension << 4 | word_len)),
+                (31, feat2(31, m_cover[i], cm1 << 4 | c0)),
             ]
             if forced[i]:
                 label = int(forced[i] == 1)

@@ -45,7 +45,10 @@ __all__ = ["FORMAT_VERSION", "SHIPPED_MODEL", "PerceptronModel", "parse_user_dic
 
 # 2: register scores (optional arrays). A reader of format 1 would ignore them and run formal
 # lines with half their features, so it must refuse the file; format 1 files still load here.
-FORMAT_VERSION = 2
+# 3: feature_hash 2, features hashed by one multiplication (the compiled core's feature_mix); a
+# reader of format 2 would look their weights up at other slots. Files of 1 and 2 (feature hash
+# 1, mix64) still load and segment as they did.
+FORMAT_VERSION = 3
 SHIPPED_MODEL = "words.npz"
 _PHRASE_END = 0x80000000
 _NO_TABLE = np.zeros(1, dtype=np.uint64)
@@ -104,6 +107,7 @@ class PerceptronModel:
             self._code,
             self.templates,
             *_register_arguments(arrays),
+            feature_hash=int(arrays.get("feature_hash", 1)),
         )
 
     @classmethod
