@@ -491,7 +491,8 @@ def _line_chunks(source: InputFile, chunk_bytes: int) -> Iterator[Chunk]:
     try:
         with _open(source) as (stream, counter):
             for number, line in enumerate(stream, 1):
-                if not line.strip():
+                # isspace, not strip: the same test without a copy of every line
+                if not line or line.isspace():
                     continue  # a blank line holds no record
                 chunk.records.append((number, line))
                 chunk.size += len(line)
@@ -587,7 +588,7 @@ def _text_document(source: InputFile, data: bytes, options: ReadOptions) -> Docu
         text = options.decode(data, str(source.path))
     except InputError as error:
         raise InputError(source.path, error.reason, error.line, document_id=document_id) from None
-    if not text.strip():
+    if not text or text.isspace():
         raise InputError(source.path, "empty file", document_id=document_id)
     return Document(document_id, text, ())
 
@@ -668,7 +669,7 @@ def _record_document(
     if not isinstance(text, str):
         reason = f"field {text_field!r} is {type(text).__name__}, not a string"
         raise InputError(source.path, reason, number, document_id=document_id)
-    if not text.strip():
+    if not text or text.isspace():  # as "not text.strip()", without a copy of the text
         raise InputError(source.path, "empty text", number, document_id=document_id)
     if not metadata:
         return Document(document_id, text, ())
