@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -88,3 +90,15 @@ def test_dask_client_killed_then_rerun_equals_clean_run(
     killed = killing_run(tmp_path / "out", inputs, steps // 2, "after", scheduler=scheduler)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert finish(tmp_path / "out", inputs, engine="dask", scheduler=scheduler) == clean
+
+
+def test_the_command_prints_no_chatter_of_the_cluster(tmp_path: Path) -> None:
+    # Dask logs every step of a LocalCluster at INFO; the command shows warnings and errors only.
+    (tmp_path / "a.txt").write_text("Hà Nội mưa.", encoding="utf-8")
+    command = [sys.executable, "-m", "tachtu", "corpus", str(tmp_path / "a.txt")]
+    command += ["--out", str(tmp_path / "out"), "--model", str(TINY_LEXICON)]
+    command += ["--engine", "dask", "--workers", "1"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "a.txt").read_text("utf-8") == "Hà_Nội mưa .\n"
+    assert "INFO" not in done.stderr and "Scheduler" not in done.stderr, done.stderr

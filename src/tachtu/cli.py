@@ -366,4 +366,9 @@ def corpus(
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="tachtu: %(levelname)s: %(message)s")
+    # Dask sets its own loggers to INFO, and a logger's records reach the root's handler past
+    # the root's level: without a level of its own, the handler printed every step of the
+    # cluster (its scheduler, nannies, connections) into a user's terminal.
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(logging.WARNING)
     app()
