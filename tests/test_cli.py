@@ -276,3 +276,22 @@ def test_sentences_format_one_sentence_a_line_and_a_blank_line_between_documents
     # from stdin, line by line: a line without units (between two documents) stays a line
     piped = run("segment", "--model", TINY_LEXICON, "-f", "sentences", stdin="Mưa. Gió.\n\nNắng.\n")
     assert piped.stdout == "Mưa .\nGió .\n\nNắng .\n"
+
+
+def test_corpus_names_its_bad_inputs_on_stderr(tmp_path: Path) -> None:
+    # The first ten, as tachtu segment names its bad files; errors.jsonl holds them all.
+    feed = tmp_path / "feed.jsonl"
+    lines = ['{"id": "ok", "text": "Hà Nội"}'] + [
+        f'{{"id": "bad{k}", "text": 7}}' for k in range(12)
+    ]
+    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("corpus", feed, tmp_path / "missing.txt", "--out", out, "--workers", "0")
+    assert result.exit_code == 1
+    assert "13 errors, listed in" in result.stdout
+    named = [line for line in result.stderr.splitlines() if line.startswith("tachtu: error: ")]
+    assert named[0] == f"tachtu: error: {tmp_path / 'missing.txt'}: no such file or folder"
+    assert named[1] == f"tachtu: error: {feed}:2 (document bad0): field 'text' is int, not a string"
+    assert len(named) == 10
+    assert result.stderr.splitlines()[-1] == f"tachtu: … and 3 more in {out / 'errors.jsonl'}"
+    assert len((out / "errors.jsonl").read_text("utf-8").splitlines()) == 13

@@ -32,6 +32,8 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 log = logging.getLogger("tachtu")
+# Bad inputs a corpus run names on stderr; errors.jsonl lists them all.
+_ERRORS_SHOWN = 10
 
 
 def _print_version(asked: bool) -> None:
@@ -327,6 +329,7 @@ def corpus(
     """Segment a whole corpus into a folder, in parallel; a run killed at any point resumes."""
     from tachtu.corpus import RunConflictError, UsageError, run
     from tachtu.corpus.progress import progress_bar
+    from tachtu.corpus.runner import ERRORS_FILE
 
     choices = {"--compression": (compression, ("same", "none", "gzip", "zstd"))}
     choices["--engine"] = (engine, ("local", "dask"))
@@ -361,6 +364,17 @@ def corpus(
         raise typer.Exit(2) from None
     typer.echo(str(summary))
     if not summary.ok:
+        # The first of them on stderr, as tachtu segment names each bad file: all of them are
+        # in errors.jsonl, which a run over a whole corpus may fill with thousands.
+        for record in summary.errors[:_ERRORS_SHOWN]:
+            _fail(
+                InputError(
+                    record["file"], record["error"], record["line"], document_id=record["id"]
+                )
+            )
+        if len(summary.errors) > _ERRORS_SHOWN:
+            more = len(summary.errors) - _ERRORS_SHOWN
+            typer.echo(f"tachtu: … and {more:,} more in {summary.out / ERRORS_FILE}", err=True)
         raise typer.Exit(1)
 
 

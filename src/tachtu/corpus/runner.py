@@ -109,7 +109,8 @@ class RunSummary:
         if self.resumed_files:
             text += f"; {self.resumed_files:,} files were done by an earlier run"
         if self.errors:
-            text += f"; {len(self.errors):,} errors, listed in {self.out / ERRORS_FILE}"
+            count = len(self.errors)
+            text += f"; {count:,} error{'s' * (count != 1)}, listed in {self.out / ERRORS_FILE}"
         return text
 
 
