@@ -553,7 +553,7 @@ def test_cli_corpus_exit_codes(tmp_path: Path) -> None:
     result = cli.invoke(
         app, ["corpus", str(tmp_path / "bad.jsonl"), "--out", str(tmp_path / "out2"), *model]
     )
-    assert result.exit_code == 1 and "1 errors" in result.stdout
+    assert result.exit_code == 1 and "1 error," in result.stdout
 
     result = cli.invoke(
         app, ["corpus", str(NEWS), "--out", str(tmp_path / "out"), "--format", "jsonl", *model]
