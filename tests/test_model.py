@@ -348,3 +348,13 @@ def test_training_command_on_other_data_goes_without_the_register(tmp_path):
     argv = ["--data", str(tmp_path), "--train", "gold.txt", "--dev", "--folds", "2"]
     assert training_main([*argv, "--epochs", "2", "--output", str(output)]) == 0
     assert "register_scores" not in PerceptronModel.load(output)._arrays
+
+
+def test_training_command_names_missing_files_before_it_starts(tmp_path, capsys):
+    (tmp_path / "gold.txt").write_text("Hà_Nội là thủ_đô .\n", "utf-8")
+    argv = ["--data", str(tmp_path), "--train", "gold.txt", "nope.txt", "--dev", "dev.txt"]
+    with pytest.raises(SystemExit) as stopped:
+        training_main([*argv, "--no-save"])
+    assert stopped.value.code == 2
+    message = capsys.readouterr().err.splitlines()[-1]
+    assert message.endswith(f"no such file: {tmp_path / 'nope.txt'}, {tmp_path / 'dev.txt'}")

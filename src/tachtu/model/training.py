@@ -893,6 +893,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     data = Path(args.data)
+    # Every file named, before minutes of reading and training: a missing one is a usage error.
+    named = [data / name for name in (*args.train, *args.dev)]
+    named += [data / name for name in args.raw] + [Path(p) for p in (args.extra_words,) if p]
+    named += [data / args.register_scores] if args.register_scores else []
+    missing = [str(path) for path in named if not path.is_file()]
+    if missing:
+        parser.error(f"no such file: {', '.join(missing)}")
     lines: list[str] = []
     for name in args.train:
         lines += gold_lines(data / name)
