@@ -164,29 +164,28 @@ def _table_find(table: np.ndarray, h: int) -> tuple[int, int]:
         i = (i + 1) & mask
 
 
-def _feat1(t: int, a: int) -> int:
-    return _mix64(((t << 56) ^ a) & _MASK)
+def _multiply(x: int) -> int:
+    """Feature hash 2's mix: one multiplication (``feature_mix`` in the compiled core)."""
+    return (x * _GOLDEN) & _MASK
 
 
-def _feat2(t: int, a: int, b: int) -> int:
-    return _mix64(((t << 56) ^ (a << 28) ^ b) & _MASK)
+def _feature_hashes(mix: Callable[[int], int]) -> tuple[Callable[..., int], ...]:
+    """The hashes of features of one, two and three arguments, the template number in the top
+    bits, under one mix: mix64 (feature hash 1) or :func:`_multiply` (feature hash 2)."""
+
+    def feat1(t: int, a: int) -> int:
+        return mix(((t << 56) ^ a) & _MASK)
+
+    def feat2(t: int, a: int, b: int) -> int:
+        return mix(((t << 56) ^ (a << 28) ^ b) & _MASK)
+
+    def feat3(t: int, a: int, b: int, c: int) -> int:
+        return mix(feat2(t, a, b) ^ ((c * _GOLDEN) & _MASK))
+
+    return feat1, feat2, feat3
 
 
-def _feat3(t: int, a: int, b: int, c: int) -> int:
-    return _mix64(_feat2(t, a, b) ^ ((c * _GOLDEN) & _MASK))
-
-
-# Feature hash 2 (feature_mix in the compiled core): one multiplication instead of mix64.
-def _feat1_fast(t: int, a: int) -> int:
-    return (((t << 56) ^ a) * _GOLDEN) & _MASK
-
-
-def _feat2_fast(t: int, a: int, b: int) -> int:
-    return (((t << 56) ^ (a << 28) ^ b) * _GOLDEN) & _MASK
-
-
-def _feat3_fast(t: int, a: int, b: int, c: int) -> int:
-    return ((_feat2_fast(t, a, b) ^ ((c * _GOLDEN) & _MASK)) * _GOLDEN) & _MASK
+_FEATURE_HASHES = {1: _feature_hashes(_mix64), 2: _feature_hashes(_multiply)}
 
 
 class PythonCore:
@@ -226,13 +225,9 @@ class PythonCore:
         self._register_threshold = register_threshold
         self._register_templates = register_templates if self._register_scores else 0
         self._register_xor = _REGISTER_XOR >> self._shift
-        if feature_hash not in (1, 2):
+        if feature_hash not in _FEATURE_HASHES:
             raise ValueError(f"feature_hash {feature_hash}: this core knows 1 and 2")
-        self._features = (
-            (_feat1_fast, _feat2_fast, _feat3_fast)
-            if feature_hash == 2
-            else (_feat1, _feat2, _feat3)
-        )
+        self._features = _FEATURE_HASHES[feature_hash]
 
     def joins_batch(self, batch: Sequence[Sequence[str]]) -> list[list[bool]]:
         return [self.joins(sentence) for sentence in batch]
