@@ -354,7 +354,8 @@ def test_training_command_names_missing_files_before_it_starts(tmp_path, capsys)
     (tmp_path / "gold.txt").write_text("Hà_Nội là thủ_đô .\n", "utf-8")
     argv = ["--data", str(tmp_path), "--train", "gold.txt", "nope.txt", "--dev", "dev.txt"]
     with pytest.raises(SystemExit) as stopped:
-        training_main([*argv, "--no-save"])
+        training_main([*argv, "--register-text", "essays.txt:0-10", "--no-save"])
     assert stopped.value.code == 2
     message = capsys.readouterr().err.splitlines()[-1]
-    assert message.endswith(f"no such file: {tmp_path / 'nope.txt'}, {tmp_path / 'dev.txt'}")
+    missing = ", ".join(str(tmp_path / name) for name in ("nope.txt", "dev.txt", "essays.txt"))
+    assert message.endswith(f"no such file: {missing}")

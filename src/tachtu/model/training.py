@@ -897,6 +897,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     named = [data / name for name in (*args.train, *args.dev)]
     named += [data / name for name in args.raw] + [Path(p) for p in (args.extra_words,) if p]
     named += [data / args.register_scores] if args.register_scores else []
+    if args.register_text not in ("none", DEFAULT_REGISTER_TEXT):  # the default may be absent
+        named.append(data / args.register_text.partition(":")[0])
     missing = [str(path) for path in named if not path.is_file()]
     if missing:
         parser.error(f"no such file: {', '.join(missing)}")
