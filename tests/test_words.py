@@ -6,6 +6,7 @@ import re
 import sys
 import weakref
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 
 import pytest
 from hypothesis import given, settings
@@ -19,7 +20,7 @@ from tachtu.model.lexicon import LongestMatchModel
 from tachtu.model.perceptron import PerceptronModel, compiled_core_available
 from tachtu.normalize import ToneStyle, clean_characters, normalize, place_tones
 from tachtu.syllables import SyllableKind, split_syllables
-from tachtu.words import Segmenter, _chunk_units
+from tachtu.words import Segmenter, _chunk_units, _split_chunk
 
 from .conftest import shared_path
 
@@ -380,6 +381,78 @@ def test_news_chunks_split_as_the_regexes_do() -> None:
     for chunk in set(text.split()):
         for style in ("keep", "old", "new"):
             assert _chunk_units(style, chunk) == split_syllables(place_tones(chunk, style)), chunk
+
+
+_needs_core = pytest.mark.skipif(not compiled_core_available(), reason="C extension not built")
+
+
+@cache
+def _shipped_model() -> PerceptronModel:
+    return PerceptronModel.load()
+
+
+def _core_units(chunks: list[str], style: ToneStyle) -> list[list[str]]:
+    """The units the compiled core finds in each chunk, splitting the commonest ones itself."""
+    model = _shipped_model()
+    # A new split callable: the core remembers chunks per callable.
+    lines = model.segment_lines(chunks, "\x00", _split_chunk.__wrapped__(style))
+    return [line.replace("\x00", " ").split(" ") for line in lines]
+
+
+@_needs_core
+@settings(max_examples=300, deadline=None)
+@given(
+    lead=_MARKS,
+    word=_WORDS
+    | st.sampled_from(["A", "Q", "www", "Mrs", "ThS", "ab", "x"])
+    | st.from_regex(r"[0-9٣²]{1,3}(?:[.,%]{1,2}[0-9]{0,3}){0,3}", fullmatch=True),
+    trail=st.lists(st.one_of(_MARKS, st.sampled_from(["..", "...", "."])), max_size=4),
+    style=st.sampled_from(["keep", "old", "new"]),
+)
+def test_the_core_splits_a_word_with_marks_as_the_segmenter_does(
+    lead: str, word: str, trail: list[str], style: ToneStyle
+) -> None:
+    # The core splits "Nội," "(Hà" or "2017)." itself, without calling _chunk_units.
+    chunk = lead + word + "".join(trail)
+    if chunk:
+        assert _core_units([chunk], style) == [_chunk_units(style, chunk)]
+
+
+@_needs_core
+def test_the_core_splits_one_character_and_news_chunks_as_the_segmenter_does() -> None:
+    chars = [clean_characters(chr(code)) for code in range(1, 0x10000)]
+    news = clean_characters(
+        "\n".join(p.read_text("utf-8") for p in shared_path("data/news/sample-txt").glob("*.txt"))
+    )
+    chunks = [c for c in chars if len(c) == 1 and not c.isspace() and c != "\x00"]
+    chunks += sorted(set(news.split()))
+    chunks += [c + "." for c in chunks[:3000]] + ["(" + c + ")," for c in chunks[:3000]]
+    words = [*_WORDS.elements, "ab", "Mrs", "Tr", "vs", "x", "٣٤", "1" * 30]  # type: ignore[attr-defined]
+    for lead in ("", "(", "“"):
+        for trail in ("", ".", "..", "...", ".)", ").", "…", ",", "”.", '."', "!?"):
+            chunks += [lead + word + trail for word in words]
+    for style in ("keep", "old", "new"):
+        expected = [_chunk_units(style, chunk) for chunk in chunks]
+        assert _core_units(chunks, style) == expected
+
+
+@_needs_core
+@settings(max_examples=500, deadline=None)
+@given(unit=st.text(min_size=1, max_size=8).filter(lambda u: not any(c.isspace() for c in u)))
+def test_the_core_codes_an_unlisted_unit_as_the_model_does(unit: str) -> None:
+    model = _shipped_model()
+    assert model._core.code(unit) == model._code(unit)
+
+
+@_needs_core
+def test_the_core_codes_single_characters_and_news_units_as_the_model_does() -> None:
+    model = _shipped_model()
+    news = shared_path("data/news/sample-txt").glob("*.txt")
+    units = {u for p in news for u in split_syllables(p.read_text("utf-8"))}
+    units |= {chr(code) for code in range(1, 0x10000)}
+    units |= {u.upper() for u in units} | {u.title() for u in units} | {u.lower() for u in units}
+    for unit in sorted(units):
+        assert model._core.code(unit) == model._code(unit), unit
 
 
 @pytest.mark.parametrize("core", ["compiled", "pure_python", "lexicon"])

@@ -687,8 +687,21 @@ typedef struct {
     Chunk *chunk;
 } ChunkSlot;
 
+/* What a split callable tells of itself in its attribute `quick`, so that the core splits the
+ * commonest chunks without calling it: a word of letters or a plain number, with a mark before
+ * it and marks after it (see quick_units). */
+#define QUICK_MARKS 16
+typedef struct {
+    PyObject *place;         /* place(word, style) -> the word with its tone mark placed */
+    PyObject *style;
+    PyObject *dotted_words;  /* set: words that make one unit with a "." after them */
+    Py_UCS4 leading[QUICK_MARKS], trailing[QUICK_MARKS];
+    int n_leading, n_trailing;
+} Quick;
+
 typedef struct {
     PyObject *split;   /* the callable the chunks came from; NULL: table unused */
+    Quick quick;       /* place NULL: the split callable tells nothing, every chunk goes to it */
     ChunkSlot *slots;  /* open addressing, size a power of two, at most half full */
     Py_ssize_t size, used;
     size_t bytes;
@@ -708,6 +721,9 @@ typedef struct {
     uint8_t *short_units; /* owned: marks.short_ */
     PyObject *surfaces; /* dict: surface string -> code (id << 3 | shape) */
     PyObject *fallback; /* callable: surface string -> code, for strings not in surfaces */
+    /* Or, when given, what the core needs to code those itself (see unknown_code): the
+     * vocabulary (key -> id), tone placement and the test of a Vietnamese syllable. */
+    PyObject *key_ids, *place, *is_syllable;
     ChunkTable tables[CHUNK_TABLES];
     int next_table; /* the table to give to a new split callable when all are taken */
     /* Calls running now. The split and fallback callables run Python code, which may let another
@@ -746,6 +762,57 @@ static int table_mask(Py_ssize_t items, uint64_t *mask, const char *what)
 }
 
 static void chunk_free(Chunk *c) { PyMem_Free(c); }
+
+static void quick_clear(Quick *q)
+{
+    Py_CLEAR(q->place);
+    Py_CLEAR(q->style);
+    Py_CLEAR(q->dotted_words);
+    q->n_leading = q->n_trailing = 0;
+}
+
+static int quick_marks(PyObject *marks, Py_UCS4 *out, int *n)
+{
+    if (!PyUnicode_Check(marks) || PyUnicode_GET_LENGTH(marks) > QUICK_MARKS) {
+        PyErr_SetString(PyExc_TypeError, "split_chunk.quick: marks must be a str of at most 16");
+        return -1;
+    }
+    *n = (int)PyUnicode_GET_LENGTH(marks);
+    for (int i = 0; i < *n; i++)
+        out[i] = PyUnicode_READ_CHAR(marks, i);
+    return 0;
+}
+
+/* The split callable's `quick` attribute, (place, style, dotted_words, leading, trailing), read
+ * into q; none leaves q empty. -1 on a malformed one. */
+static int quick_read(Quick *q, PyObject *split)
+{
+    quick_clear(q);
+    PyObject *quick = PyObject_GetAttrString(split, "quick");
+    if (!quick) {
+        if (!PyErr_ExceptionMatches(PyExc_AttributeError))
+            return -1;
+        PyErr_Clear();
+        return 0;
+    }
+    int ok = PyTuple_Check(quick) && PyTuple_GET_SIZE(quick) == 5 &&
+             PyCallable_Check(PyTuple_GET_ITEM(quick, 0)) &&
+             PyAnySet_Check(PyTuple_GET_ITEM(quick, 2));
+    if (!ok) {
+        PyErr_SetString(PyExc_TypeError,
+                        "split_chunk.quick must be (place, style, dotted_words, leading, "
+                        "trailing)");
+    } else if (quick_marks(PyTuple_GET_ITEM(quick, 3), q->leading, &q->n_leading) < 0 ||
+               quick_marks(PyTuple_GET_ITEM(quick, 4), q->trailing, &q->n_trailing) < 0) {
+        ok = 0;
+    } else {
+        q->place = Py_NewRef(PyTuple_GET_ITEM(quick, 0));
+        q->style = Py_NewRef(PyTuple_GET_ITEM(quick, 1));
+        q->dotted_words = Py_NewRef(PyTuple_GET_ITEM(quick, 2));
+    }
+    Py_DECREF(quick);
+    return ok ? 0 : -1;
+}
 
 static void chunk_table_clear(ChunkTable *t)
 {
@@ -806,8 +873,15 @@ static int Core_traverse(CoreObject *self, visitproc visit, void *arg)
 {
     Py_VISIT(self->surfaces);
     Py_VISIT(self->fallback);
-    for (int k = 0; k < CHUNK_TABLES; k++)
+    Py_VISIT(self->key_ids);
+    Py_VISIT(self->place);
+    Py_VISIT(self->is_syllable);
+    for (int k = 0; k < CHUNK_TABLES; k++) {
         Py_VISIT(self->tables[k].split);
+        Py_VISIT(self->tables[k].quick.place);
+        Py_VISIT(self->tables[k].quick.style);
+        Py_VISIT(self->tables[k].quick.dotted_words);
+    }
     return 0;
 }
 
@@ -815,8 +889,13 @@ static int Core_clear(CoreObject *self)
 {
     Py_CLEAR(self->surfaces);
     Py_CLEAR(self->fallback);
-    for (int k = 0; k < CHUNK_TABLES; k++)
+    Py_CLEAR(self->key_ids);
+    Py_CLEAR(self->place);
+    Py_CLEAR(self->is_syllable);
+    for (int k = 0; k < CHUNK_TABLES; k++) {
         Py_CLEAR(self->tables[k].split);
+        quick_clear(&self->tables[k].quick);
+    }
     return 0;
 }
 
@@ -878,16 +957,26 @@ static int Core_init(CoreObject *self, PyObject *args, PyObject *kwargs)
 {
     static char *kwlist[] = {"weights", "lexicon", "mined", "featmap", "user_keys", "user_masks",
                              "surfaces", "fallback", "templates", "register_scores",
-                             "register_threshold", "register_templates", "feature_hash", NULL};
+                             "register_threshold", "register_templates", "feature_hash",
+                             "unknown", NULL};
     PyObject *weights, *lexicon, *mined, *featmap, *user_keys, *user_masks, *surfaces, *fallback;
-    PyObject *register_scores = NULL;
+    PyObject *register_scores = NULL, *unknown = NULL;
     unsigned int templates, register_templates = 0;
     int register_threshold = 0, feature_hash = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOOOO!OI|OiIi", kwlist, &weights, &lexicon,
-                                     &mined, &featmap, &user_keys, &user_masks, &PyDict_Type,
-                                     &surfaces, &fallback, &templates, &register_scores,
-                                     &register_threshold, &register_templates, &feature_hash))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOOOO!OI|OiIiO", kwlist, &weights,
+                                     &lexicon, &mined, &featmap, &user_keys, &user_masks,
+                                     &PyDict_Type, &surfaces, &fallback, &templates,
+                                     &register_scores, &register_threshold, &register_templates,
+                                     &feature_hash, &unknown))
         return -1;
+    if (unknown && unknown != Py_None &&
+        !(PyTuple_Check(unknown) && PyTuple_GET_SIZE(unknown) == 3 &&
+          PyDict_Check(PyTuple_GET_ITEM(unknown, 0)) &&
+          PyCallable_Check(PyTuple_GET_ITEM(unknown, 1)) &&
+          PyCallable_Check(PyTuple_GET_ITEM(unknown, 2)))) {
+        PyErr_SetString(PyExc_TypeError, "unknown must be (key_ids, place, is_syllable)");
+        return -1;
+    }
     if (feature_hash != 1 && feature_hash != 2) {
         PyErr_Format(PyExc_ValueError, "feature_hash %d: this core knows 1 and 2", feature_hash);
         return -1;
@@ -950,7 +1039,109 @@ static int Core_init(CoreObject *self, PyObject *args, PyObject *kwargs)
     self->surfaces = surfaces;
     Py_INCREF(fallback);
     self->fallback = fallback;
+    if (unknown && unknown != Py_None) {
+        self->key_ids = Py_NewRef(PyTuple_GET_ITEM(unknown, 0));
+        self->place = Py_NewRef(PyTuple_GET_ITEM(unknown, 1));
+        self->is_syllable = Py_NewRef(PyTuple_GET_ITEM(unknown, 2));
+    }
     return 0;
+}
+
+#define SHAPE_LOWER 0
+#define SHAPE_TITLE 1
+#define SHAPE_UPPER 2
+#define SHAPE_NUMBER 3
+#define SHAPE_PUNCT 4
+#define SHAPE_FOREIGN 5
+#define SHAPE_NAME 6
+#define SHAPE_DOTTED 7
+
+/* str.islower (upper 0) or str.isupper (upper 1) of s[from:]. */
+static int all_cased(int kind, const void *data, Py_ssize_t from, Py_ssize_t len, int upper)
+{
+    int cased = 0;
+    for (Py_ssize_t i = from; i < len; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (Py_UNICODE_ISTITLE(ch) || (upper ? Py_UNICODE_ISLOWER(ch) : Py_UNICODE_ISUPPER(ch)))
+            return 0;
+        cased = cased || (upper ? Py_UNICODE_ISUPPER(ch) : Py_UNICODE_ISLOWER(ch));
+    }
+    return cased;
+}
+
+/* 1 when is_syllable(s) says s is spelled like a Vietnamese syllable, else 0; -1 on error. */
+static int spelled_as_syllable(CoreObject *self, PyObject *s)
+{
+    PyObject *answer = PyObject_CallOneArg(self->is_syllable, s);
+    if (!answer)
+        return -1;
+    int yes = PyObject_IsTrue(answer);
+    Py_DECREF(answer);
+    return yes;
+}
+
+/* The shape class of a unit: the twin of tachtu.model.features.syllable_shape. */
+static int unit_shape(CoreObject *self, PyObject *s)
+{
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(s);
+    int alpha = len > 0, digit = 0, alnum = 0;
+    for (Py_ssize_t i = 0; i < len; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        alpha = alpha && Py_UNICODE_ISALPHA(ch);
+        digit = digit || Py_UNICODE_ISDIGIT(ch);
+        alnum = alnum || Py_UNICODE_ISALNUM(ch);
+    }
+    if (!alpha) {
+        if (digit)
+            return SHAPE_NUMBER;
+        if (!alnum)
+            return SHAPE_PUNCT;
+        return len && Py_UNICODE_ISUPPER(PyUnicode_READ(kind, data, 0)) ? SHAPE_DOTTED
+                                                                        : SHAPE_FOREIGN;
+    }
+    if (all_cased(kind, data, 0, len, 0)) {
+        int yes = spelled_as_syllable(self, s);
+        return yes < 0 ? -1 : yes ? SHAPE_LOWER : SHAPE_FOREIGN;
+    }
+    if (all_cased(kind, data, 0, len, 1))
+        return len > 1 ? SHAPE_UPPER : SHAPE_TITLE;
+    if (Py_UNICODE_ISUPPER(PyUnicode_READ(kind, data, 0)) &&
+        (len == 1 || all_cased(kind, data, 1, len, 0))) {
+        int yes = spelled_as_syllable(self, s);
+        return yes < 0 ? -1 : yes ? SHAPE_TITLE : SHAPE_NAME;
+    }
+    return SHAPE_NAME;
+}
+
+/* The code (id << 3 | shape) of a unit the surfaces do not list: the id of its key (lower
+ * case, tone mark where the new style puts it; 0 when the vocabulary lacks it) and its shape,
+ * as the model's fallback finds them (tachtu.model.perceptron.PerceptronModel._code), without
+ * running Python code but the tone placement and spelling test of a word not met yet. */
+static long unknown_code(CoreObject *self, PyObject *s)
+{
+    int shape = unit_shape(self, s);
+    if (shape < 0)
+        return -1;
+    PyObject *key = PyObject_CallMethod(s, "lower", NULL);
+    if (key && !PyUnicode_IS_ASCII(key)) { /* ASCII carries no tone mark */
+        PyObject *style = PyUnicode_FromString("new");
+        PyObject *args[] = {key, style};
+        PyObject *placed = style ? PyObject_Vectorcall(self->place, args, 2, NULL) : NULL;
+        Py_XDECREF(style);
+        Py_SETREF(key, placed);
+    }
+    if (!key)
+        return -1;
+    PyObject *id = PyDict_GetItemWithError(self->key_ids, key);
+    Py_DECREF(key);
+    if (!id)
+        return PyErr_Occurred() ? -1 : shape;
+    long v = PyLong_AsLong(id);
+    if (v < 0)
+        return PyErr_Occurred() ? -1 : shape;
+    return v << 3 | shape;
 }
 
 /* The model's id, feature id and shape of one syllable unit (a str). */
@@ -972,11 +1163,15 @@ static int unit_code(CoreObject *self, PyObject *s, uint32_t *id, uint32_t *fid,
                          Py_TYPE(s)->tp_name);
             return -1;
         }
-        code = PyObject_CallOneArg(self->fallback, s);
-        if (!code)
-            return -1;
-        v = PyLong_AsLong(code);
-        Py_DECREF(code);
+        if (self->key_ids) {
+            v = unknown_code(self, s);
+        } else {
+            code = PyObject_CallOneArg(self->fallback, s);
+            if (!code)
+                return -1;
+            v = PyLong_AsLong(code);
+            Py_DECREF(code);
+        }
     }
     if (v < 0) {
         if (!PyErr_Occurred())
@@ -1046,6 +1241,15 @@ fail:
     Py_DECREF(result);
     work_free(&work);
     return NULL;
+}
+
+static PyObject *Core_code(CoreObject *self, PyObject *unit)
+{
+    uint32_t id, fid;
+    uint8_t shape;
+    if (unit_code(self, unit, &id, &fid, &shape) < 0)
+        return NULL;
+    return PyLong_FromUnsignedLongLong((unsigned long long)id << 3 | shape);
 }
 
 static PyObject *Core_joins(CoreObject *self, PyObject *sentence)
@@ -1248,16 +1452,133 @@ static uint8_t unit_role(PyObject *u)
     return role | ROLE_TERMINAL;
 }
 
+static inline int is_mark(const Py_UCS4 *marks, int n, Py_UCS4 ch)
+{
+    for (int i = 0; i < n; i++)
+        if (marks[i] == ch)
+            return 1;
+    return 0;
+}
+
+/* Whether text[start:end] is a plain number, as tachtu.syllables.PLAIN_NUMBER matches one in
+ * whole (r"\d+(?:[.,]\d+){0,20}%?"), of ASCII digits: other digits are left to the regex. */
+static int plain_number(int kind, const void *data, Py_ssize_t start, Py_ssize_t end)
+{
+    int groups = 0;
+    Py_ssize_t i = start;
+    while (i < end) {
+        Py_ssize_t digits = i;
+        while (i < end && PyUnicode_READ(kind, data, i) - '0' < 10u)
+            i++;
+        if (i == digits || ++groups > 21)
+            return 0;
+        if (i == end)
+            return 1;
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (ch == '%')
+            return i + 1 == end;
+        if (ch != '.' && ch != ',')
+            return 0;
+        i++;
+    }
+    return 0; /* ends in a point or comma */
+}
+
+static int list_append_substring(PyObject *list, PyObject *text, Py_ssize_t start, Py_ssize_t end)
+{
+    PyObject *part = PyUnicode_Substring(text, start, end);
+    if (!part)
+        return -1;
+    int failed = PyList_Append(list, part);
+    Py_DECREF(part);
+    return failed;
+}
+
+/* The units of a chunk that is a word of letters or a plain number, with at most one mark
+ * before it and any marks after it (most chunks of news: "nội,", "(Hà", "1.000"), split here
+ * as the split callable would split them (tachtu.words._chunk_units; a test holds the two to
+ * the same units), without running Python code but the tone placement of a word not met yet.
+ * A "." after a word it makes one unit with (TP., A.) leaves the chunk to the callable, as do
+ * other chunks: NULL, without an error. */
+static PyObject *quick_units(const Quick *q, PyObject *key)
+{
+    int kind = PyUnicode_KIND(key);
+    const void *data = PyUnicode_DATA(key);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(key);
+    Py_ssize_t start = len && is_mark(q->leading, q->n_leading, PyUnicode_READ(kind, data, 0));
+    Py_ssize_t end = len;
+    while (end > start && is_mark(q->trailing, q->n_trailing, PyUnicode_READ(kind, data, end - 1)))
+        end--;
+    if (end == start)
+        return NULL;
+    int letters = 1;
+    for (Py_ssize_t i = start; i < end && letters; i++)
+        letters = Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, i));
+    if (!letters && !plain_number(kind, data, start, end))
+        return NULL;
+    PyObject *word = PyUnicode_Substring(key, start, end);
+    if (!word)
+        return NULL;
+    if (end < len && PyUnicode_READ(kind, data, end) == '.') {
+        int dotted = end - start == 1 ? 1 : PySet_Contains(q->dotted_words, word);
+        if (dotted) { /* or -1: an error */
+            Py_DECREF(word);
+            return NULL;
+        }
+    }
+    if (letters && !PyUnicode_IS_ASCII(word)) { /* ASCII carries no tone mark */
+        PyObject *args[] = {word, q->style};
+        PyObject *placed = PyObject_Vectorcall(q->place, args, 2, NULL);
+        Py_DECREF(word);
+        if (!placed)
+            return NULL;
+        if (!PyUnicode_Check(placed) || !PyUnicode_GET_LENGTH(placed)) {
+            Py_DECREF(placed);
+            return NULL;
+        }
+        int placed_kind = PyUnicode_KIND(placed);
+        const void *placed_data = PyUnicode_DATA(placed);
+        for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(placed); i++)
+            if (!Py_UNICODE_ISALPHA(PyUnicode_READ(placed_kind, placed_data, i))) {
+                Py_DECREF(placed);
+                return NULL;
+            }
+        word = placed;
+    }
+    PyObject *units = PyList_New(0);
+    if (!units) {
+        Py_DECREF(word);
+        return NULL;
+    }
+    int failed = start && list_append_substring(units, key, 0, 1) < 0;
+    failed = failed || PyList_Append(units, word) < 0;
+    Py_DECREF(word);
+    for (Py_ssize_t i = end; i < len && !failed;) {
+        Py_ssize_t next = i + 1;
+        if (PyUnicode_READ(kind, data, i) == '.')
+            while (next < len && PyUnicode_READ(kind, data, next) == '.')
+                next++;
+        failed = list_append_substring(units, key, i, next) < 0;
+        i = next;
+    }
+    if (failed)
+        Py_CLEAR(units);
+    return units;
+}
+
+
 /* Split a chunk seen for the first time and look its units up in the model; `keep_key`: copy
  * the chunk's characters so that the table can find it again. */
 static Chunk *chunk_new(CoreObject *self, PyObject *line, Py_ssize_t start, Py_ssize_t end,
-                        uint64_t h, PyObject *split, int keep_key)
+                        uint64_t h, const ChunkTable *table, PyObject *split, int keep_key)
 {
     Chunk *c = NULL;
     PyObject *key = PyUnicode_Substring(line, start, end);
     if (!key)
         return NULL;
-    PyObject *result = PyObject_CallOneArg(split, key);
+    PyObject *result = table && table->quick.place ? quick_units(&table->quick, key) : NULL;
+    if (!result && !PyErr_Occurred())
+        result = PyObject_CallOneArg(split, key);
     PyObject *units = result ? PySequence_Fast(result, "split_chunk must return a list of str")
                              : NULL;
     Py_XDECREF(result);
@@ -1503,7 +1824,7 @@ static int decide_line(CoreObject *self, Line *line, ChunkTable *table, PyObject
             c->met_again = 1;
         } else {
             int keep = table && end - start <= CHUNK_LONGEST;
-            Chunk *fresh = chunk_new(self, text, start, end, h, split, keep);
+            Chunk *fresh = chunk_new(self, text, start, end, h, table, split, keep);
             if (!fresh)
                 return -1;
             /* the split callable ran Python code: another call may have added this chunk */
@@ -1716,25 +2037,28 @@ static int write_line(CoreObject *self, Line *line, ChunkTable *table, PyObject 
 }
 
 /* The chunk table of a split callable, taking a free or the oldest one; NULL: none can be had
- * now (another call is running), and chunks are split without being remembered. */
+ * now (another call is running), and chunks are split without being remembered, or an error
+ * (a malformed `quick`). */
 static ChunkTable *table_for(CoreObject *self, PyObject *split)
 {
     for (int k = 0; k < CHUNK_TABLES; k++)
         if (self->tables[k].split == split)
             return &self->tables[k];
-    for (int k = 0; k < CHUNK_TABLES; k++)
-        if (!self->tables[k].split) {
-            Py_INCREF(split);
-            self->tables[k].split = split;
-            return &self->tables[k];
-        }
-    if (self->active > 1)
+    ChunkTable *t = NULL;
+    for (int k = 0; k < CHUNK_TABLES && !t; k++)
+        if (!self->tables[k].split)
+            t = &self->tables[k];
+    if (!t) {
+        if (self->active > 1)
+            return NULL;
+        t = &self->tables[self->next_table];
+        self->next_table = (self->next_table + 1) % CHUNK_TABLES;
+        chunk_table_clear(t);
+    }
+    Py_CLEAR(t->split);
+    if (quick_read(&t->quick, split) < 0)
         return NULL;
-    ChunkTable *t = &self->tables[self->next_table];
-    self->next_table = (self->next_table + 1) % CHUNK_TABLES;
-    chunk_table_clear(t);
-    Py_INCREF(split);
-    Py_SETREF(t->split, split);
+    t->split = Py_NewRef(split);
     return t;
 }
 
@@ -1775,6 +2099,8 @@ static PyObject *Core_segment_lines(CoreObject *self, PyObject *args)
     self->active++;
     Line line = {.counting = counting};
     ChunkTable *table = table_for(self, split);
+    if (!table && PyErr_Occurred())
+        goto fail;
     for (Py_ssize_t s = 0; s < count; s++) {
         PyObject *text = next_line(self, table, seq, s);
         if (!text)
@@ -1832,6 +2158,8 @@ static PyObject *Core_write_lines(CoreObject *self, PyObject *args)
     Bytes out = {0};
     PyObject *result = NULL;
     ChunkTable *table = table_for(self, split);
+    if (!table && PyErr_Occurred())
+        goto done;
     Py_ssize_t s = 0;
     for (Py_ssize_t g = 0; g < n_groups; g++) {
         Py_ssize_t in_group = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(group_seq, g));
@@ -1876,6 +2204,8 @@ done:
 }
 
 static PyMethodDef Core_methods[] = {
+    {"code", (PyCFunction)Core_code, METH_O,
+     "code(unit) -> int: the unit's vocabulary id << 3 | its shape, as the core finds them."},
     {"joins", (PyCFunction)Core_joins, METH_O,
      "joins(syllables) -> list[bool]: True where a syllable continues the previous word."},
     {"joins_batch", (PyCFunction)Core_joins_batch, METH_O,

@@ -206,6 +206,7 @@ class PythonCore:
         register_threshold: int = 0,
         register_templates: int = 0,
         feature_hash: int = 1,
+        unknown: tuple | None = None,  # the compiled core's way around fallback: not needed here
     ) -> None:
         self._weights = weights
         self._shift = 64 - (len(weights).bit_length() - 1)
@@ -292,14 +293,19 @@ class PythonCore:
         )
         return (written_lines(segmented, groups, end), *totals)
 
+    def code(self, unit: str) -> int:
+        """The unit's vocabulary id << 3 | its shape."""
+        code = self._surfaces.get(unit)
+        if code is None:
+            if not isinstance(unit, str):  # as the compiled core says it
+                raise TypeError(f"syllables must be str, not {type(unit).__name__}")
+            code = self._fallback(unit)
+        return code
+
     def joins(self, syllables: Sequence[str]) -> list[bool]:
         ids, fids, shapes = [], [], []
         for unit in syllables:
-            code = self._surfaces.get(unit)
-            if code is None:
-                if not isinstance(unit, str):  # as the compiled core says it
-                    raise TypeError(f"syllables must be str, not {type(unit).__name__}")
-                code = self._fallback(unit)
+            code = self.code(unit)
             syllable_id, shape = code >> 3, code & 7
             fid = self._featmap[syllable_id] if syllable_id < len(self._featmap) else -1
             ids.append(syllable_id)

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from tachtu.model.features import PythonCore, syllable_shape
-from tachtu.normalize import tone_key
+from tachtu.normalize import is_vietnamese_syllable, place_tone, tone_key
 from tachtu.syllables import split_syllables
 
 try:
@@ -108,6 +108,9 @@ class PerceptronModel:
             self.templates,
             *_register_arguments(arrays),
             feature_hash=int(arrays.get("feature_hash", 1)),
+            # What the compiled core needs to code the units the surfaces lack as _code does,
+            # without a call into Python for each (a test holds the two to the same codes).
+            unknown=(self._key_ids, place_tone, is_vietnamese_syllable),
         )
 
     @classmethod
