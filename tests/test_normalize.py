@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 import unicodedata
 
 import pytest
@@ -16,6 +17,11 @@ from tachtu.normalize import (
     place_tone,
     tone_key,
 )
+
+try:
+    from tachtu.model import _core
+except ImportError:  # pragma: no cover - where the C extension is not built
+    _core = None  # type: ignore[assignment]
 
 
 @pytest.mark.parametrize(
@@ -194,3 +200,40 @@ def test_compiled_check_passes_only_clean_text(text: str) -> None:
 @given(st.text() | st.text(alphabet="Hà Nội thủ đô “”…–\r\n\u00a0\u0300\u0323\u1ea0₫e"))
 def test_is_nfc_is_what_unicodedata_says(text: str) -> None:
     assert is_nfc(text) == unicodedata.is_normalized("NFC", text)
+
+
+def _spelled_words() -> list[str]:
+    """Every syllable the spelling rules allow, with each tone mark on each of its vowels (and
+    two marks, and none), some in upper and title case, and letter strings the rules reject."""
+    rules = importlib.import_module("tachtu.normalize")
+    vowels = "aăâeêioôơuưy"
+    words = set()
+    for initial in [*rules._INITIALS, ""]:
+        for nucleus in rules._NUCLEI:
+            for final in [*rules._FINALS, ""]:
+                base = initial + nucleus + final
+                words.add(base)
+                for at, letter in enumerate(base):
+                    if letter in vowels:
+                        for mark in rules._TONE_MARKS:
+                            toned = base[: at + 1] + mark + base[at + 1 :]
+                            words.add(unicodedata.normalize("NFC", toned))
+    words |= {unicodedata.normalize("NFC", w + "o\u0301") for w in sorted(words)[::50]}
+    words |= {"xyz", "qua", "gia", "gịa", "qúa", "nghiêng", "đđ", "ươ", "pthu", "Đắk"}
+    ordered = sorted(words)
+    return ordered + [w.upper() for w in ordered[::9]] + [w.title() for w in ordered[4::9]]
+
+
+@pytest.mark.skipif(_core is None, reason="C extension not built")
+def test_the_core_places_tones_and_tells_syllables_as_normalize_does() -> None:
+    # The compiled core places tone marks and tells syllables itself in the words it splits
+    # (tachtu.model._core.place_tone), for words of the letters Vietnamese is written with.
+    words = _spelled_words()
+    for word in words:
+        for style in ("keep", "old", "new"):
+            assert _core.place_tone(word, style) == place_tone(word, style), (word, style)
+        assert _core.is_syllable(word) == is_vietnamese_syllable(word), word
+    # Other letters are left to Python.
+    for word in ["über", "naïve", "Ðà", "ǹ", "ma\u0301"]:
+        assert _core.place_tone(word, "keep") is None
+        assert _core.is_syllable(word) is None
