@@ -279,13 +279,15 @@ def _split_chunk(style: ToneStyle) -> Callable[[str], list[str]]:
     # of each chunk per callable, so a new one each call would start from nothing every time.
     split = partial(_chunk_units, style)
     # What the compiled core needs to split the commonest chunks the way _chunk_units does,
-    # without a call into Python for each new one (a test holds the two to the same units).
+    # without a call into Python for each new one (a test holds the two to the same units), and
+    # the regexes for the others, which the core has found to be of no quick kind.
     split.quick = (  # type: ignore[attr-defined]
         place_tone,
         style,
         _DOTTED_WORDS,
         "".join(sorted(_LEADING_MARKS)),
         "".join(sorted(_TRAILING_MARKS)),
+        partial(_regex_units, style),
     )
     return split
 
@@ -321,6 +323,11 @@ def _chunk_units(style: ToneStyle, chunk: str) -> list[str]:
                 return [*chunk[:start], placed, *_trailing_units(chunk, end)]
         elif PLAIN_NUMBER.fullmatch(word):
             return [*chunk[:start], word, *_trailing_units(chunk, end)]
+    return _regex_units(style, chunk)
+
+
+def _regex_units(style: ToneStyle, chunk: str) -> list[str]:
+    """The units of one chunk by the regexes, which :func:`_chunk_units` stands for."""
     return split_syllables(place_tones(chunk, style))
 
 

@@ -933,7 +933,8 @@ typedef struct {
 
 /* What a split callable tells of itself in its attribute `quick`, so that the core splits the
  * commonest chunks without calling it: a word of letters or a plain number, with a mark before
- * it and marks after it (see quick_units). */
+ * it and marks after it (see quick_units), and gives the others to `rest`, the callable's own
+ * way for chunks of other kinds (which does not try again what the core tried). */
 #define QUICK_MARKS 16
 typedef struct {
     PyObject *place;         /* place(word, style) -> the word with its tone mark placed */
@@ -942,6 +943,7 @@ typedef struct {
     PyObject *dotted_words;  /* set: words that make one unit with a "." after them */
     Py_UCS4 leading[QUICK_MARKS], trailing[QUICK_MARKS];
     int n_leading, n_trailing;
+    PyObject *rest;          /* rest(chunk) -> units, for a chunk quick_units leaves */
 } Quick;
 
 typedef struct {
@@ -1013,6 +1015,7 @@ static void quick_clear(Quick *q)
     Py_CLEAR(q->place);
     Py_CLEAR(q->style);
     Py_CLEAR(q->dotted_words);
+    Py_CLEAR(q->rest);
     q->n_leading = q->n_trailing = 0;
 }
 
@@ -1028,7 +1031,7 @@ static int quick_marks(PyObject *marks, Py_UCS4 *out, int *n)
     return 0;
 }
 
-/* The split callable's `quick` attribute, (place, style, dotted_words, leading, trailing), read
+/* The split callable's `quick` attribute, (place, style, dotted_words, leading, trailing, rest), read
  * into q; none leaves q empty. -1 on a malformed one. */
 static int quick_read(Quick *q, PyObject *split)
 {
@@ -1040,13 +1043,14 @@ static int quick_read(Quick *q, PyObject *split)
         PyErr_Clear();
         return 0;
     }
-    int ok = PyTuple_Check(quick) && PyTuple_GET_SIZE(quick) == 5 &&
+    int ok = PyTuple_Check(quick) && PyTuple_GET_SIZE(quick) == 6 &&
              PyCallable_Check(PyTuple_GET_ITEM(quick, 0)) &&
-             PyAnySet_Check(PyTuple_GET_ITEM(quick, 2));
+             PyAnySet_Check(PyTuple_GET_ITEM(quick, 2)) &&
+             PyCallable_Check(PyTuple_GET_ITEM(quick, 5));
     if (!ok) {
         PyErr_SetString(PyExc_TypeError,
                         "split_chunk.quick must be (place, style, dotted_words, leading, "
-                        "trailing)");
+                        "trailing, rest)");
     } else if (quick_marks(PyTuple_GET_ITEM(quick, 3), q->leading, &q->n_leading) < 0 ||
                quick_marks(PyTuple_GET_ITEM(quick, 4), q->trailing, &q->n_trailing) < 0) {
         ok = 0;
@@ -1055,6 +1059,7 @@ static int quick_read(Quick *q, PyObject *split)
         q->style = Py_NewRef(PyTuple_GET_ITEM(quick, 1));
         q->style_code = style_code(q->style);
         q->dotted_words = Py_NewRef(PyTuple_GET_ITEM(quick, 2));
+        q->rest = Py_NewRef(PyTuple_GET_ITEM(quick, 5));
     }
     Py_DECREF(quick);
     return ok ? 0 : -1;
@@ -1127,6 +1132,7 @@ static int Core_traverse(CoreObject *self, visitproc visit, void *arg)
         Py_VISIT(self->tables[k].quick.place);
         Py_VISIT(self->tables[k].quick.style);
         Py_VISIT(self->tables[k].quick.dotted_words);
+        Py_VISIT(self->tables[k].quick.rest);
     }
     return 0;
 }
@@ -1833,9 +1839,10 @@ static Chunk *chunk_new(CoreObject *self, PyObject *line, Py_ssize_t start, Py_s
     PyObject *key = PyUnicode_Substring(line, start, end);
     if (!key)
         return NULL;
-    PyObject *result = table && table->quick.place ? quick_units(&table->quick, key) : NULL;
+    const Quick *quick = table && table->quick.place ? &table->quick : NULL;
+    PyObject *result = quick ? quick_units(quick, key) : NULL;
     if (!result && !PyErr_Occurred())
-        result = PyObject_CallOneArg(split, key);
+        result = PyObject_CallOneArg(quick ? quick->rest : split, key);
     PyObject *units = result ? PySequence_Fast(result, "split_chunk must return a list of str")
                              : NULL;
     Py_XDECREF(result);
