@@ -1,5 +1,7 @@
 /* Compiled core of the perceptron word model: syllable codes, lexicon matches, hashed features,
- * greedy decoding and averaged-perceptron training.
+ * greedy decoding and averaged-perceptron training; and, on the way from text to decisions, the
+ * split of the commonest chunks of text into units (tone marks placed by _spelling.c), which a
+ * fresh process would otherwise spend a call into Python on for every new word.
  *
  * The Python module tachtu.model.perceptron holds the same algorithm in pure Python
  * (tachtu.model.features); tests check that both give identical joins. Every hash here must stay

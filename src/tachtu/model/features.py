@@ -206,7 +206,7 @@ class PythonCore:
         register_threshold: int = 0,
         register_templates: int = 0,
         feature_hash: int = 1,
-        unknown: tuple | None = None,  # the compiled core's way around fallback: not needed here
+        unknown: tuple | None = None,  # how the compiled core codes units itself; here: fallback
     ) -> None:
         self._weights = weights
         self._shift = 64 - (len(weights).bit_length() - 1)
