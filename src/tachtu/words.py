@@ -261,9 +261,11 @@ def _counts(lines: Sequence[str], segmented: Sequence[str]) -> TextCounts:
     """What cleaned ``lines`` hold, ``segmented`` being their segmented lines (sep without
     whitespace): the units and sentences are found again."""
     paragraphs = sentences = syllables = 0
-    # Tone placement moves marks only: units and sentences are those of the cleaned text.
     for line in lines:
-        units, glued_quotes = split_syllable_runs(line)
+        # The units of the line as segmented, tone marks placed: placing one can join units (a
+        # mark that NFC left beside a consonant, "H\u0300ô", is a unit of its own until it is
+        # moved onto the vowel, "Hồ"). Where a style puts the mark does not change the units.
+        units, glued_quotes = split_syllable_runs(place_tones(line))
         if units:
             paragraphs += 1
             syllables += len(units)
