@@ -9,7 +9,7 @@ import random
 import numpy as np
 import pytest
 
-from tachtu.model import WordModel, load_model
+from tachtu.model import WordModel, load_model, perceptron
 from tachtu.model.features import syllable_shape
 from tachtu.model.perceptron import PerceptronModel, compiled_core_available
 from tachtu.model.training import gold_lines, labeled_units, parse_templates, train
@@ -123,6 +123,26 @@ def test_compiled_and_pure_python_agree(shipped):
     pool = [u for units in batch for u in units] + ["Xyzq", "ÁÂ", "123", "qwe", "…"]
     batch += [[rng.choice(pool) for _ in range(rng.randrange(1, 40))] for _ in range(60)]
     assert python.joins_batch(batch) == shipped.joins_batch(batch)
+
+
+@needs_core
+def test_weights_rounded_or_not_the_core_agrees_with_its_twin(shipped, monkeypatch):
+    # A model rounds its weights to bfloat16 as it loads, and the compiled core reads their upper
+    # halves only; given full float32 weights it reads those. Each way it agrees with the twin.
+    batch = [split_syllables(s) for s in SENTENCES]
+    rng = random.Random(11)
+    pool = [u for units in batch for u in units] + ["Xyzq", "ÁÂ", "123", "…"]
+    batch += [[rng.choice(pool) for _ in range(rng.randrange(1, 40))] for _ in range(60)]
+    assert not np.any(shipped._weights.view(np.uint32) & 0xFFFF)
+    monkeypatch.setattr(perceptron, "bfloat16", lambda v: np.asarray(v, dtype=np.float32))
+    full = PerceptronModel(shipped._arrays)
+    assert np.any(full._weights.view(np.uint32) & 0xFFFF)
+    assert full.joins_batch(batch) == PerceptronModel(
+        shipped._arrays, pure_python=True
+    ).joins_batch(batch)
+    pairs = zip(full.joins_batch(batch), shipped.joins_batch(batch), strict=True)
+    changed = sum(a != b for a, b in pairs)
+    assert changed <= len(batch) // 10  # rounding moves few decisions
 
 
 @needs_core

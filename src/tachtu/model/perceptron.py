@@ -87,7 +87,7 @@ class PerceptronModel:
         self.keys: list[str] = _decode_lines(arrays["keys"])
         self._key_ids = {key: i + 1 for i, key in enumerate(self.keys)}
         weights = np.zeros(1 << int(arrays["weight_bits"]), dtype=np.float32)
-        weights[arrays["weight_index"]] = arrays["weight_value"].astype(np.float32)
+        weights[arrays["weight_index"]] = bfloat16(arrays["weight_value"])
         self._weights = weights
         surfaces = _decode_lines(arrays["surface_text"])
         self._surfaces = dict(zip(surfaces, arrays["surface_code"].tolist(), strict=True))
@@ -261,6 +261,23 @@ class PerceptronModel:
         if syllable_id is None:
             syllable_id = self._key_ids[key] = len(self._key_ids) + 1
         return syllable_id
+
+
+def bfloat16(values: np.ndarray) -> np.ndarray:
+    """float32 values rounded to the nearest bfloat16 (8 bits of mantissa), ties to even.
+
+    The model segments with its weights so rounded: the compiled core then keeps their upper
+    halves only, half the memory, and more of them stay in cache. On the shipped model this
+    changes no decision on the VLSP dev set and one word of UD dev.
+
+    >>> bfloat16(np.array([1.0, 1.00390625, 1.01171875, 3.14159], dtype=np.float32)).tolist()
+    [1.0, 1.0, 1.015625, 3.140625]
+    """
+    bits = np.array(values, dtype=np.float32).view(np.uint32)
+    # In place and in 32 bits: no finite value (nor infinity) overflows; weights are never NaN.
+    bits += 0x7FFF + ((bits >> 16) & 1)
+    bits &= 0xFFFF0000
+    return bits.view(np.float32)
 
 
 def _register_arguments(arrays: Mapping[str, np.ndarray]) -> tuple:
