@@ -87,7 +87,7 @@ class PerceptronModel:
         self.keys: list[str] = _decode_lines(arrays["keys"])
         self._key_ids = {key: i + 1 for i, key in enumerate(self.keys)}
         weights = np.zeros(1 << int(arrays["weight_bits"]), dtype=np.float32)
-        weights[arrays["weight_index"]] = bfloat16(arrays["weight_value"])
+        weights[arrays["weight_index"]] = quantized(arrays["weight_value"])
         self._weights = weights
         surfaces = _decode_lines(arrays["surface_text"])
         self._surfaces = dict(zip(surfaces, arrays["surface_code"].tolist(), strict=True))
@@ -263,21 +263,23 @@ class PerceptronModel:
         return syllable_id
 
 
-def bfloat16(values: np.ndarray) -> np.ndarray:
-    """float32 values rounded to the nearest bfloat16 (8 bits of mantissa), ties to even.
+def quantized(values: np.ndarray) -> np.ndarray:
+    """Weights as integers of 16 bits (the largest one at 32767), held as float32.
 
-    The model segments with its weights so rounded: the compiled core then keeps their upper
-    halves only, half the memory, and more of them stay in cache. On the shipped model this
-    changes no decision on the VLSP dev set and one word of UD dev.
+    A boundary's decision is the sign of a sum of weights, which any positive scale leaves
+    alone, so the model segments with its weights so scaled and rounded: the compiled core then
+    keeps them as 16-bit integers, half the memory, and more of them stay in cache. Rounding
+    moves each by at most 1/65534 of the largest, which on the shipped model changes no F1 on
+    the dev sets.
 
-    >>> bfloat16(np.array([1.0, 1.00390625, 1.01171875, 3.14159], dtype=np.float32)).tolist()
-    [1.0, 1.0, 1.015625, 3.140625]
+    >>> quantized(np.array([0.5, -1.0, 0.25, 0.0], dtype=np.float32)).tolist()
+    [16384.0, -32767.0, 8192.0, 0.0]
     """
-    bits = np.array(values, dtype=np.float32).view(np.uint32)
-    # In place and in 32 bits: no finite value (nor infinity) overflows; weights are never NaN.
-    bits += 0x7FFF + ((bits >> 16) & 1)
-    bits &= 0xFFFF0000
-    return bits.view(np.float32)
+    values = np.asarray(values, dtype=np.float32)
+    largest = float(np.abs(values).max()) if values.size else 0.0
+    if not largest:
+        return values.copy()
+    return np.rint(values.astype(np.float64) * (32767 / largest)).astype(np.float32)
 
 
 def _register_arguments(arrays: Mapping[str, np.ndarray]) -> tuple:
