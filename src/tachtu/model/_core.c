@@ -19,8 +19,10 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define PREFETCH(p) __builtin_prefetch(p)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define PREFETCH(p) ((void)0)
+#define ALWAYS_INLINE inline
 #endif
 
 #define MAX_SPAN 12       /* longest lexicon match looked for, in syllables */
@@ -317,7 +319,7 @@ static void lexicon_features(const Params *p, Work *w, Py_ssize_t n)
 /* Slots, by template number, of the features of boundary i that depend on the syllables only.
  * Returns the templates that fire there (the decision templates among them when used). Inlined
  * into one function per hash (below), each with its hash known at compile time. */
-static inline __attribute__((always_inline)) uint32_t
+static ALWAYS_INLINE uint32_t
 syllable_slots_hashed(const Params *p, const Work *w, Py_ssize_t n, Py_ssize_t i, uint32_t *slot,
                       const int fast)
 {
@@ -391,7 +393,7 @@ static inline uint32_t syllable_slots(const Params *p, const Work *w, Py_ssize_t
 }
 
 /* Slots of the decision templates of boundary i, given the decisions before it. */
-static inline __attribute__((always_inline)) void
+static ALWAYS_INLINE void
 decision_slots_hashed(const Params *p, const Work *w, Py_ssize_t i, int prev_label,
                       Py_ssize_t word_len, int extension, int word_flags, uint32_t *slot,
                       const int fast)
@@ -499,12 +501,6 @@ static int boundary_features(const Params *p, const Work *w, Py_ssize_t n, Py_ss
  * boundaries ahead, where the sums of neighbouring boundaries overlap instead of waiting on one
  * another, and only the rest waits on the decision before. */
 #define PREDICT_BLOCK 32
-
-#if defined(__GNUC__) || defined(__clang__)
-#define ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define ALWAYS_INLINE inline
-#endif
 
 /* A boundary's score as it is summed: float over float weights, int32 over 16-bit ones. */
 typedef struct {
@@ -1128,6 +1124,10 @@ static int Core_init(CoreObject *self, PyObject *args, PyObject *kwargs)
     return 0;
 }
 
+/* "new", the style of the keys the vocabulary is made of (tachtu.normalize.tone_key): made
+ * once, at import, for the calls of place() that key a unit. */
+static PyObject *new_style;
+
 /* str.islower (upper 0) or str.isupper (upper 1) of s[from:]. */
 static int all_cased(int kind, const void *data, Py_ssize_t from, Py_ssize_t len, int upper)
 {
@@ -1139,6 +1139,18 @@ static int all_cased(int kind, const void *data, Py_ssize_t from, Py_ssize_t len
         cased = cased || (upper ? Py_UNICODE_ISUPPER(ch) : Py_UNICODE_ISLOWER(ch));
     }
     return cased;
+}
+
+/* `word` with its tone mark placed in `style` (a new reference, NULL on error): by the C twin
+ * (style_code, a STYLE_*) for the letters it knows, else by place(word, style) in Python. */
+static PyObject *placed_tone(PyObject *word, int style_code, PyObject *style, PyObject *place)
+{
+    PyObject *placed = NULL;
+    int known = style_code < 0 ? 0 : spelling_place_tone(word, style_code, &placed);
+    if (known)
+        return placed; /* or NULL with the error, for -1 */
+    PyObject *args[] = {word, style};
+    return PyObject_Vectorcall(place, args, 2, NULL);
 }
 
 /* 1 when is_syllable(s) says s is spelled like a Vietnamese syllable, else 0; -1 on error. */
@@ -1200,17 +1212,8 @@ static long unknown_code(CoreObject *self, PyObject *s)
     if (shape < 0)
         return -1;
     PyObject *key = PyObject_CallMethod(s, "lower", NULL);
-    if (key && !PyUnicode_IS_ASCII(key)) { /* ASCII carries no tone mark */
-        PyObject *placed = NULL;
-        int known = spelling_place_tone(key, STYLE_NEW, &placed);
-        if (!known) {
-            PyObject *style = PyUnicode_FromString("new");
-            PyObject *args[] = {key, style};
-            placed = style ? PyObject_Vectorcall(self->place, args, 2, NULL) : NULL;
-            Py_XDECREF(style);
-        }
-        Py_SETREF(key, placed);
-    }
+    if (key && !PyUnicode_IS_ASCII(key)) /* ASCII carries no tone mark */
+        Py_SETREF(key, placed_tone(key, STYLE_NEW, new_style, self->place));
     if (!key)
         return -1;
     PyObject *id = PyDict_GetItemWithError(self->key_ids, key);
@@ -1606,12 +1609,7 @@ static PyObject *quick_units(const Quick *q, PyObject *key)
         }
     }
     if (letters && !PyUnicode_IS_ASCII(word)) { /* ASCII carries no tone mark */
-        PyObject *placed = NULL;
-        int known = q->style_code < 0 ? 0 : spelling_place_tone(word, q->style_code, &placed);
-        if (!known) {
-            PyObject *args[] = {word, q->style};
-            placed = PyObject_Vectorcall(q->place, args, 2, NULL);
-        }
+        PyObject *placed = placed_tone(word, q->style_code, q->style, q->place);
         Py_DECREF(word);
         if (!placed)
             return NULL;
@@ -1648,7 +1646,6 @@ static PyObject *quick_units(const Quick *q, PyObject *key)
         Py_CLEAR(units);
     return units;
 }
-
 
 /* Split a chunk seen for the first time and look its units up in the model; `keep_key`: copy
  * the chunk's characters so that the table can find it again. */
@@ -2646,6 +2643,9 @@ static struct PyModuleDef core_module = {
 PyMODINIT_FUNC PyInit__core(void)
 {
     spelling_fill();
+    new_style = PyUnicode_InternFromString("new");
+    if (!new_style)
+        return NULL;
     bmp_fill(&spaces, space_test);
     bmp_fill(&clean_chars, nfc_stable_and_clean);
     if (PyType_Ready(&CoreType) < 0)
