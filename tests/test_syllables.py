@@ -74,6 +74,23 @@ from .conftest import shared_path
         ("1/AB-CD/", ["1", "/", "AB-CD", "/"]),
         ("29A-123.456", ["29A-123", ".", "456"]),
         ("2016-2017, 1234567/QĐ", ["2016", "-", "2017", ",", "1234567", "/", "QĐ"]),
+        # A range to a decimal keeps the decimal whole, as a range from one does.
+        (
+            "giảm 1-1,5 điểm, 1,5-3 lần",
+            ["giảm", "1", "-", "1,5", "điểm", ",", "1,5", "-", "3", "lần"],
+        ),
+        ("1-1.000 và 20-25", ["1", "-", "1.000", "và", "20-25"]),
+        # Capitals, a dot and a number are one name; one capital and a number are not (above).
+        (
+            "QL.1A, ĐT.741 (KP.18), đề tài KC.08.30",
+            ["QL.1A", ",", "ĐT.741", "(", "KP.18", ")", ",", "đề", "tài", "KC.08.30"],
+        ),
+        ("bài III.2.b; ST.319.", ["bài", "III.2.b", ";", "ST.319", "."]),
+        ("QL.1A2 và WTO. 10", ["QL", ".", "1A2", "và", "WTO", ".", "10"]),
+        ("Phóng viên VOV-TP.HCM", ["Phóng", "viên", "VOV-TP.HCM"]),
+        ("EU-WTO.Sau đó", ["EU-WTO", ".", "Sau", "đó"]),
+        # A title glued to a name is read as before a space.
+        ("Mr.Bull và Mr. Bull, Dr.No", ["Mr.", "Bull", "và", "Mr.", "Bull", ",", "Dr.", "No"]),
     ],
 )
 def test_split_syllables(text: str, units: list[str]) -> None:
@@ -102,6 +119,8 @@ def test_split_syllables(text: str, units: list[str]) -> None:
         ("#tag", SyllableKind.HANDLE),
         ("TP.HCM", SyllableKind.ABBREVIATION),
         ("GD&ĐT", SyllableKind.ABBREVIATION),
+        ("QL.1A", SyllableKind.ABBREVIATION),
+        ("VOV-TP.HCM", SyllableKind.ABBREVIATION),
         ("2017-05-22", SyllableKind.NUMBER),
         ("...", SyllableKind.PUNCTUATION),
         (",", SyllableKind.PUNCTUATION),
@@ -135,6 +154,7 @@ def test_offsets_index_the_text() -> None:
         *["1.000" * 50_000 + "km", "1.000km" * 30_000, "1.000,5" * 40_000 + "đ"],
         *["v3.0" * 50_000, "a1.1" * 50_000 + "a", "14-18." * 40_000, "1-1.1" * 40_000],
         # ... and of a site's name.
+        *["QL.1" * 50_000, "AB.1." * 40_000, "AB-CD-" * 40_000 + "E.F", "Mr.M" * 50_000],
         *["a.vn" * 50_000, "a" + ".vn" * 70_000, "a.b." * 50_000, "AB&" * 70_000],
     ],
 )

@@ -132,6 +132,16 @@ _PARTS: list[tuple[SyllableKind, str]] = [
         # TP., Q., H.; before a digit too, as the gold writes "Q. 1" and as "Q.1" means it: read
         # as Q, a full stop and 1, the dot of Q.1, P.4 or U.23 ended the sentence.
         rf"|(?:{'|'.join(_KNOWN_ABBREVIATIONS)}|[A-ZĐ])\.(?!{_LETTER}|\.)"
+        # A title glued to the name after it is the same unit as before a space: its dot is
+        # no full stop (Mr.Bull, Dr.No).
+        r"|(?:Mr|Mrs|Ms|Dr)\.(?=[A-ZĐ])"
+        # Capitals, a dot and a number name one thing: a road, a quarter, a project, a part of
+        # a text (QL.1A, ĐT.741, KP.18, KC.08.30, III.2.b), as the gold writes KC.08.30. Read
+        # the common way, their dot ended the sentence. One capital and a number (Q.1, P.4) is
+        # an abbreviation and a number, as above. Atomic: linear on long lines.
+        r"|(?>[A-ZĐ]{2,4}(?:\.\d{1,4}[A-Z]?){1,4}(?:\.[a-zđ])?)(?!\w|\.\d)"
+        # A dotted abbreviation at the end of a hyphenated name: VOV-TP.HCM.
+        r"|(?>[A-ZĐ]{2,8}(?:-[A-ZĐ]{1,8}){0,3}-[A-ZĐ]{1,4}(?:\.[A-ZĐ]{1,12}){1,3})(?!\w)"
         rf"|[A-ZĐ]{{1,8}}(?:&[A-ZĐ]{{1,8}}){{1,3}}(?!{_ALNUM})",  # joined by "and": GD&ĐT, R&D
     ),
     (
@@ -147,7 +157,9 @@ _PARTS: list[tuple[SyllableKind, str]] = [
         r"|\d{1,2}/\d{1,2}/\d{2,4}(?!\d)|\d{1,2}-\d{1,2}-\d{2,4}(?!\d)"  # dates: 1/8/2014, 30-4-1975
         r"|\d{1,2}-\d{1,2}\.\d{1,2}(?:\.\d{4})?(?![\d.,]\d|\w)"  # days of a month: 14-18.5, 4-8.6.2017
         r"|\d{4}-\d{1,2}-\d{1,2}(?!\d)"  # dates the ISO way: 2017-05-22
-        r"|\d{1,2}[/-]\d{1,4}(?![\d/-])"  # day-month, month-year, ranges: 30-4, 6-2004, 20-25
+        # Day-month, month-year, ranges: 30-4, 6-2004, 20-25; not the start of a range to a
+        # decimal (1-1,5), which is read as 1, a dash and 1,5, as 1,5-3 is.
+        r"|\d{1,2}[/-]\d{1,4}(?![\d/-]|[.,]\d)"
         r"|\d+/\d+(?!\d)"  # fractions, ratios: 1/3
         r"|\d{1,2}:\d{2}(?::\d{2})?(?!\d)"  # clock times
         # Atomic, so that "80km" is not read as "8" followed by "0km".
