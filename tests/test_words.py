@@ -338,6 +338,12 @@ _WORDS = st.sampled_from(
         "٣",  # an Arabic-Indic digit: decimal, as the regexes' \d
         "²",  # a digit to isdigit(), not to \d
         "x2",
+        "VTV1",
+        "U23",
+        "250m",
+        "2017a",
+        "H5N1",
+        "Điện1",  # letters and digits, not all ASCII: left to the regexes
         "71,527",
         "1.179",
         "16,8%",
@@ -352,8 +358,11 @@ _WORDS = st.sampled_from(
 @settings(max_examples=800, deadline=None)
 @given(
     lead=_MARKS,
-    # Numbers as news writes them, and things that are almost numbers: 1..2, 3,%, 4%5.
-    word=_WORDS | st.from_regex(r"[0-9٣²]{1,3}(?:[.,%]{1,2}[0-9]{0,3}){0,3}", fullmatch=True),
+    # Numbers as news writes them, and things that are almost numbers: 1..2, 3,%, 4%5; ASCII
+    # letters and digits.
+    word=_WORDS
+    | st.from_regex(r"[0-9٣²]{1,3}(?:[.,%]{1,2}[0-9]{0,3}){0,3}", fullmatch=True)
+    | st.from_regex(r"[A-Za-z0-9]{1,6}", fullmatch=True),
     trail=st.lists(st.one_of(_MARKS, st.sampled_from(["..", "..."])), max_size=4),
     style=st.sampled_from(["keep", "old", "new"]),
 )
@@ -405,7 +414,8 @@ def _core_units(chunks: list[str], style: ToneStyle) -> list[list[str]]:
     lead=_MARKS,
     word=_WORDS
     | st.sampled_from(["A", "Q", "www", "Mrs", "ThS", "ab", "x"])
-    | st.from_regex(r"[0-9٣²]{1,3}(?:[.,%]{1,2}[0-9]{0,3}){0,3}", fullmatch=True),
+    | st.from_regex(r"[0-9٣²]{1,3}(?:[.,%]{1,2}[0-9]{0,3}){0,3}", fullmatch=True)
+    | st.from_regex(r"[A-Za-z0-9]{1,6}", fullmatch=True),
     trail=st.lists(st.one_of(_MARKS, st.sampled_from(["..", "...", "."])), max_size=4),
     style=st.sampled_from(["keep", "old", "new"]),
 )

@@ -309,10 +309,10 @@ _DOTTED_WORDS = ABBREVIATIONS_WITH_A_DOT | {"www"}
 
 def _chunk_units(style: ToneStyle, chunk: str) -> list[str]:
     """The units of one whitespace-free chunk of cleaned text, tone marks placed."""
-    # Letters only or a plain number, with a mark before and marks after (the commonest chunks):
-    # one letter run for tone placement and the units the regexes of place_tones and
-    # split_syllables would find, at a fraction of their cost (tests hold the two ways to the
-    # same units).
+    # Letters only, a plain number or ASCII letters and digits, with a mark before and marks
+    # after (the commonest chunks): one letter run for tone placement and the units the regexes
+    # of place_tones and split_syllables would find, at a fraction of their cost (tests hold
+    # the two ways to the same units).
     start = 1 if chunk[0] in _LEADING_MARKS else 0
     end = len(chunk)
     while end > start and chunk[end - 1] in _TRAILING_MARKS:
@@ -323,7 +323,8 @@ def _chunk_units(style: ToneStyle, chunk: str) -> list[str]:
             placed = place_tone(word, style)
             if placed.isalpha():
                 return [*chunk[:start], placed, *_trailing_units(chunk, end)]
-        elif PLAIN_NUMBER.fullmatch(word):
+        elif PLAIN_NUMBER.fullmatch(word) or (word.isascii() and word.isalnum()):
+            # a number, or ASCII letters and digits (VTV1, U23, 250m): no tone mark to place
             return [*chunk[:start], word, *_trailing_units(chunk, end)]
     return _regex_units(style, chunk)
 

@@ -1566,6 +1566,23 @@ static int plain_number(int kind, const void *data, Py_ssize_t start, Py_ssize_t
     return 0; /* ends in a point or comma */
 }
 
+/* Whether text[start:end] is ASCII letters and digits, both: a word such as VTV1, U23 or 250m,
+ * which the regexes read as one unit (with no tone mark to place) whatever marks surround it. */
+static int ascii_letters_and_digits(int kind, const void *data, Py_ssize_t start, Py_ssize_t end)
+{
+    int letters = 0, digits = 0;
+    for (Py_ssize_t i = start; i < end; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (ch - '0' < 10u)
+            digits = 1;
+        else if ((ch | 0x20) - 'a' < 26u)
+            letters = 1;
+        else
+            return 0;
+    }
+    return letters && digits;
+}
+
 static int list_append_substring(PyObject *list, PyObject *text, Py_ssize_t start, Py_ssize_t end)
 {
     PyObject *part = PyUnicode_Substring(text, start, end);
@@ -1576,8 +1593,9 @@ static int list_append_substring(PyObject *list, PyObject *text, Py_ssize_t star
     return failed;
 }
 
-/* The units of a chunk that is a word of letters or a plain number, with at most one mark
- * before it and any marks after it (most chunks of news: "nội,", "(Hà", "1.000"), split here
+/* The units of a chunk that is a word of letters, a plain number or a word of ASCII letters
+ * and digits, with at most one mark before it and any marks after it (most chunks of news:
+ * "nội,", "(Hà", "1.000", "VTV1"), split here
  * as the split callable would split them (tachtu.words._chunk_units; a test holds the two to
  * the same units), without running Python code but the tone placement of a word not met yet.
  * A "." after a word it makes one unit with (TP., A.) leaves the chunk to the callable, as do
@@ -1596,7 +1614,8 @@ static PyObject *quick_units(const Quick *q, PyObject *key)
     int letters = 1;
     for (Py_ssize_t i = start; i < end && letters; i++)
         letters = Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, i));
-    if (!letters && !plain_number(kind, data, start, end))
+    if (!letters && !plain_number(kind, data, start, end) &&
+        !ascii_letters_and_digits(kind, data, start, end))
         return NULL;
     PyObject *word = PyUnicode_Substring(key, start, end);
     if (!word)
