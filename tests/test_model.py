@@ -178,12 +178,36 @@ def test_written_lines_must_be_counted_right(shipped, pure_python):
     )
 
 
+@pytest.mark.parametrize("pure_python", [False, True])
+def test_whole_texts_are_written_as_their_lines(shipped, pure_python):
+    # groups None: the model cuts each text into lines itself, as str.split("\n") does.
+    model = PerceptronModel.load(pure_python=True) if pure_python else shipped
+    texts = ["Hà Nội mưa.\n\nGió to.", "", "\n", "Nắng.\n", "Mưa to . Gió lớn !\nx\ny"]
+    lines = [line for text in texts for line in text.split("\n")]
+    groups = [text.count("\n") + 1 for text in texts]
+    for sentence_lines in (False, True):
+        expected = model.write_lines(lines, "_", str.split, groups, b"|", sentence_lines)
+        assert model.write_lines(texts, "_", str.split, None, b"|", sentence_lines) == expected
+    if pure_python:
+        return  # it keeps no table of chunks
+    # Past 2^17 chunks the table is pruned between the lines of one text too.
+    common = "Hà Nội là thủ đô của Việt Nam , các bộ , ngành đã họp ."
+    many = [f"{common} x{i}a x{i}b x{i}c x{i}d x{i}e" for i in range(30_000)]
+    texts = ["\n".join(many[:20_000]), "\n".join(many[20_000:]), common]
+    lines = [line for text in texts for line in text.split("\n")]
+    split = str.split  # a callable of its own: a table of its own
+    written = model.write_lines(texts, "_", split, None, b"")
+    assert written == model.write_lines(lines, "_", str.split.__call__, [len(lines)], b"")
+
+
 @needs_core
 def test_lines_that_are_no_str_are_refused(shipped):
     with pytest.raises(TypeError, match="lines must be str, not int"):
         shipped.segment_lines(["Hà Nội", 1], "_", str.split)
     with pytest.raises(TypeError, match="lines must be str, not int"):
         shipped.write_lines(["Hà Nội", 1], "_", str.split, [2], b"")
+    with pytest.raises(TypeError, match="texts must be str, not int"):
+        shipped.write_lines(["Hà Nội", 1], "_", str.split, None, b"")
 
 
 def test_pickle_round_trip(shipped):

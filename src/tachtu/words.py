@@ -179,18 +179,20 @@ class Segmenter:
         if not texts:
             return b"", TextCounts()
         closing = end.encode("utf-8")
-        lines, groups = _batch_lines(texts)
         by_sentence = line_per == "sentence"
         write_lines = getattr(self.model, "write_lines", None)
         if write_lines is None:
+            lines, groups = _batch_lines(texts)
             if by_sentence:
                 segmented = self._segment_sentence_lines(lines, sep)
                 counts = _counts(lines, segmented)
             else:
                 segmented, counts = self._segment_counted_lines(lines, sep)
             return written_lines(segmented, groups, closing), counts
+        # Whole texts: the model cuts them into lines itself, without a str for each line.
+        cleaned = [clean_characters(text) for text in texts]
         split = _split_chunk(self.tone_style)
-        data, *totals = write_lines(lines, sep, split, groups, closing, by_sentence)
+        data, *totals = write_lines(cleaned, sep, split, None, closing, by_sentence)
         return data, TextCounts(*totals)
 
     def segment_batch(self, texts: Iterable[str], *, sep: str = "_") -> list[str]:

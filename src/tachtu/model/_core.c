@@ -1904,16 +1904,18 @@ typedef struct {
     Py_UCS4 maxchar;
 } Decided;
 
-/* One line: chunks -> units -> decisions (counted when the call counts); -1 on error. */
+/* One line, text[from:to]: chunks -> units -> decisions (counted when the call counts); -1 on
+ * error. */
 static int decide_line(CoreObject *self, Line *line, ChunkTable *table, PyObject *text,
-                       PyObject *split, Decided *out)
+                       Py_ssize_t from, Py_ssize_t to, PyObject *split, Decided *out)
 {
     int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
+    /* the line's characters: spans and chunk lookups count from its start */
+    const void *data = (const char *)PyUnicode_DATA(text) + from * kind;
     Py_ssize_t n = 0, n_chunks = 0, length = 0;
     Py_UCS4 maxchar = 0;
     Work *w = &line->work;
-    Py_ssize_t count = line_spans(line, table, kind, data, PyUnicode_GET_LENGTH(text));
+    Py_ssize_t count = line_spans(line, table, kind, data, to - from);
     if (count < 0)
         return -1;
     for (Py_ssize_t s = 0; s < count; s++) {
@@ -1924,7 +1926,7 @@ static int decide_line(CoreObject *self, Line *line, ChunkTable *table, PyObject
             c->met_again = 1;
         } else {
             int keep = table && end - start <= CHUNK_LONGEST;
-            Chunk *fresh = chunk_new(self, text, start, end, h, table, split, keep);
+            Chunk *fresh = chunk_new(self, text, from + start, from + end, h, table, split, keep);
             if (!fresh)
                 return -1;
             /* the split callable ran Python code: another call may have added this chunk */
@@ -1988,7 +1990,7 @@ static PyObject *segment_line(CoreObject *self, Line *line, ChunkTable *table, P
                               PyObject *sep, PyObject *split)
 {
     Decided d;
-    if (decide_line(self, line, table, text, split, &d) < 0)
+    if (decide_line(self, line, table, text, 0, PyUnicode_GET_LENGTH(text), split, &d) < 0)
         return NULL;
     if (!d.n)
         return PyUnicode_New(0, 0);
@@ -2094,14 +2096,15 @@ static char *put_utf8(char *p, int kind, const void *data, Py_ssize_t from, Py_s
     return p;
 }
 
-/* One line: its decided units as UTF-8 and a newline after them, nothing when it has none;
- * between two sentences, sentence_glue (a space, or a newline for one sentence a line). */
+/* One line, text[from:to]: its decided units as UTF-8 and a newline after them, nothing when
+ * it has none; between two sentences, sentence_glue (a space, or a newline for one sentence a
+ * line). */
 static int write_line(CoreObject *self, Line *line, ChunkTable *table, PyObject *text,
-                      const char *sep, Py_ssize_t sep_len, char sentence_glue, PyObject *split,
-                      Bytes *out)
+                      Py_ssize_t from, Py_ssize_t to, const char *sep, Py_ssize_t sep_len,
+                      char sentence_glue, PyObject *split, Bytes *out)
 {
     Decided d;
-    if (decide_line(self, line, table, text, split, &d) < 0)
+    if (decide_line(self, line, table, text, from, to, split, &d) < 0)
         return -1;
     if (!d.n)
         return 0;
@@ -2165,10 +2168,15 @@ static ChunkTable *table_for(CoreObject *self, PyObject *split)
 /* Line s of a call's lines (borrowed), or NULL with TypeError when it is no str. A full table
  * is pruned first: between lines, never inside one (the line borrows the units of its chunks),
  * and only when no other call could be borrowing them too. */
-static PyObject *next_line(CoreObject *self, ChunkTable *table, PyObject *seq, Py_ssize_t s)
+static void prune_if_full(CoreObject *self, ChunkTable *table)
 {
     if (table && chunk_table_full(table) && self->active == 1)
         chunk_table_prune(table);
+}
+
+static PyObject *next_line(CoreObject *self, ChunkTable *table, PyObject *seq, Py_ssize_t s)
+{
+    prune_if_full(self, table);
     PyObject *text = PySequence_Fast_GET_ITEM(seq, s);
     if (!PyUnicode_Check(text)) {
         PyErr_Format(PyExc_TypeError, "lines must be str, not %.100s", Py_TYPE(text)->tp_name);
@@ -2226,6 +2234,40 @@ fail:
     return NULL;
 }
 
+/* Each line of a text, as str.split("\n") cuts it, written as write_line writes it: the
+ * lines are never made into str objects of their own. */
+static int write_text(CoreObject *self, Line *line, ChunkTable *table, PyObject *text,
+                      const char *sep, Py_ssize_t sep_len, char sentence_glue, PyObject *split,
+                      Bytes *out)
+{
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+    for (Py_ssize_t from = 0;;) {
+        Py_ssize_t newline = PyUnicode_FindChar(text, '\n', from, len, 1);
+        if (newline == -2)
+            return -1;
+        Py_ssize_t to = newline < 0 ? len : newline;
+        prune_if_full(self, table);
+        int written = write_line(self, line, table, text, from, to, sep, sep_len, sentence_glue,
+                                 split, out);
+        line_free_loose(line);
+        if (written < 0)
+            return -1;
+        if (newline < 0)
+            return 0;
+        from = newline + 1;
+    }
+}
+
+static int put_bytes(Bytes *out, const char *data, Py_ssize_t len)
+{
+    char *p = bytes_reserve(out, len);
+    if (!p)
+        return -1;
+    memcpy(p, data, (size_t)len);
+    out->len += len;
+    return 0;
+}
+
 static PyObject *Core_write_lines(CoreObject *self, PyObject *args)
 {
     PyObject *lines, *sep, *split, *groups;
@@ -2246,13 +2288,17 @@ static PyObject *Core_write_lines(CoreObject *self, PyObject *args)
     PyObject *seq = PySequence_Fast(lines, "write_lines takes a sequence of lines");
     if (!seq)
         return NULL;
-    PyObject *group_seq = PySequence_Fast(groups, "write_lines takes a sequence of line counts");
-    if (!group_seq) {
+    /* no groups: each item is a whole text, whose lines are cut here */
+    int whole_texts = groups == Py_None;
+    PyObject *group_seq =
+        whole_texts ? NULL : PySequence_Fast(groups, "write_lines takes a sequence of line counts");
+    if (!whole_texts && !group_seq) {
         Py_DECREF(seq);
         return NULL;
     }
     Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
-    Py_ssize_t n_groups = PySequence_Fast_GET_SIZE(group_seq);
+    Py_ssize_t n_groups = whole_texts ? 0 : PySequence_Fast_GET_SIZE(group_seq);
+    char sentence_glue = sentence_lines ? '\n' : ' ';
     self->active++;
     Line line = {.counting = 1};
     Bytes out = {0};
@@ -2261,6 +2307,20 @@ static PyObject *Core_write_lines(CoreObject *self, PyObject *args)
     if (!table && PyErr_Occurred())
         goto done;
     Py_ssize_t s = 0;
+    for (; whole_texts && s < count; s++) {
+        PyObject *text = PySequence_Fast_GET_ITEM(seq, s);
+        if (!PyUnicode_Check(text)) {
+            PyErr_Format(PyExc_TypeError, "texts must be str, not %.100s",
+                         Py_TYPE(text)->tp_name);
+            goto done;
+        }
+        Py_INCREF(text); /* the split callable runs Python code, which could drop it */
+        int written = write_text(self, &line, table, text, sep_utf8, sep_len, sentence_glue,
+                                 split, &out);
+        Py_DECREF(text);
+        if (written < 0 || put_bytes(&out, end, end_len) < 0)
+            goto done;
+    }
     for (Py_ssize_t g = 0; g < n_groups; g++) {
         Py_ssize_t in_group = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(group_seq, g));
         if (in_group < 0) {
@@ -2276,17 +2336,14 @@ static PyObject *Core_write_lines(CoreObject *self, PyObject *args)
             PyObject *text = next_line(self, table, seq, s);
             if (!text)
                 goto done;
-            int written = write_line(self, &line, table, text, sep_utf8, sep_len,
-                                     sentence_lines ? '\n' : ' ', split, &out);
+            int written = write_line(self, &line, table, text, 0, PyUnicode_GET_LENGTH(text),
+                                     sep_utf8, sep_len, sentence_glue, split, &out);
             line_free_loose(&line);
             if (written < 0)
                 goto done;
         }
-        char *p = bytes_reserve(&out, end_len);
-        if (!p)
+        if (put_bytes(&out, end, end_len) < 0)
             goto done;
-        memcpy(p, end, (size_t)end_len);
-        out.len += end_len;
     }
     if (s != count) {
         PyErr_SetString(PyExc_ValueError, "line counts add up to fewer than the lines");
@@ -2298,7 +2355,7 @@ done:
     self->active--;
     line_free(&line);
     PyMem_Free(out.data);
-    Py_DECREF(group_seq);
+    Py_XDECREF(group_seq);
     Py_DECREF(seq);
     return result;
 }
@@ -2319,7 +2376,8 @@ static PyMethodDef Core_methods[] = {
      "write_lines(lines, sep, split_chunk, groups, end, sentence_lines=False) -> (bytes, "
      "paragraphs, sentences, words, units): segment_lines as UTF-8, each line that has units "
      "followed by a newline (with sentence_lines, each sentence), and the bytes end after each "
-     "group of lines (groups: how many lines each has)."},
+     "group of lines (groups: how many lines each has; None: each item of lines is a whole text, "
+     "cut into lines at \\n here)."},
     {NULL}};
 
 static PyTypeObject CoreType = {

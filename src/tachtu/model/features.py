@@ -282,12 +282,17 @@ class PythonCore:
         lines: Sequence[str],
         sep: str,
         split_chunk: Callable[[str], Sequence[str]],
-        groups: Sequence[int],
+        groups: Sequence[int] | None,
         end: bytes,
         sentence_lines: bool = False,
     ) -> tuple[bytes, int, int, int, int]:
         """:meth:`segment_lines` (counted) written as UTF-8: see :func:`written_lines`. With
-        ``sentence_lines``, a newline between sentences instead of a space."""
+        ``sentence_lines``, a newline between sentences instead of a space. ``groups`` None:
+        each item of ``lines`` is a whole text, cut into lines at ``"\\n"``."""
+        if groups is None:
+            texts = [text.split("\n") for text in lines]
+            lines = [line for text in texts for line in text]
+            groups = [len(text) for text in texts]
         segmented, *totals = self._segment_lines(
             lines, sep, split_chunk, True, sentence_lines=sentence_lines
         )

@@ -195,23 +195,26 @@ class PerceptronModel:
         lines: Sequence[str],
         sep: str,
         split_chunk: Callable[[str], Sequence[str]],
-        groups: Sequence[int],
+        groups: Sequence[int] | None,
         end: bytes,
         sentence_lines: bool = False,
     ) -> tuple[bytes, int, int, int, int]:
         """:meth:`segment_lines`, counted, as UTF-8 bytes written by the core itself: each line
         that has units followed by a newline, and ``end`` after each group of lines
-        (``groups``: how many lines each group has). Returns ``(data, paragraphs, sentences,
-        words, units)``. With ``sentence_lines``, a newline between sentences instead of a
-        space: one sentence a line.
+        (``groups``: how many lines each group has; ``None``: each item of ``lines`` is a whole
+        text, which the core cuts into lines at ``"\\n"`` as ``str.split("\\n")`` does).
+        Returns ``(data, paragraphs, sentences, words, units)``. With ``sentence_lines``, a
+        newline between sentences instead of a space: one sentence a line.
 
         A corpus writes UTF-8: made here, the output skips a str for each line, joining them and
-        encoding the result.
+        encoding the result; given whole texts, the input skips a str for each line too.
 
         >>> model = PerceptronModel.load()
         >>> data, *counts = model.write_lines(["Hà Nội là thủ đô", "", "Mưa ."], "_", str.split, [2, 1], b"")
         >>> data.decode(), counts
         ('Hà_Nội là thủ_đô\\nMưa .\\n', [2, 2, 5, 7])
+        >>> model.write_lines(["Hà Nội là thủ đô\\n", "Mưa ."], "_", str.split, None, b"")[0] == data
+        True
         """
         return self._core.write_lines(lines, sep, split_chunk, groups, end, sentence_lines)
 
