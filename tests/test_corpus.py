@@ -35,7 +35,7 @@ from tachtu.corpus import engines as corpus_engines
 from tachtu.corpus import readers as corpus_readers
 from tachtu.corpus.engines import _in_order, _widen_pipes
 from tachtu.corpus.manifest import STATE_FOLDER, Manifest
-from tachtu.corpus.readers import Chunk, InputFile, InputKind, parse_chunk
+from tachtu.corpus.readers import Chunk, InputFile, InputKind, parse_chunk, parse_texts
 from tachtu.document import Document, read_document
 from tachtu.formats import render
 from tachtu.words import Segmenter
@@ -685,7 +685,13 @@ def _read_three_ways(data: bytes, options: ReadOptions) -> tuple[list, list, lis
             for item in parse_chunk(chunk, options, metadata=metadata)
         ]
 
-    fast, without_metadata = reading(True), reading(False)
+    # The text formats' reader: (id, text) pairs, as the documents without metadata.
+    without_metadata = [
+        (*item, "{}") if isinstance(item, tuple) else item.as_record()
+        for item in parse_texts(chunk, options)
+    ]
+    assert without_metadata == reading(False)
+    fast = reading(True)
     with mock.patch.object(corpus_readers, "msgspec", None):
         standard = reading(True)
     return fast, without_metadata, standard
