@@ -4,8 +4,9 @@ that name the file, line and document.
 Reading is split in two so that the main process of a parallel run only moves bytes:
 :func:`read_chunks` finds records and cuts a file into chunks (main process), and
 :func:`parse_chunk` decodes and parses them into unsegmented :class:`~tachtu.document.Document`\\ s
-(worker processes). Every decode goes through one callable, :attr:`ReadOptions.decode`, so a
-legacy-encoding decoder plugs in at a single place.
+(worker processes; :func:`parse_texts` into the ``(id, text)`` pairs the text formats need).
+Every decode goes through one callable, :attr:`ReadOptions.decode`, so a legacy-encoding decoder
+plugs in at a single place.
 
 >>> import pathlib, tempfile
 >>> folder = pathlib.Path(tempfile.mkdtemp())

@@ -1595,9 +1595,9 @@ static int list_append_substring(PyObject *list, PyObject *text, Py_ssize_t star
 
 /* The units of a chunk that is a word of letters, a plain number or a word of ASCII letters
  * and digits, with at most one mark before it and any marks after it (most chunks of news:
- * "nội,", "(Hà", "1.000", "VTV1"), split here
- * as the split callable would split them (tachtu.words._chunk_units; a test holds the two to
- * the same units), without running Python code but the tone placement of a word not met yet.
+ * "nội,", "(Hà", "1.000", "VTV1"), split here as the split callable would split them
+ * (tachtu.words._chunk_units; a test holds the two to the same units), without running Python
+ * code but the tone placement of a word not met yet.
  * A "." after a word it makes one unit with (TP., A.) leaves the chunk to the callable, as do
  * other chunks: NULL, without an error. */
 static PyObject *quick_units(const Quick *q, PyObject *key)
@@ -2165,15 +2165,16 @@ static ChunkTable *table_for(CoreObject *self, PyObject *split)
     return t;
 }
 
-/* Line s of a call's lines (borrowed), or NULL with TypeError when it is no str. A full table
- * is pruned first: between lines, never inside one (the line borrows the units of its chunks),
- * and only when no other call could be borrowing them too. */
+/* A full table is pruned before a line: between lines, never inside one (the line borrows the
+ * units of its chunks), and only when no other call could be borrowing them too. */
 static void prune_if_full(CoreObject *self, ChunkTable *table)
 {
     if (table && chunk_table_full(table) && self->active == 1)
         chunk_table_prune(table);
 }
 
+/* Line s of a call's lines (borrowed), or NULL with TypeError when it is no str; the table is
+ * pruned first if full. */
 static PyObject *next_line(CoreObject *self, ChunkTable *table, PyObject *seq, Py_ssize_t s)
 {
     prune_if_full(self, table);
