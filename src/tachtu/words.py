@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from tachtu.model import WordModel, load_model
-from tachtu.model.features import join_sentences, join_units, written_lines
+from tachtu.model.features import join_sentences, join_units, joined_lines, written_lines
 from tachtu.normalize import ToneStyle, clean_characters, normalize, place_tone, place_tones
 from tachtu.sentences import break_at_sentences, split_units
 from tachtu.syllables import (
@@ -200,7 +200,7 @@ class Segmenter:
         cleaned = [clean_characters(text) for text in texts]
         if not any("\n" in text for text in cleaned):  # one line each: nothing to regroup
             return self._segment_lines(cleaned, sep)
-        lines, groups = _joined_lines(cleaned)
+        lines, groups = joined_lines(cleaned)
         return ["\n".join(text) for text in _per_text(self._segment_lines(lines, sep), groups)]
 
     def _segment_lines(self, lines: list[str], sep: str) -> list[str]:
@@ -234,19 +234,7 @@ class Segmenter:
 def _batch_lines(texts: Sequence[str]) -> tuple[list[str], list[int]]:
     """The cleaned lines of many texts in one list, for one call into the model, and how many
     lines each text has."""
-    return _joined_lines([clean_characters(text) for text in texts])
-
-
-def _joined_lines(cleaned: Sequence[str]) -> tuple[list[str], list[int]]:
-    # Each text split on its own: joining them to split the whole would copy every text once
-    # more, and counting each one's lines would scan it once more (1% of a corpus run).
-    lines: list[str] = []
-    groups: list[int] = []
-    for text in cleaned:
-        text_lines = text.split("\n")
-        lines += text_lines
-        groups.append(len(text_lines))
-    return lines, groups
+    return joined_lines([clean_characters(text) for text in texts])
 
 
 def _per_text(lines: list[str], groups: Sequence[int]) -> list[list[str]]:

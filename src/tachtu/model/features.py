@@ -103,6 +103,24 @@ def join_sentences(
     return "\n".join(join_units(units[a:b], joins[a:b], sep) for a, b in spans)
 
 
+def joined_lines(texts: Sequence[str]) -> tuple[list[str], list[int]]:
+    """The lines of many texts in one list, and how many lines each text has: the lines and
+    groups of :func:`written_lines`.
+
+    >>> joined_lines(["Hà Nội\\nmưa", ""])
+    (['Hà Nội', 'mưa', ''], [2, 1])
+    """
+    # Each text split on its own: joining them to split the whole would copy every text once
+    # more, and counting each one's lines would scan it once more (1% of a corpus run).
+    lines: list[str] = []
+    groups: list[int] = []
+    for text in texts:
+        text_lines = text.split("\n")
+        lines += text_lines
+        groups.append(len(text_lines))
+    return lines, groups
+
+
 def written_lines(segmented: Sequence[str], groups: Sequence[int], end: bytes) -> bytes:
     """Segmented lines in groups (``groups[g]`` lines in group ``g``) as UTF-8: each line that
     is not empty followed by a newline, and ``end`` after each group.
@@ -290,9 +308,7 @@ class PythonCore:
         ``sentence_lines``, a newline between sentences instead of a space. ``groups`` None:
         each item of ``lines`` is a whole text, cut into lines at ``"\\n"``."""
         if groups is None:
-            texts = [text.split("\n") for text in lines]
-            lines = [line for text in texts for line in text]
-            groups = [len(text) for text in texts]
+            lines, groups = joined_lines(lines)
         segmented, *totals = self._segment_lines(
             lines, sep, split_chunk, True, sentence_lines=sentence_lines
         )
