@@ -7,7 +7,7 @@ are its own:
   or offsets), over texts already in memory: what the model alone costs.
 - ``bare``: the bare segmenter over texts already in memory, in one process, one document at a
   time, the output format's own way, as ``tachtu segment`` does: ``Segmenter.segment`` for
-  ``text``, ``Segmenter.segment_encoded`` for ``sentences``, ``masked_lines_counted`` for
+  ``text``, ``Segmenter.segment_encoded`` for ``sentences``, ``masked_encoded`` for
   ``masked``, ``render_structured`` for ``jsonl`` and ``conllu``. It is what the pipeline's overhead is measured against.
 - ``bare-tuned``: the same with the cyclic garbage collector off, as the pipeline's workers
   have it while they segment, so that the pipeline's own machinery can be told apart from
@@ -78,8 +78,7 @@ def child(
     result: dict = {"configuration": configuration}
     if configuration in ("segment_batch", "bare", "bare-tuned"):
         from tachtu.corpus import CorpusStats
-        from tachtu.formats import masked_lines_counted, render_structured
-        from tachtu.normalize import clean_characters
+        from tachtu.formats import masked_encoded, render_structured
 
         segmenter = Segmenter.load()
         texts = _texts(paths)
@@ -110,9 +109,7 @@ def child(
             stats = CorpusStats()
             for number, text in enumerate(texts):
                 if output_format == "masked":
-                    counts = masked_lines_counted(
-                        clean_characters(text).split("\n"), segmenter=segmenter
-                    )[1]
+                    counts = masked_encoded([text], segmenter=segmenter)[1]
                 else:
                     counts = render_structured(
                         text, output_format, segmenter=segmenter, id=str(number)

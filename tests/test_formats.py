@@ -46,6 +46,8 @@ def test_masked_reference_article_matches_seed(tiny_segmenter: Segmenter) -> Non
         ("Hà Nội", "Hà_Nội."),
         ("Trời mưa. Gió to.", "Trời mưa 7 . Gió to 7."),
         ("cải cách - muốn, 1.000 người!!!", "cải cách 7 muốn 7 1 người 7."),
+        # A sentence of marks only, after one that ends in a mark, is all in that mark's run.
+        ('Mưa. ". - Gió.', "Mưa 7 . . 7 Gió 7."),
     ],
 )
 def test_masked(tiny_segmenter: Segmenter, text: str, masked: str) -> None:

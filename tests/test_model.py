@@ -210,6 +210,66 @@ def test_lines_that_are_no_str_are_refused(shipped):
         shipped.write_lines(["Hà Nội", 1], "_", str.split, None, b"")
 
 
+def _masks_by_kind(chunk: str) -> str:
+    """The masked classes of a chunk's units, the Python way (tachtu.formats)."""
+    from tachtu.formats import _MASKS
+    from tachtu.syllables import chunk_units
+
+    return "".join(_MASKS.get(kind, " ") for kind in chunk_units(chunk)[1])
+
+
+MASKED_TEXTS = [
+    *SENTENCES,
+    'Giá tăng 5% (theo ông A). Dân lo: "Sao vậy?"\n\nMưa!!! [1] - Gió, (to).',
+    'Mưa. ". - Gió. ( . Mưa',  # a sentence of marks only, between two that end in one
+    "1.000 người, 3,5 tỷ, 50% - 67/2014/NĐ-CP, 29A-123.45 và VTV1 (U23).",
+    "",
+    "\n",
+]
+
+
+@pytest.mark.parametrize("pure_python", [False, True])
+@pytest.mark.parametrize("split_name", ["quick", "plain"])
+def test_masked_lines_are_the_same_from_both_cores(shipped, pure_python, split_name):
+    # The compiled core classes the chunks it splits itself (quick) and asks masks_of for the
+    # others; the pure-Python core asks masks_of for every chunk. Whole texts and lines with
+    # groups give the same bytes.
+    from tachtu.words import _split_chunk
+
+    model = PerceptronModel.load(pure_python=True) if pure_python else shipped
+    split = _split_chunk("keep") if split_name == "quick" else str.split
+    texts = (
+        MASKED_TEXTS
+        if split_name == "quick"
+        else [" ".join(split_syllables(t)) for t in MASKED_TEXTS]
+    )
+    lines = [line for text in texts for line in text.split("\n")]
+    groups = [text.count("\n") + 1 for text in texts]
+    masks_of = _masks_by_kind if split_name == "quick" else lambda chunk: _masks_by_kind(chunk)[:1]
+    written = model.write_lines(texts, "_", split, None, b"|", False, masks_of)
+    assert written == model.write_lines(lines, "_", split, groups, b"|", False, masks_of)
+    reference = PerceptronModel.load(pure_python=True)
+    assert written == reference.write_lines(texts, "_", split, None, b"|", False, masks_of)
+    data = written[0].decode()
+    assert "Mưa 7 . . 7 Gió 7 . 6 7 . Mưa.\n" in data
+    if split_name == "quick":
+        assert "Giá tăng 1 6 theo ông A 6 7 . Dân lo 7 Sao vậy 7.\n" in data
+        assert "1 người 7 1 tỷ 7 1 7 1 7 1 và VTV1 6 U23 6 7.\n" in data
+
+
+@pytest.mark.parametrize("pure_python", [False, True])
+def test_masks_of_is_checked(shipped, pure_python):
+    model = PerceptronModel.load(pure_python=True) if pure_python else shipped
+    for bad in (lambda chunk: "", lambda chunk: "x", lambda chunk: None):
+        # a split callable of its own: the core remembers the classes of the chunks of each
+        # split callable with their units, and asks masks_of only for chunks it has not met
+        split = str.split.__call__
+        with pytest.raises(ValueError, match="masks_of must give one of ' 167'"):
+            model.write_lines(["Mưa to"], "_", split, None, b"", False, bad)
+    with pytest.raises(ValueError, match="no sentence lines"):
+        model.write_lines(["Mưa to"], "_", str.split, None, b"", True, _masks_by_kind)
+
+
 def test_pickle_round_trip(shipped):
     model = shipped.with_user_dictionary(["học_sinh_học"])
     again = pickle.loads(pickle.dumps(model))

@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import Literal
 
 from tachtu.model import WordModel, load_model
-from tachtu.model.features import join_sentences, join_units, joined_lines, written_lines
+from tachtu.model.features import (
+    join_masked,
+    join_sentences,
+    join_units,
+    joined_lines,
+    written_lines,
+)
 from tachtu.normalize import ToneStyle, clean_characters, normalize, place_tone, place_tones
 from tachtu.sentences import break_at_sentences, split_units
 from tachtu.syllables import (
@@ -155,11 +161,14 @@ class Segmenter:
         sep: str = "_",
         end: str = "",
         line_per: LinePer = "paragraph",
+        masks_of: Callable[[str], str] | None = None,
     ) -> tuple[bytes, TextCounts]:
         """The texts segmented as UTF-8 corpus text, and what they hold together: each line that
         has units, followed by a newline, and ``end`` after each text. ``line_per="sentence"``
         writes each sentence on a line of its own instead (a newline where a space would
-        separate two sentences), as language-model corpora are laid out.
+        separate two sentences), as language-model corpora are laid out. ``masks_of`` (a chunk
+        -> the masked class of each of its units) writes the masked format instead
+        (:func:`tachtu.formats.masked_encoded`).
 
         The same bytes as :meth:`segment_counted_batch`'s lines joined and encoded (a test holds
         this); the compiled model writes them itself, without a str of each line in between.
@@ -176,14 +185,18 @@ class Segmenter:
         """
         if line_per not in ("paragraph", "sentence"):
             raise ValueError(f"line_per is 'paragraph' or 'sentence', not {line_per!r}")
+        by_sentence = line_per == "sentence"
+        if masks_of is not None and by_sentence:
+            raise ValueError("the masked format has no sentence lines")
         if not texts:
             return b"", TextCounts()
         closing = end.encode("utf-8")
-        by_sentence = line_per == "sentence"
         write_lines = getattr(self.model, "write_lines", None)
         if write_lines is None:
             lines, groups = _batch_lines(texts)
-            if by_sentence:
+            if masks_of is not None:
+                segmented, counts = self._masked_lines(lines, sep, masks_of)
+            elif by_sentence:
                 segmented = self._segment_sentence_lines(lines, sep)
                 counts = _counts(lines, segmented)
             else:
@@ -192,7 +205,7 @@ class Segmenter:
         # Whole texts: the model cuts them into lines itself, without a str for each line.
         cleaned = [clean_characters(text) for text in texts]
         split = _split_chunk(self.tone_style)
-        data, *totals = write_lines(cleaned, sep, split, None, closing, by_sentence)
+        data, *totals = write_lines(cleaned, sep, split, None, closing, by_sentence, masks_of)
         return data, TextCounts(*totals)
 
     def segment_batch(self, texts: Iterable[str], *, sep: str = "_") -> list[str]:
@@ -219,6 +232,25 @@ class Segmenter:
         """:meth:`_segment_lines` with a newline between sentences, for a model that has no
         ``write_lines`` of its own."""
         return [join_sentences(u, joins, spans, sep) for u, joins, spans in self._decided(lines)]
+
+    def _masked_lines(
+        self, lines: list[str], sep: str, masks_of: Callable[[str], str]
+    ) -> tuple[list[str], TextCounts]:
+        """Cleaned lines in the masked format, and what they hold, through any model."""
+        segmented = []
+        paragraphs = sentences = words = syllables = 0
+        for line, (units, joins, spans) in zip(lines, self._decided(lines), strict=True):
+            # units never cross whitespace: the line's are its chunks' units, in order
+            masks = "".join(masks_of(chunk) for chunk in line.split())
+            if len(masks) != len(units):
+                raise ValueError(f"masks_of gave {len(masks)} classes for {len(units)} units")
+            segmented.append(join_masked(units, masks, joins, spans, sep))
+            if units:
+                paragraphs += 1
+                sentences += len(spans)
+                words += len(units) - sum(joins[1:])
+                syllables += len(units)
+        return segmented, TextCounts(paragraphs, sentences, words, syllables)
 
     def _decided(
         self, lines: list[str]

@@ -51,8 +51,7 @@ from tachtu.corpus.readers import (
 from tachtu.corpus.stats import CorpusStats
 from tachtu.corpus.writers import WriteOptions, document_bounds
 from tachtu.document import Document, read_document
-from tachtu.formats import OutputFormat, masked_lines_counted, render, render_structured
-from tachtu.normalize import clean_characters
+from tachtu.formats import OutputFormat, masked_encoded, render, render_structured
 from tachtu.words import LinePer, Segmenter
 
 __all__ = [
@@ -213,15 +212,9 @@ def mask_and_count(
     """``render(read_document(text), "masked")`` of each text followed by ``end``, as UTF-8,
     counted into ``stats``, without Documents (``sep`` without whitespace, as for
     :func:`segment_and_count`)."""
-    pieces = []
-    for text in texts:
-        lines, counts = masked_lines_counted(
-            clean_characters(text).split("\n"), segmenter=segmenter, sep=sep
-        )
-        stats.add_counts(counts)
-        pieces += [line + "\n" for line in lines]
-        pieces.append(end)
-    return "".join(pieces).encode("utf-8")
+    data, counts = masked_encoded(texts, segmenter=segmenter, sep=sep, end=end)
+    stats.add_counts(counts, len(texts))
+    return data
 
 
 RenderTexts = Callable[[Sequence[str], Segmenter, str, CorpusStats, str], bytes]

@@ -712,6 +712,11 @@ typedef struct {
     uint32_t *ids, *fids;
     uint8_t *shapes;
     uint8_t *roles;      /* ROLE_* of each unit, for counting sentences */
+    /* The masked format's class of each unit ('1' number, '6' bracket, '7' other marks, 0
+     * none), known when masks_ready: the core's own for the chunks it splits itself, asked of
+     * the call's masks_of for the others, when the masked format first needs them. */
+    uint8_t *masks;
+    int masks_ready;
     void *key, *text;
 } Chunk;
 
@@ -1599,8 +1604,9 @@ static int list_append_substring(PyObject *list, PyObject *text, Py_ssize_t star
  * (tachtu.words._chunk_units; a test holds the two to the same units), without running Python
  * code but the tone placement of a word not met yet.
  * A "." after a word it makes one unit with (TP., A.) leaves the chunk to the callable, as do
- * other chunks: NULL, without an error. */
-static PyObject *quick_units(const Quick *q, PyObject *key)
+ * other chunks: NULL, without an error. *word_at: which unit is the word (0 or 1), *number:
+ * whether it is a plain number. */
+static PyObject *quick_units(const Quick *q, PyObject *key, Py_ssize_t *word_at, int *number)
 {
     int kind = PyUnicode_KIND(key);
     const void *data = PyUnicode_DATA(key);
@@ -1614,9 +1620,10 @@ static PyObject *quick_units(const Quick *q, PyObject *key)
     int letters = 1;
     for (Py_ssize_t i = start; i < end && letters; i++)
         letters = Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, i));
-    if (!letters && !plain_number(kind, data, start, end) &&
-        !ascii_letters_and_digits(kind, data, start, end))
+    *number = !letters && plain_number(kind, data, start, end);
+    if (!letters && !*number && !ascii_letters_and_digits(kind, data, start, end))
         return NULL;
+    *word_at = start;
     PyObject *word = PyUnicode_Substring(key, start, end);
     if (!word)
         return NULL;
@@ -1666,6 +1673,22 @@ static PyObject *quick_units(const Quick *q, PyObject *key)
     return units;
 }
 
+/* The masked format's classes of a chunk's units as quick_units split them: the word is a
+ * number or nothing to mask, each mark before or after it a bracket or other punctuation (the
+ * kinds tachtu.syllables gives them; a test holds the core to the Python way on news). */
+static void quick_masks(Chunk *c, Py_ssize_t word_at, int number)
+{
+    for (Py_ssize_t k = 0; k < c->n; k++) {
+        if (k == word_at) {
+            c->masks[k] = number ? '1' : 0;
+            continue;
+        }
+        Py_UCS4 first = PyUnicode_READ(c->text_kind, c->text, k ? c->ends[k - 1] : 0);
+        c->masks[k] = first == '(' || first == ')' || first == '[' || first == ']' ? '6' : '7';
+    }
+    c->masks_ready = 1;
+}
+
 /* Split a chunk seen for the first time and look its units up in the model; `keep_key`: copy
  * the chunk's characters so that the table can find it again. */
 static Chunk *chunk_new(CoreObject *self, PyObject *line, Py_ssize_t start, Py_ssize_t end,
@@ -1676,9 +1699,13 @@ static Chunk *chunk_new(CoreObject *self, PyObject *line, Py_ssize_t start, Py_s
     if (!key)
         return NULL;
     const Quick *quick = table && table->quick.place ? &table->quick : NULL;
-    PyObject *result = quick ? quick_units(quick, key) : NULL;
-    if (!result && !PyErr_Occurred())
+    Py_ssize_t word_at = -1;
+    int number = 0;
+    PyObject *result = quick ? quick_units(quick, key, &word_at, &number) : NULL;
+    if (!result && !PyErr_Occurred()) {
+        word_at = -1;
         result = PyObject_CallOneArg(quick ? quick->rest : split, key);
+    }
     PyObject *units = result ? PySequence_Fast(result, "split_chunk must return a list of str")
                              : NULL;
     Py_XDECREF(result);
@@ -1704,7 +1731,7 @@ static Chunk *chunk_new(CoreObject *self, PyObject *line, Py_ssize_t start, Py_s
     size_t at_fids = at_ids + (size_t)n * 4, at_key = at_fids + (size_t)n * 4;
     size_t at_text = ALIGN8(at_key + (size_t)(key_len * key_kind));
     size_t at_shapes = at_text + (size_t)(length * text_kind), at_roles = at_shapes + (size_t)n;
-    size_t bytes = at_roles + (size_t)n;
+    size_t at_masks = at_roles + (size_t)n, bytes = at_masks + (size_t)n;
     char *block = PyMem_Malloc(bytes);
     if (!block) {
         PyErr_NoMemory();
@@ -1715,8 +1742,8 @@ static Chunk *chunk_new(CoreObject *self, PyObject *line, Py_ssize_t start, Py_s
                  .maxchar = maxchar, .key_kind = key_kind, .text_kind = text_kind,
                  .ends = (Py_ssize_t *)(block + at_ends), .ids = (uint32_t *)(block + at_ids),
                  .fids = (uint32_t *)(block + at_fids), .shapes = (uint8_t *)(block + at_shapes),
-                 .roles = (uint8_t *)(block + at_roles), .key = block + at_key,
-                 .text = block + at_text};
+                 .roles = (uint8_t *)(block + at_roles), .masks = (uint8_t *)(block + at_masks),
+                 .key = block + at_key, .text = block + at_text};
     memcpy(c->key, PyUnicode_DATA(key), (size_t)(key_len * key_kind));
     Py_ssize_t pos = 0;
     for (Py_ssize_t k = 0; k < n; k++) {
@@ -1732,6 +1759,8 @@ static Chunk *chunk_new(CoreObject *self, PyObject *line, Py_ssize_t start, Py_s
         pos += PyUnicode_GET_LENGTH(u);
         c->ends[k] = pos;
     }
+    if (word_at >= 0)
+        quick_masks(c, word_at, number);
 done:
     Py_XDECREF(units);
     Py_DECREF(key);
@@ -2139,6 +2168,106 @@ static int write_line(CoreObject *self, Line *line, ChunkTable *table, PyObject 
     return 0;
 }
 
+/* The masked classes of the line's chunks that the core did not split itself, from
+ * masks_of(chunk): a str of one character a unit, '1', '6', '7' or ' ' (none). The chunks are
+ * the line text[from:to]'s spans, in order. */
+static int line_masks(Line *line, Py_ssize_t n_chunks, PyObject *text, Py_ssize_t from,
+                      PyObject *masks_of)
+{
+    for (Py_ssize_t j = 0; j < n_chunks; j++) {
+        Chunk *c = line->chunks[j];
+        if (c->masks_ready)
+            continue;
+        PyObject *key = PyUnicode_Substring(text, from + line->spans[j].start,
+                                            from + line->spans[j].end);
+        PyObject *masks = key ? PyObject_CallOneArg(masks_of, key) : NULL;
+        Py_XDECREF(key);
+        if (!masks)
+            return -1;
+        int ok = PyUnicode_Check(masks) && PyUnicode_GET_LENGTH(masks) == c->n;
+        for (Py_ssize_t k = 0; ok && k < c->n; k++) {
+            Py_UCS4 m = PyUnicode_READ_CHAR(masks, k);
+            ok = m == ' ' || m == '1' || m == '6' || m == '7';
+            c->masks[k] = m == ' ' ? 0 : (uint8_t)m;
+        }
+        Py_DECREF(masks);
+        if (!ok) {
+            PyErr_Format(PyExc_ValueError,
+                         "masks_of must give one of ' 167' for each of the %zd units of a chunk",
+                         c->n);
+            return -1;
+        }
+        c->masks_ready = 1;
+    }
+    return 0;
+}
+
+/* One line, text[from:to], in the masked format (tachtu.formats.masked_lines): a word of one
+ * unit that has a class is written as the class, one 7 for a run of them even across a
+ * sentence break; " . " between sentences and "." at the end, then a newline; nothing when the
+ * line has no units. */
+static int write_masked_line(CoreObject *self, Line *line, ChunkTable *table, PyObject *text,
+                             Py_ssize_t from, Py_ssize_t to, const char *sep, Py_ssize_t sep_len,
+                             PyObject *split, PyObject *masks_of, Bytes *out)
+{
+    Decided d;
+    if (decide_line(self, line, table, text, from, to, split, &d) < 0)
+        return -1;
+    if (!d.n)
+        return 0;
+    if (line_masks(line, d.n_chunks, text, from, masks_of) < 0)
+        return -1;
+    const uint8_t *labels = line->work.labels;
+    /* at most 4 bytes a character, a space before each unit and " ." before each sentence
+     * break, and ".\n" */
+    char *p = bytes_reserve(out, 4 * d.length + d.joined * sep_len + 4 * d.n + 2);
+    if (!p)
+        return -1;
+    /* the last two pieces written: one 7 for a run of marks is a 7 after a 7, or after a
+     * sentence break after a 7 (pieces skipped change neither) */
+    enum { NONE, SEVEN, BREAK, OTHER } last = NONE, before = NONE;
+    Py_ssize_t i = 0, n = d.n;
+    for (Py_ssize_t j = 0; j < d.n_chunks; j++) {
+        const Chunk *c = line->chunks[j];
+        Py_ssize_t start = 0;
+        for (Py_ssize_t k = 0; k < c->n; k++, i++) {
+            Py_ssize_t end = c->ends[k];
+            if (i && labels[i] == 1) { /* the word goes on */
+                memcpy(p, sep, (size_t)sep_len);
+                p += sep_len;
+            } else {
+                if (i && labels[i] == LABEL_SENTENCE_START) {
+                    memcpy(p, " .", 2);
+                    p += 2;
+                    before = last;
+                    last = BREAK;
+                }
+                uint8_t mask = i + 1 < n && labels[i + 1] == 1 ? 0 : c->masks[k];
+                if (mask == '7' && (last == SEVEN || (last == BREAK && before == SEVEN))) {
+                    start = end;
+                    continue;
+                }
+                if (last != NONE)
+                    *p++ = ' ';
+                before = last;
+                last = mask == '7' ? SEVEN : OTHER;
+                if (mask) {
+                    *p++ = (char)mask;
+                    start = end;
+                    continue;
+                }
+            }
+            p = put_utf8(p, c->text_kind, c->text, start, end);
+            if (!p)
+                return -1;
+            start = end;
+        }
+    }
+    memcpy(p, ".\n", 2);
+    out->len = p + 2 - out->data;
+    return 0;
+}
+
 /* The chunk table of a split callable, taking a free or the oldest one; NULL: none can be had
  * now (another call is running), and chunks are split without being remembered, or an error
  * (a malformed `quick`). */
@@ -2235,11 +2364,22 @@ fail:
     return NULL;
 }
 
-/* Each line of a text, as str.split("\n") cuts it, written as write_line writes it: the
+/* One line as write_line writes it, or in the masked format when masks_of is given. */
+static int write_any_line(CoreObject *self, Line *line, ChunkTable *table, PyObject *text,
+                          Py_ssize_t from, Py_ssize_t to, const char *sep, Py_ssize_t sep_len,
+                          char sentence_glue, PyObject *split, PyObject *masks_of, Bytes *out)
+{
+    if (masks_of)
+        return write_masked_line(self, line, table, text, from, to, sep, sep_len, split,
+                                 masks_of, out);
+    return write_line(self, line, table, text, from, to, sep, sep_len, sentence_glue, split, out);
+}
+
+/* Each line of a text, as str.split("\n") cuts it, written as write_any_line writes it: the
  * lines are never made into str objects of their own. */
 static int write_text(CoreObject *self, Line *line, ChunkTable *table, PyObject *text,
                       const char *sep, Py_ssize_t sep_len, char sentence_glue, PyObject *split,
-                      Bytes *out)
+                      PyObject *masks_of, Bytes *out)
 {
     Py_ssize_t len = PyUnicode_GET_LENGTH(text);
     for (Py_ssize_t from = 0;;) {
@@ -2248,8 +2388,8 @@ static int write_text(CoreObject *self, Line *line, ChunkTable *table, PyObject 
             return -1;
         Py_ssize_t to = newline < 0 ? len : newline;
         prune_if_full(self, table);
-        int written = write_line(self, line, table, text, from, to, sep, sep_len, sentence_glue,
-                                 split, out);
+        int written = write_any_line(self, line, table, text, from, to, sep, sep_len,
+                                     sentence_glue, split, masks_of, out);
         line_free_loose(line);
         if (written < 0)
             return -1;
@@ -2275,11 +2415,22 @@ static PyObject *Core_write_lines(CoreObject *self, PyObject *args)
     const char *end;
     Py_ssize_t end_len;
     int sentence_lines = 0;
-    if (!PyArg_ParseTuple(args, "OUOOy#|p:write_lines", &lines, &sep, &split, &groups, &end,
-                          &end_len, &sentence_lines))
+    PyObject *masks_of = Py_None;
+    if (!PyArg_ParseTuple(args, "OUOOy#|pO:write_lines", &lines, &sep, &split, &groups, &end,
+                          &end_len, &sentence_lines, &masks_of))
         return NULL;
     if (!PyCallable_Check(split)) {
         PyErr_SetString(PyExc_TypeError, "split_chunk must be callable");
+        return NULL;
+    }
+    /* masks_of given: the masked format, whose sentences are separated by " . " */
+    if (masks_of == Py_None) {
+        masks_of = NULL;
+    } else if (!PyCallable_Check(masks_of)) {
+        PyErr_SetString(PyExc_TypeError, "masks_of must be callable");
+        return NULL;
+    } else if (sentence_lines) {
+        PyErr_SetString(PyExc_ValueError, "the masked format has no sentence lines");
         return NULL;
     }
     Py_ssize_t sep_len;
@@ -2317,7 +2468,7 @@ static PyObject *Core_write_lines(CoreObject *self, PyObject *args)
         }
         Py_INCREF(text); /* the split callable runs Python code, which could drop it */
         int written = write_text(self, &line, table, text, sep_utf8, sep_len, sentence_glue,
-                                 split, &out);
+                                 split, masks_of, &out);
         Py_DECREF(text);
         if (written < 0 || put_bytes(&out, end, end_len) < 0)
             goto done;
@@ -2337,8 +2488,8 @@ static PyObject *Core_write_lines(CoreObject *self, PyObject *args)
             PyObject *text = next_line(self, table, seq, s);
             if (!text)
                 goto done;
-            int written = write_line(self, &line, table, text, 0, PyUnicode_GET_LENGTH(text),
-                                     sep_utf8, sep_len, sentence_glue, split, &out);
+            int written = write_any_line(self, &line, table, text, 0, PyUnicode_GET_LENGTH(text),
+                                         sep_utf8, sep_len, sentence_glue, split, masks_of, &out);
             line_free_loose(&line);
             if (written < 0)
                 goto done;
@@ -2374,11 +2525,12 @@ static PyMethodDef Core_methods[] = {
      "joined by sep inside a word and by one space between words. With count: (lines, "
      "paragraphs, sentences, words, units), the counts summed over the lines that have units."},
     {"write_lines", (PyCFunction)Core_write_lines, METH_VARARGS,
-     "write_lines(lines, sep, split_chunk, groups, end, sentence_lines=False) -> (bytes, "
-     "paragraphs, sentences, words, units): segment_lines as UTF-8, each line that has units "
-     "followed by a newline (with sentence_lines, each sentence), and the bytes end after each "
-     "group of lines (groups: how many lines each has; None: each item of lines is a whole text, "
-     "cut into lines at \\n here)."},
+     "write_lines(lines, sep, split_chunk, groups, end, sentence_lines=False, masks_of=None) "
+     "-> (bytes, paragraphs, sentences, words, units): segment_lines as UTF-8, each line that "
+     "has units followed by a newline (with sentence_lines, each sentence), and the bytes end "
+     "after each group of lines (groups: how many lines each has; None: each item of lines is a "
+     "whole text, cut into lines at \\n here). masks_of(chunk) -> the classes of its units "
+     "(' 167'): the masked format instead."},
     {NULL}};
 
 static PyTypeObject CoreType = {

@@ -103,6 +103,50 @@ def join_sentences(
     return "\n".join(join_units(units[a:b], joins[a:b], sep) for a, b in spans)
 
 
+def join_masked(
+    units: Sequence[str],
+    masks: str,
+    joins: Sequence[bool],
+    spans: Sequence[tuple[int, int]],
+    sep: str,
+) -> str:
+    """The masked format of one line: a word of one unit whose class in ``masks`` is not
+    ``" "`` written as the class (``1`` a number, ``6`` a bracket, ``7`` other marks), one ``7``
+    for a run of them even across a sentence break; `` . `` between sentences, ``.`` at the end
+    (``joins`` start a word at each sentence start, as for :func:`join_sentences`); ``""`` for
+    no units.
+
+    >>> join_masked(["Giá", "5%", ".", "(", "Mưa", ")"], " 176 6", [False] * 6, [(0, 3), (3, 6)], "_")
+    'Giá 1 7 . 6 Mưa 6.'
+    """
+    if not units:
+        return ""
+    pieces: list[str] = []
+    for number, (first, last) in enumerate(spans):
+        if number:
+            pieces.append(_SENTENCE_BREAK)
+        start = first
+        while start < last:
+            end = start + 1
+            while end < last and joins[end]:
+                end += 1
+            piece = masks[start].strip() if end - start == 1 else ""
+            if not (piece == "7" and _ends_mark_run(pieces)):
+                pieces.append(piece or sep.join(units[start:end]))
+            start = end
+    return " ".join(pieces) + "."
+
+
+_SENTENCE_BREAK = "."
+
+
+def _ends_mark_run(pieces: list[str]) -> bool:
+    """Whether a 7 would continue a run of marks: after a 7, or a sentence break after one."""
+    if pieces and pieces[-1] == _SENTENCE_BREAK:
+        return len(pieces) > 1 and pieces[-2] == "7"
+    return bool(pieces) and pieces[-1] == "7"
+
+
 def joined_lines(texts: Sequence[str]) -> tuple[list[str], list[int]]:
     """The lines of many texts in one list, and how many lines each text has: the lines and
     groups of :func:`written_lines`.
@@ -206,6 +250,16 @@ def _feature_hashes(mix: Callable[[int], int]) -> tuple[Callable[..., int], ...]
 _FEATURE_HASHES = {1: _feature_hashes(_mix64), 2: _feature_hashes(_multiply)}
 
 
+def _chunk_masks(masks_of: Callable[[str], str], chunk: str, units: int) -> str:
+    """``masks_of(chunk)``, checked as the compiled core checks it."""
+    masks = masks_of(chunk)
+    if not isinstance(masks, str) or len(masks) != units or masks.strip(" 167"):
+        raise ValueError(
+            f"masks_of must give one of ' 167' for each of the {units} units of a chunk"
+        )
+    return masks
+
+
 class PythonCore:
     """Same constructor and methods as the compiled ``_core.Core``, in plain Python (slow)."""
 
@@ -272,19 +326,25 @@ class PythonCore:
         count: bool,
         *,
         sentence_lines: bool,
+        masks_of: Callable[[str], str] | None = None,
     ) -> Any:
         segmented = []
         paragraphs = sentences = words = total = 0
         for line in lines:
             units: list[str] = []
+            masks: list[str] = []
             quotes: set[int] = set()
             for chunk in line.split():
                 parts = split_chunk(chunk)
                 quotes.update(glued_quotes(parts, len(units)))
                 units.extend(parts)
+                if masks_of is not None:
+                    masks.append(_chunk_masks(masks_of, chunk, len(parts)))
             spans = split_units(units, quotes)
             joins = break_at_sentences(self.joins(units), spans)
-            if sentence_lines:
+            if masks_of is not None:
+                segmented.append(join_masked(units, "".join(masks), joins, spans, sep))
+            elif sentence_lines:
                 segmented.append(join_sentences(units, joins, spans, sep))
             else:
                 segmented.append(join_units(units, joins, sep))
@@ -303,14 +363,18 @@ class PythonCore:
         groups: Sequence[int] | None,
         end: bytes,
         sentence_lines: bool = False,
+        masks_of: Callable[[str], str] | None = None,
     ) -> tuple[bytes, int, int, int, int]:
         """:meth:`segment_lines` (counted) written as UTF-8: see :func:`written_lines`. With
-        ``sentence_lines``, a newline between sentences instead of a space. ``groups`` None:
-        each item of ``lines`` is a whole text, cut into lines at ``"\\n"``."""
+        ``sentence_lines``, a newline between sentences instead of a space; with ``masks_of``
+        (a chunk -> the classes of its units, see :func:`join_masked`), the masked format.
+        ``groups`` None: each item of ``lines`` is a whole text, cut into lines at ``"\\n"``."""
+        if masks_of is not None and sentence_lines:
+            raise ValueError("the masked format has no sentence lines")
         if groups is None:
             lines, groups = joined_lines(lines)
         segmented, *totals = self._segment_lines(
-            lines, sep, split_chunk, True, sentence_lines=sentence_lines
+            lines, sep, split_chunk, True, sentence_lines=sentence_lines, masks_of=masks_of
         )
         return (written_lines(segmented, groups, end), *totals)
 

@@ -198,13 +198,18 @@ class PerceptronModel:
         groups: Sequence[int] | None,
         end: bytes,
         sentence_lines: bool = False,
+        masks_of: Callable[[str], str] | None = None,
     ) -> tuple[bytes, int, int, int, int]:
         """:meth:`segment_lines`, counted, as UTF-8 bytes written by the core itself: each line
         that has units followed by a newline, and ``end`` after each group of lines
         (``groups``: how many lines each group has; ``None``: each item of ``lines`` is a whole
         text, which the core cuts into lines at ``"\\n"`` as ``str.split("\\n")`` does).
         Returns ``(data, paragraphs, sentences, words, units)``. With ``sentence_lines``, a
-        newline between sentences instead of a space: one sentence a line.
+        newline between sentences instead of a space: one sentence a line. With ``masks_of``,
+        the masked format (:func:`~tachtu.model.features.join_masked`): ``masks_of(chunk)``
+        gives the class of each unit of a chunk, asked only of chunks the core does not split
+        itself, once, and remembered with the chunk's units (so it must give the same classes
+        for a chunk whatever the call, as :func:`tachtu.formats.masked_encoded`'s does).
 
         A corpus writes UTF-8: made here, the output skips a str for each line, joining them and
         encoding the result; given whole texts, the input skips a str for each line too.
@@ -216,7 +221,9 @@ class PerceptronModel:
         >>> model.write_lines(["Hà Nội là thủ đô\\n", "Mưa ."], "_", str.split, None, b"")[0] == data
         True
         """
-        return self._core.write_lines(lines, sep, split_chunk, groups, end, sentence_lines)
+        return self._core.write_lines(
+            lines, sep, split_chunk, groups, end, sentence_lines, masks_of
+        )
 
     def syllable_id(self, unit: str) -> int:
         """The vocabulary id of a unit's key (0: unknown)."""
