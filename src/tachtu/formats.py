@@ -30,7 +30,7 @@ from tachtu.document import Document, Paragraph, ParagraphSpan, paragraph_spans,
 from tachtu.model.features import join_masked
 from tachtu.normalize import ToneStyle, clean_characters, normalize
 from tachtu.syllables import SyllableKind, chunk_units
-from tachtu.words import Segmenter, TextCounts
+from tachtu.words import LinePer, Segmenter, TextCounts
 
 __all__ = [
     "OutputFormat",
@@ -97,8 +97,9 @@ def render_text(
     """``render(read_document(text, ...), output_format)`` in pieces that join to the same text.
 
     ``text``, ``sentences`` and ``masked`` output is made line by line, a few thousand lines at a
-    time and without Documents (the segmenter's fused path, :func:`masked_lines`): a 30 MB file as one
-    Document took 2 GB and a minute, with its millions of words alive at once. ``jsonl`` and
+    time and without Documents, written by the model itself (:meth:`Segmenter.segment_encoded`,
+    :func:`masked_encoded`): a 30 MB file as one Document took 2 GB and a minute, with its
+    millions of words alive at once. ``jsonl`` and
     ``conllu`` describe the document as a whole (offsets, one id) and come in one piece, made
     without a Document too (:func:`render_structured`).
 
@@ -115,15 +116,16 @@ def render_text(
     lines = clean_characters(text).split("\n")
     for start in range(0, len(lines), _LINES_AT_A_TIME):
         part = lines[start : start + _LINES_AT_A_TIME]
-        if output_format is OutputFormat.MASKED:  # each line with units, then a newline
-            yield masked_encoded(["\n".join(part)], segmenter=segmenter, sep=sep)[0].decode()
-            continue
-        if output_format is OutputFormat.SENTENCES:
-            yield segmenter.segment_encoded(part, sep=sep, line_per="sentence")[0].decode()
-            continue
-        # lines with no units are dropped, as render does
-        lines_out = filter(None, segmenter.segment("\n".join(part), sep=sep).split("\n"))
-        yield "".join(line + "\n" for line in lines_out)
+        # each line that has units, then a newline, as render writes it (each part's lines are
+        # texts of one line)
+        if output_format is OutputFormat.MASKED:
+            data = masked_encoded(part, segmenter=segmenter, sep=sep)[0]
+        else:
+            line_per: LinePer = (
+                "sentence" if output_format is OutputFormat.SENTENCES else "paragraph"
+            )
+            data = segmenter.segment_encoded(part, sep=sep, line_per=line_per)[0]
+        yield data.decode("utf-8")
 
 
 def render_structured(
