@@ -96,6 +96,38 @@ def test_structured_formats_are_those_of_the_unit_by_unit_reading(
     assert_same("".join(pieces), segmenter, output_format, sep)
 
 
+@pytest.fixture(scope="module")
+def shipped() -> Segmenter:
+    return Segmenter.load()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(_PIECES, max_size=60),
+    sep=st.sampled_from(["_", " ", '"', "\\"]),
+    style=st.sampled_from(["keep", "old", "new"]),
+)
+def test_jsonl_written_by_the_compiled_model_is_that_of_the_unit_by_unit_reading(
+    shipped: Segmenter, pieces: list[str], sep: str, style: str
+) -> None:
+    # The shipped model writes jsonl itself: offsets from its chunks' units, kinds from its own
+    # test of the chunks it splits and from the Python kinds of the others, JSON escapes.
+    segmenter = Segmenter(shipped.model, tone_style=style)  # type: ignore[arg-type]
+    assert segmenter.paragraphs_json("Hà Nội", sep=sep) is not None
+    assert_same("".join(pieces), segmenter, "jsonl", sep)
+
+
+def test_kinds_of_is_checked(shipped: Segmenter) -> None:
+    model = shipped.model
+    names = ("vietnamese", "punctuation")
+    for bad in (lambda chunk: "", lambda chunk: "z", lambda chunk: None):
+        split = str.split.__call__  # a table of its own: nothing remembered from other calls
+        with pytest.raises(ValueError, match="kinds_of must give one of the 2 kinds"):
+            model.paragraphs_json("Mưa to", "_", split, bad, names)  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="between 1 and 26 kind names"):
+        model.paragraphs_json("Mưa", "_", str.split, lambda c: "a", ())  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("output_format", STRUCTURED)
 def test_structured_formats_of_news_are_those_of_the_unit_by_unit_reading(
     output_format: str,

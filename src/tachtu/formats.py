@@ -150,6 +150,13 @@ def render_structured(
     """
     output_format = OutputFormat(output_format)
     text = normalize(text, tone_style=segmenter.tone_style)
+    if output_format is OutputFormat.JSONL:
+        # The compiled model writes the paragraphs itself, from the units it keeps of each
+        # distinct chunk of text (a test holds the two ways to the same text).
+        written = segmenter.paragraphs_json(text, sep=sep)
+        if written is not None:
+            listed, counts = written
+            return _jsonl_record(id, text, metadata or {}, listed), counts
     paragraphs = paragraph_spans(text, segmenter)
     sentences = [words for _, _, in_paragraph in paragraphs for _, _, words in in_paragraph]
     counts = TextCounts(
@@ -289,6 +296,11 @@ def _jsonl(
         + "]}"
         for (p_start, p_end, sentences), sentence_words in zip(paragraphs, words_of, strict=True)
     )
+    return _jsonl_record(id, text, metadata, listed)
+
+
+def _jsonl_record(id: str, text: str, metadata: Mapping[str, Any], listed: str) -> str:
+    """The jsonl line of a document whose paragraph objects, joined by ", ", are ``listed``."""
     if "paragraphs" in metadata:  # a field of the source record sets the key's place
         record = {**metadata, "id": id, "text": text, "paragraphs": json.loads(f"[{listed}]")}
         return json.dumps(record, ensure_ascii=False) + "\n"

@@ -31,6 +31,7 @@ from tachtu.syllables import (
     PLAIN_NUMBER,
     Syllable,
     SyllableKind,
+    chunk_units,
     split_syllable_runs,
     split_syllables,
     syllables,
@@ -208,6 +209,27 @@ class Segmenter:
         data, *totals = write_lines(cleaned, sep, split, None, closing, by_sentence, masks_of)
         return data, TextCounts(*totals)
 
+    def paragraphs_json(self, text: str, *, sep: str = "_") -> tuple[str, TextCounts] | None:
+        """The paragraphs of normalized ``text`` as the ``jsonl`` format writes them (each
+        object with its sentences, words and offsets, joined by ``", "``), and what the text
+        holds, written by a model that does it itself; ``None`` for other models.
+
+        >>> data, counts = Segmenter.load().paragraphs_json("Hà Nội mưa.")
+        >>> data
+        '{"start": 0, "end": 11, "sentences": [{"start": 0, "end": 11, "words": [{"form": "Hà_Nội", "start": 0, "end": 6, "kind": "vietnamese"}, {"form": "mưa", "start": 7, "end": 10, "kind": "vietnamese"}, {"form": ".", "start": 10, "end": 11, "kind": "punctuation"}]}]}'
+        >>> counts
+        TextCounts(paragraphs=1, sentences=1, words=3, syllables=4)
+        """
+        paragraphs_json = getattr(self.model, "paragraphs_json", None)
+        if paragraphs_json is None:
+            return None
+        split = _split_chunk(self.tone_style)
+        written = paragraphs_json(text, sep, split, _unit_kinds(self.tone_style), _KIND_NAMES)
+        if written is None:
+            return None
+        data, *totals = written
+        return data.decode("utf-8"), TextCounts(*totals)
+
     def segment_batch(self, texts: Iterable[str], *, sep: str = "_") -> list[str]:
         """:meth:`segment` for many texts, run through the model as one batch."""
         cleaned = [clean_characters(text) for text in texts]
@@ -327,6 +349,21 @@ _TRAILING_MARKS = frozenset(",:;)]”\"'’?!….")
 _CLOSING_MARK_UNITS = re.compile(r"\.+|.")
 # Words that make one unit with a "." after them, and so are left to the regexes.
 _DOTTED_WORDS = ABBREVIATIONS_WITH_A_DOT | {"www"}
+
+
+# The kinds as the compiled model's structured writer names them: kind k is chr(ord("a") + k).
+_KIND_NAMES = tuple(kind.value for kind in SyllableKind)
+_KIND_CODES = {kind: chr(ord("a") + k) for k, kind in enumerate(SyllableKind)}
+
+
+@cache
+def _unit_kinds(style: ToneStyle) -> Callable[[str], str]:
+    """The kind of each unit of a chunk, one character a unit (see ``_KIND_NAMES``)."""
+    return partial(_chunk_kinds, style)
+
+
+def _chunk_kinds(style: ToneStyle, chunk: str) -> str:
+    return "".join([_KIND_CODES[kind] for kind in chunk_units(chunk, style)[1]])
 
 
 def _chunk_units(style: ToneStyle, chunk: str) -> list[str]:

@@ -717,8 +717,17 @@ typedef struct {
      * the call's masks_of for the others, when the masked format first needs them. */
     uint8_t *masks;
     int masks_ready;
+    /* The kind of each unit, an index into the names a structured call is given, known when
+     * kinds_ready: asked of the call's kinds_of when that call first needs them. */
+    uint8_t *kinds;
+    int kinds_ready;
+    /* how quick_units split it: the word's unit (-1: the chunk went to the split callable) and
+     * what the word is (QUICK_LETTERS, QUICK_NUMBER, QUICK_LETTERS_AND_DIGITS) */
+    int word_at, word_class;
     void *key, *text;
 } Chunk;
+
+enum { QUICK_LETTERS, QUICK_NUMBER, QUICK_LETTERS_AND_DIGITS };
 
 /* What a chunk table may hold; past either bound it is pruned (chunk_table_prune), between two
  * lines, which keeps memory flat on endless streams of new names and numbers. A news chunk takes
@@ -1604,9 +1613,9 @@ static int list_append_substring(PyObject *list, PyObject *text, Py_ssize_t star
  * (tachtu.words._chunk_units; a test holds the two to the same units), without running Python
  * code but the tone placement of a word not met yet.
  * A "." after a word it makes one unit with (TP., A.) leaves the chunk to the callable, as do
- * other chunks: NULL, without an error. *word_at: which unit is the word (0 or 1), *number:
- * whether it is a plain number. */
-static PyObject *quick_units(const Quick *q, PyObject *key, Py_ssize_t *word_at, int *number)
+ * other chunks: NULL, without an error. *word_at: which unit is the word (0 or 1),
+ * *word_class: what it is (QUICK_*). */
+static PyObject *quick_units(const Quick *q, PyObject *key, Py_ssize_t *word_at, int *word_class)
 {
     int kind = PyUnicode_KIND(key);
     const void *data = PyUnicode_DATA(key);
@@ -1620,10 +1629,11 @@ static PyObject *quick_units(const Quick *q, PyObject *key, Py_ssize_t *word_at,
     int letters = 1;
     for (Py_ssize_t i = start; i < end && letters; i++)
         letters = Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, i));
-    *number = !letters && plain_number(kind, data, start, end);
-    if (!letters && !*number && !ascii_letters_and_digits(kind, data, start, end))
+    int number = !letters && plain_number(kind, data, start, end);
+    if (!letters && !number && !ascii_letters_and_digits(kind, data, start, end))
         return NULL;
     *word_at = start;
+    *word_class = letters ? QUICK_LETTERS : number ? QUICK_NUMBER : QUICK_LETTERS_AND_DIGITS;
     PyObject *word = PyUnicode_Substring(key, start, end);
     if (!word)
         return NULL;
@@ -1676,11 +1686,11 @@ static PyObject *quick_units(const Quick *q, PyObject *key, Py_ssize_t *word_at,
 /* The masked format's classes of a chunk's units as quick_units split them: the word is a
  * number or nothing to mask, each mark before or after it a bracket or other punctuation (the
  * kinds tachtu.syllables gives them; a test holds the core to the Python way on news). */
-static void quick_masks(Chunk *c, Py_ssize_t word_at, int number)
+static void quick_masks(Chunk *c)
 {
     for (Py_ssize_t k = 0; k < c->n; k++) {
-        if (k == word_at) {
-            c->masks[k] = number ? '1' : 0;
+        if (k == c->word_at) {
+            c->masks[k] = c->word_class == QUICK_NUMBER ? '1' : 0;
             continue;
         }
         Py_UCS4 first = PyUnicode_READ(c->text_kind, c->text, k ? c->ends[k - 1] : 0);
@@ -1700,8 +1710,8 @@ static Chunk *chunk_new(CoreObject *self, PyObject *line, Py_ssize_t start, Py_s
         return NULL;
     const Quick *quick = table && table->quick.place ? &table->quick : NULL;
     Py_ssize_t word_at = -1;
-    int number = 0;
-    PyObject *result = quick ? quick_units(quick, key, &word_at, &number) : NULL;
+    int word_class = QUICK_LETTERS;
+    PyObject *result = quick ? quick_units(quick, key, &word_at, &word_class) : NULL;
     if (!result && !PyErr_Occurred()) {
         word_at = -1;
         result = PyObject_CallOneArg(quick ? quick->rest : split, key);
@@ -1731,7 +1741,8 @@ static Chunk *chunk_new(CoreObject *self, PyObject *line, Py_ssize_t start, Py_s
     size_t at_fids = at_ids + (size_t)n * 4, at_key = at_fids + (size_t)n * 4;
     size_t at_text = ALIGN8(at_key + (size_t)(key_len * key_kind));
     size_t at_shapes = at_text + (size_t)(length * text_kind), at_roles = at_shapes + (size_t)n;
-    size_t at_masks = at_roles + (size_t)n, bytes = at_masks + (size_t)n;
+    size_t at_masks = at_roles + (size_t)n, at_kinds = at_masks + (size_t)n;
+    size_t bytes = at_kinds + (size_t)n;
     char *block = PyMem_Malloc(bytes);
     if (!block) {
         PyErr_NoMemory();
@@ -1743,7 +1754,8 @@ static Chunk *chunk_new(CoreObject *self, PyObject *line, Py_ssize_t start, Py_s
                  .ends = (Py_ssize_t *)(block + at_ends), .ids = (uint32_t *)(block + at_ids),
                  .fids = (uint32_t *)(block + at_fids), .shapes = (uint8_t *)(block + at_shapes),
                  .roles = (uint8_t *)(block + at_roles), .masks = (uint8_t *)(block + at_masks),
-                 .key = block + at_key, .text = block + at_text};
+                 .kinds = (uint8_t *)(block + at_kinds), .key = block + at_key,
+                 .text = block + at_text};
     memcpy(c->key, PyUnicode_DATA(key), (size_t)(key_len * key_kind));
     Py_ssize_t pos = 0;
     for (Py_ssize_t k = 0; k < n; k++) {
@@ -1759,8 +1771,10 @@ static Chunk *chunk_new(CoreObject *self, PyObject *line, Py_ssize_t start, Py_s
         pos += PyUnicode_GET_LENGTH(u);
         c->ends[k] = pos;
     }
+    c->word_at = (int)word_at;
+    c->word_class = word_class;
     if (word_at >= 0)
-        quick_masks(c, word_at, number);
+        quick_masks(c);
 done:
     Py_XDECREF(units);
     Py_DECREF(key);
@@ -1783,6 +1797,8 @@ typedef struct {
     Py_ssize_t n_loose, loose_capacity;
     uint16_t *roles; /* the line's unit roles while its sentences are counted */
     Py_ssize_t roles_capacity;
+    Py_ssize_t *bounds; /* where each unit starts and ends, for the structured formats */
+    Py_ssize_t bounds_capacity;
     /* totals over the lines of the call, when it counts: lines with units, sentences, words,
      * units */
     int counting;
@@ -1819,6 +1835,7 @@ static void line_free(Line *line)
     PyMem_Free(line->chunks);
     PyMem_Free(line->spans);
     PyMem_Free(line->roles);
+    PyMem_Free(line->bounds);
     work_free(&line->work);
 }
 
@@ -2168,36 +2185,107 @@ static int write_line(CoreObject *self, Line *line, ChunkTable *table, PyObject 
     return 0;
 }
 
-/* The masked classes of the line's chunks that the core did not split itself, from
- * masks_of(chunk): a str of one character a unit, '1', '6', '7' or ' ' (none). The chunks are
- * the line text[from:to]'s spans, in order. */
-static int line_masks(Line *line, Py_ssize_t n_chunks, PyObject *text, Py_ssize_t from,
-                      PyObject *masks_of)
+/* The kinds' names of a structured call: ASCII, at most 26 (kinds_of writes 'a'...), and
+ * which of them are the kinds of the units quick_units makes (quick: all six are there). */
+typedef struct {
+    const char *name[26];
+    Py_ssize_t n, longest;
+    int quick;
+    uint8_t vietnamese, foreign, number, punctuation, bracket, quote;
+} KindNames;
+
+/* The kinds of a chunk that quick_units split, as tachtu.syllables gives them (a test holds
+ * the core to it on news): a word of letters is Vietnamese when is_syllable says so, else
+ * foreign; a plain number a number; letters and digits foreign; each mark a bracket, a quote
+ * or punctuation. 0 when it cannot tell here, -1 on an error. */
+static int quick_kinds(CoreObject *self, Chunk *c, const KindNames *names)
 {
+    if (c->word_at < 0 || !names->quick || (c->word_class == QUICK_LETTERS && !self->is_syllable))
+        return 0;
+    for (Py_ssize_t k = 0; k < c->n; k++) {
+        Py_ssize_t from = k ? c->ends[k - 1] : 0;
+        if (k == c->word_at) {
+            if (c->word_class == QUICK_NUMBER) {
+                c->kinds[k] = names->number;
+            } else if (c->word_class == QUICK_LETTERS_AND_DIGITS) {
+                c->kinds[k] = names->foreign;
+            } else {
+                PyObject *word = PyUnicode_FromKindAndData(
+                    c->text_kind, (const char *)c->text + from * c->text_kind, c->ends[k] - from);
+                PyObject *answer = word ? PyObject_CallOneArg(self->is_syllable, word) : NULL;
+                Py_XDECREF(word);
+                int yes = answer ? PyObject_IsTrue(answer) : -1;
+                Py_XDECREF(answer);
+                if (yes < 0)
+                    return -1;
+                c->kinds[k] = yes ? names->vietnamese : names->foreign;
+            }
+            continue;
+        }
+        Py_UCS4 first = PyUnicode_READ(c->text_kind, c->text, from);
+        int bracket = first == '(' || first == ')' || first == '[' || first == ']';
+        /* the quotes of tachtu.syllables: " “ ” „ ‘ ’ ' « » ‹ › ` */
+        int quote = first == '"' || first == 0x201C || first == 0x201D || first == 0x201E ||
+                    first == 0x2018 || first == 0x2019 || first == '\'' || first == 0xAB ||
+                    first == 0xBB || first == 0x2039 || first == 0x203A || first == '`';
+        c->kinds[k] = bracket ? names->bracket : quote ? names->quote : names->punctuation;
+    }
+    c->kinds_ready = 1;
+    return 1;
+}
+
+/* What the line's chunks say of each of their units, where a chunk does not know yet: the
+ * masked classes (names NULL: masks_of(chunk) gives one of ' 167' a unit) or the kinds
+ * (kinds_of(chunk) gives chr(ord('a') + k) for the k-th of the names, a unit; the chunks
+ * quick_units split are told here). The chunks are the line text[from:to]'s spans, in order. */
+static int line_classes(CoreObject *self, Line *line, Py_ssize_t n_chunks, PyObject *text,
+                        Py_ssize_t from, PyObject *classes_of, const KindNames *names)
+{
+    Py_ssize_t kinds = names ? names->n : 0;
     for (Py_ssize_t j = 0; j < n_chunks; j++) {
         Chunk *c = line->chunks[j];
-        if (c->masks_ready)
+        if (kinds ? c->kinds_ready : c->masks_ready)
             continue;
+        if (kinds) {
+            int done = quick_kinds(self, c, names);
+            if (done < 0)
+                return -1;
+            if (done)
+                continue;
+        }
         PyObject *key = PyUnicode_Substring(text, from + line->spans[j].start,
                                             from + line->spans[j].end);
-        PyObject *masks = key ? PyObject_CallOneArg(masks_of, key) : NULL;
+        PyObject *got = key ? PyObject_CallOneArg(classes_of, key) : NULL;
         Py_XDECREF(key);
-        if (!masks)
+        if (!got)
             return -1;
-        int ok = PyUnicode_Check(masks) && PyUnicode_GET_LENGTH(masks) == c->n;
+        int ok = PyUnicode_Check(got) && PyUnicode_GET_LENGTH(got) == c->n;
         for (Py_ssize_t k = 0; ok && k < c->n; k++) {
-            Py_UCS4 m = PyUnicode_READ_CHAR(masks, k);
-            ok = m == ' ' || m == '1' || m == '6' || m == '7';
-            c->masks[k] = m == ' ' ? 0 : (uint8_t)m;
+            Py_UCS4 m = PyUnicode_READ_CHAR(got, k);
+            if (kinds) {
+                ok = m >= 'a' && m < 'a' + (Py_UCS4)kinds;
+                c->kinds[k] = (uint8_t)(m - 'a');
+            } else {
+                ok = m == ' ' || m == '1' || m == '6' || m == '7';
+                c->masks[k] = m == ' ' ? 0 : (uint8_t)m;
+            }
         }
-        Py_DECREF(masks);
+        Py_DECREF(got);
         if (!ok) {
-            PyErr_Format(PyExc_ValueError,
-                         "masks_of must give one of ' 167' for each of the %zd units of a chunk",
-                         c->n);
+            if (kinds)
+                PyErr_Format(PyExc_ValueError,
+                             "kinds_of must give one of the %zd kinds for each of the %zd units "
+                             "of a chunk", kinds, c->n);
+            else
+                PyErr_Format(PyExc_ValueError,
+                             "masks_of must give one of ' 167' for each of the %zd units of a "
+                             "chunk", c->n);
             return -1;
         }
-        c->masks_ready = 1;
+        if (kinds)
+            c->kinds_ready = 1;
+        else
+            c->masks_ready = 1;
     }
     return 0;
 }
@@ -2215,7 +2303,7 @@ static int write_masked_line(CoreObject *self, Line *line, ChunkTable *table, Py
         return -1;
     if (!d.n)
         return 0;
-    if (line_masks(line, d.n_chunks, text, from, masks_of) < 0)
+    if (line_classes(self, line, d.n_chunks, text, from, masks_of, NULL) < 0)
         return -1;
     const uint8_t *labels = line->work.labels;
     /* at most 4 bytes a character, a space before each unit and " ." before each sentence
@@ -2512,6 +2600,243 @@ done:
     return result;
 }
 
+/* Characters [from, to) of a kind as UTF-8 inside a JSON string, escaped as json.dumps
+ * escapes them with ensure_ascii=False: '"', '\\' and the control characters (room for 6
+ * bytes a character); NULL with ValueError at a lone surrogate. */
+static char *put_json_utf8(char *p, int kind, const void *data, Py_ssize_t from, Py_ssize_t to)
+{
+    Py_ssize_t run = from; /* characters from here on need no escape */
+    for (Py_ssize_t i = from; i < to; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (ch >= 0x20 && ch != '"' && ch != '\\')
+            continue;
+        p = put_utf8(p, kind, data, run, i);
+        if (!p)
+            return NULL;
+        run = i + 1;
+        *p++ = '\\';
+        switch (ch) {
+        case '"': case '\\': *p++ = (char)ch; break;
+        case '\n': *p++ = 'n'; break;
+        case '\r': *p++ = 'r'; break;
+        case '\t': *p++ = 't'; break;
+        case '\b': *p++ = 'b'; break;
+        case '\f': *p++ = 'f'; break;
+        default:
+            p += sprintf(p, "u%04x", (unsigned)ch);
+        }
+    }
+    return put_utf8(p, kind, data, run, to);
+}
+
+/* A string literal, its length known when compiling. */
+#define PUT_LITERAL(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) + sizeof(s) - 1)
+
+static char *put_ascii(char *p, const char *s)
+{
+    size_t len = strlen(s);
+    memcpy(p, s, len);
+    return p + len;
+}
+
+/* A count in decimal (sprintf took a third of the time of writing the words' offsets). */
+static char *put_count(char *p, Py_ssize_t v)
+{
+    char digits[24];
+    int n = 0;
+    size_t u = (size_t)v;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    while (n)
+        *p++ = digits[--n];
+    return p;
+}
+
+/* One line, text[from:to], as the paragraph object of the jsonl format (tachtu.formats), after
+ * ", " when it is not the first: its start and end in the text, and its sentences, each with
+ * its start and end and its words, each with its form (the units joined by sep, as JSON),
+ * start, end and kind (its first unit's). Nothing when the line has no units. */
+static int write_paragraph_json(CoreObject *self, Line *line, ChunkTable *table, PyObject *text,
+                                Py_ssize_t from, Py_ssize_t to, const char *sep,
+                                Py_ssize_t sep_len, PyObject *split, PyObject *kinds_of,
+                                const KindNames *names, Py_ssize_t *written, Bytes *out)
+{
+    Decided d;
+    if (decide_line(self, line, table, text, from, to, split, &d) < 0)
+        return -1;
+    if (!d.n)
+        return 0;
+    if (line_classes(self, line, d.n_chunks, text, from, kinds_of, names) < 0)
+        return -1;
+    Py_ssize_t n = d.n;
+    if (2 * n > line->bounds_capacity) {
+        Py_ssize_t cap = 2 * n > 2 * line->bounds_capacity ? 2 * n : 2 * line->bounds_capacity;
+        Py_ssize_t *bounds = PyMem_Realloc(line->bounds, (size_t)cap * sizeof(Py_ssize_t));
+        if (!bounds) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        line->bounds = bounds;
+        line->bounds_capacity = cap;
+    }
+    /* Units cover their chunk, and the text is normalized (tone placement changes nothing), so
+     * a unit's place in the text is its chunk's place and the lengths of the units before it. */
+    Py_ssize_t *starts = line->bounds, *ends = line->bounds + n, i = 0;
+    for (Py_ssize_t j = 0; j < d.n_chunks; j++) {
+        const Chunk *c = line->chunks[j];
+        Py_ssize_t base = from + line->spans[j].start;
+        for (Py_ssize_t k = 0; k < c->n; k++, i++) {
+            starts[i] = base + (k ? c->ends[k - 1] : 0);
+            ends[i] = base + c->ends[k];
+        }
+    }
+    const uint8_t *labels = line->work.labels;
+    /* at most 6 bytes a character and, for each unit, the glue or a word's and a sentence's
+     * keys and numbers */
+    char *p = bytes_reserve(out, 6 * d.length + d.joined * sep_len +
+                                     n * (200 + names->longest) + 100);
+    if (!p)
+        return -1;
+    if ((*written)++)
+        p = PUT_LITERAL(p, ", ");
+    p = PUT_LITERAL(p, "{\"start\": ");
+    p = put_count(p, starts[0]);
+    p = PUT_LITERAL(p, ", \"end\": ");
+    p = put_count(p, ends[n - 1]);
+    p = PUT_LITERAL(p, ", \"sentences\": [");
+    Py_ssize_t j = 0, k = 0; /* the chunk and unit of unit i */
+    for (i = 0; i < n;) {
+        Py_ssize_t last = i + 1; /* the sentence is units [i, last) */
+        while (last < n && labels[last] != LABEL_SENTENCE_START)
+            last++;
+        if (i)
+            p = PUT_LITERAL(p, ", ");
+        p = PUT_LITERAL(p, "{\"start\": ");
+        p = put_count(p, starts[i]);
+        p = PUT_LITERAL(p, ", \"end\": ");
+        p = put_count(p, ends[last - 1]);
+        p = PUT_LITERAL(p, ", \"words\": [");
+        for (Py_ssize_t first = i; i < last;) {
+            Py_ssize_t word_end = i + 1;
+            while (word_end < last && labels[word_end] == 1)
+                word_end++;
+            p = i == first ? PUT_LITERAL(p, "{\"form\": \"") : PUT_LITERAL(p, ", {\"form\": \"");
+            uint8_t kind = line->chunks[j]->kinds[k];
+            Py_ssize_t word_first = i;
+            for (; i < word_end; i++) {
+                const Chunk *c = line->chunks[j];
+                if (i > word_first) {
+                    memcpy(p, sep, (size_t)sep_len);
+                    p += sep_len;
+                }
+                p = put_json_utf8(p, c->text_kind, c->text, k ? c->ends[k - 1] : 0, c->ends[k]);
+                if (!p)
+                    return -1;
+                if (++k == c->n) {
+                    j++;
+                    k = 0;
+                }
+            }
+            p = PUT_LITERAL(p, "\", \"start\": ");
+            p = put_count(p, starts[word_first]);
+            p = PUT_LITERAL(p, ", \"end\": ");
+            p = put_count(p, ends[word_end - 1]);
+            p = PUT_LITERAL(p, ", \"kind\": \"");
+            p = put_ascii(p, names->name[kind]);
+            p = PUT_LITERAL(p, "\"}");
+        }
+        p = PUT_LITERAL(p, "]}");
+    }
+    p = PUT_LITERAL(p, "]}");
+    out->len = p - out->data;
+    return 0;
+}
+
+static PyObject *Core_paragraphs_json(CoreObject *self, PyObject *args)
+{
+    PyObject *text, *sep, *split, *kinds_of, *names_tuple;
+    if (!PyArg_ParseTuple(args, "UUOOO!:paragraphs_json", &text, &sep, &split, &kinds_of,
+                          &PyTuple_Type, &names_tuple))
+        return NULL;
+    if (!PyCallable_Check(split) || !PyCallable_Check(kinds_of)) {
+        PyErr_SetString(PyExc_TypeError, "split_chunk and kinds_of must be callable");
+        return NULL;
+    }
+    KindNames names = {.n = PyTuple_GET_SIZE(names_tuple)};
+    if (names.n < 1 || names.n > 26) {
+        PyErr_SetString(PyExc_ValueError, "between 1 and 26 kind names");
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < names.n; k++) {
+        PyObject *name = PyTuple_GET_ITEM(names_tuple, k);
+        if (!PyUnicode_Check(name) || !PyUnicode_IS_ASCII(name)) {
+            PyErr_SetString(PyExc_TypeError, "kind names must be ASCII str");
+            return NULL;
+        }
+        names.name[k] = PyUnicode_AsUTF8(name);
+        if (PyUnicode_GET_LENGTH(name) > names.longest)
+            names.longest = PyUnicode_GET_LENGTH(name);
+    }
+    const char *quick_names[6] = {"vietnamese", "foreign", "number", "punctuation", "bracket",
+                                  "quote"};
+    uint8_t *quick_codes[6] = {&names.vietnamese, &names.foreign, &names.number,
+                               &names.punctuation, &names.bracket, &names.quote};
+    names.quick = 1;
+    for (int q = 0; q < 6; q++) {
+        Py_ssize_t k = 0;
+        while (k < names.n && strcmp(names.name[k], quick_names[q]))
+            k++;
+        names.quick = names.quick && k < names.n;
+        *quick_codes[q] = (uint8_t)k;
+    }
+    /* sep as it stands inside a JSON string */
+    Py_ssize_t sep_chars = PyUnicode_GET_LENGTH(sep);
+    char *sep_json = PyMem_Malloc((size_t)(6 * sep_chars + 1));
+    if (!sep_json)
+        return PyErr_NoMemory();
+    char *sep_end = put_json_utf8(sep_json, PyUnicode_KIND(sep), PyUnicode_DATA(sep), 0, sep_chars);
+    if (!sep_end) {
+        PyMem_Free(sep_json);
+        return NULL;
+    }
+    self->active++;
+    Line line = {.counting = 1};
+    Bytes out = {0};
+    PyObject *result = NULL;
+    Py_ssize_t written = 0, len = PyUnicode_GET_LENGTH(text);
+    Py_INCREF(text); /* the callables run Python code */
+    ChunkTable *table = table_for(self, split);
+    if (!table && PyErr_Occurred())
+        goto done;
+    for (Py_ssize_t from = 0;;) {
+        Py_ssize_t newline = PyUnicode_FindChar(text, '\n', from, len, 1);
+        if (newline == -2)
+            goto done;
+        Py_ssize_t to = newline < 0 ? len : newline;
+        prune_if_full(self, table);
+        int failed = write_paragraph_json(self, &line, table, text, from, to, sep_json,
+                                          sep_end - sep_json, split, kinds_of, &names, &written,
+                                          &out) < 0;
+        line_free_loose(&line);
+        if (failed)
+            goto done;
+        if (newline < 0)
+            break;
+        from = newline + 1;
+    }
+    result = Py_BuildValue("(y#nnnn)", out.data ? out.data : "", out.len, line.paragraphs,
+                           line.sentences, line.words, line.units);
+done:
+    self->active--;
+    Py_DECREF(text);
+    line_free(&line);
+    PyMem_Free(out.data);
+    PyMem_Free(sep_json);
+    return result;
+}
+
 static PyMethodDef Core_methods[] = {
     {"code", (PyCFunction)Core_code, METH_O,
      "code(unit) -> int: the unit's vocabulary id << 3 | its shape, as the core finds them."},
@@ -2524,6 +2849,11 @@ static PyMethodDef Core_methods[] = {
      "whitespace-separated chunks split into units by split_chunk (remembered per chunk), units "
      "joined by sep inside a word and by one space between words. With count: (lines, "
      "paragraphs, sentences, words, units), the counts summed over the lines that have units."},
+    {"paragraphs_json", (PyCFunction)Core_paragraphs_json, METH_VARARGS,
+     "paragraphs_json(text, sep, split_chunk, kinds_of, kind_names) -> (bytes, paragraphs, "
+     "sentences, words, units): the paragraphs of normalized text as the jsonl format writes "
+     "them (objects joined by ', '), kinds_of(chunk) giving chr(ord('a') + k) for the k-th of "
+     "kind_names, a unit."},
     {"write_lines", (PyCFunction)Core_write_lines, METH_VARARGS,
      "write_lines(lines, sep, split_chunk, groups, end, sentence_lines=False, masks_of=None) "
      "-> (bytes, paragraphs, sentences, words, units): segment_lines as UTF-8, each line that "

@@ -225,6 +225,24 @@ class PerceptronModel:
             lines, sep, split_chunk, groups, end, sentence_lines, masks_of
         )
 
+    def paragraphs_json(
+        self,
+        text: str,
+        sep: str,
+        split_chunk: Callable[[str], Sequence[str]],
+        kinds_of: Callable[[str], str],
+        kind_names: tuple[str, ...],
+    ) -> tuple[bytes, int, int, int, int] | None:
+        """The paragraphs of normalized ``text`` as the jsonl format writes them, and the counts
+        ``(paragraphs, sentences, words, units)``, by the compiled core (``None`` from the pure
+        Python one, whose callers take the Python way): ``kinds_of(chunk)`` gives each unit's
+        kind as ``chr(ord("a") + k)`` for ``kind_names[k]``, asked once for each distinct chunk
+        and remembered with it."""
+        write = getattr(self._core, "paragraphs_json", None)
+        if write is None:
+            return None
+        return write(text, sep, split_chunk, kinds_of, kind_names)
+
     def syllable_id(self, unit: str) -> int:
         """The vocabulary id of a unit's key (0: unknown)."""
         return self._key_ids.get(tone_key(unit), 0)
