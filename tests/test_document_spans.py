@@ -104,17 +104,33 @@ def shipped() -> Segmenter:
 @settings(max_examples=300, deadline=None)
 @given(
     pieces=st.lists(_PIECES, max_size=60),
+    output_format=st.sampled_from(STRUCTURED),
     sep=st.sampled_from(["_", " ", '"', "\\"]),
     style=st.sampled_from(["keep", "old", "new"]),
 )
-def test_jsonl_written_by_the_compiled_model_is_that_of_the_unit_by_unit_reading(
-    shipped: Segmenter, pieces: list[str], sep: str, style: str
+def test_structured_formats_written_by_the_compiled_model_are_those_of_the_unit_by_unit_reading(
+    shipped: Segmenter, pieces: list[str], output_format: str, sep: str, style: str
 ) -> None:
-    # The shipped model writes jsonl itself: offsets from its chunks' units, kinds from its own
-    # test of the chunks it splits and from the Python kinds of the others, JSON escapes.
+    # The shipped model writes jsonl and conllu itself: offsets from its chunks' units, kinds
+    # from its own test of the chunks it splits and from the Python kinds of the others, JSON
+    # escapes, glued words.
     segmenter = Segmenter(shipped.model, tone_style=style)  # type: ignore[arg-type]
     assert segmenter.paragraphs_json("Hà Nội", sep=sep) is not None
-    assert_same("".join(pieces), segmenter, "jsonl", sep)
+    assert segmenter.paragraphs_conllu("Hà Nội") is not None
+    assert_same("".join(pieces), segmenter, output_format, sep)
+
+
+def test_conllu_without_an_id_numbers_paragraphs_and_sentences(shipped: Segmenter) -> None:
+    text = "Mưa to. Gió lớn!\n\nNắng."
+    written, counts = render_structured(text, "conllu", segmenter=shipped)
+    assert written == render(unit_by_unit(text, shipped), "conllu")
+    assert [line for line in written.splitlines() if "sent_id" in line] == [
+        "# sent_id = 1-1",
+        "# sent_id = 1-2",
+        "# sent_id = 2-1",
+    ]
+    assert counts == counts_of(unit_by_unit(text, shipped))
+    assert (counts.paragraphs, counts.sentences, counts.syllables) == (2, 3, 8)
 
 
 def test_kinds_of_is_checked(shipped: Segmenter) -> None:

@@ -150,13 +150,16 @@ def render_structured(
     """
     output_format = OutputFormat(output_format)
     text = normalize(text, tone_style=segmenter.tone_style)
+    # The compiled model writes the paragraphs itself, from the units it keeps of each distinct
+    # chunk of text (a test holds the two ways to the same text).
     if output_format is OutputFormat.JSONL:
-        # The compiled model writes the paragraphs itself, from the units it keeps of each
-        # distinct chunk of text (a test holds the two ways to the same text).
-        written = segmenter.paragraphs_json(text, sep=sep)
+        listed = segmenter.paragraphs_json(text, sep=sep)
+        if listed is not None:
+            return _jsonl_record(id, text, metadata or {}, listed[0]), listed[1]
+    elif output_format is OutputFormat.CONLLU:
+        written = segmenter.paragraphs_conllu(text, id=id)
         if written is not None:
-            listed, counts = written
-            return _jsonl_record(id, text, metadata or {}, listed), counts
+            return written
     paragraphs = paragraph_spans(text, segmenter)
     sentences = [words for _, _, in_paragraph in paragraphs for _, _, words in in_paragraph]
     counts = TextCounts(

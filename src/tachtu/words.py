@@ -230,6 +230,29 @@ class Segmenter:
         data, *totals = written
         return data.decode("utf-8"), TextCounts(*totals)
 
+    def paragraphs_conllu(self, text: str, *, id: str = "") -> tuple[str, TextCounts] | None:
+        """The sentences of normalized ``text`` as the ``conllu`` format writes them, and what
+        the text holds, written by a model that does it itself; ``None`` for other models.
+
+        >>> data, counts = Segmenter.load().paragraphs_conllu("Hà Nội mưa.", id="d")
+        >>> print(data.replace(chr(9), " | "), end="")  # tabs between the columns
+        # newpar
+        # sent_id = d-1-1
+        # text = Hà Nội mưa.
+        1 | Hà Nội | _ | _ | _ | _ | _ | _ | _ | _
+        2 | mưa | _ | _ | _ | _ | _ | _ | _ | SpaceAfter=No
+        3 | . | _ | _ | _ | _ | _ | _ | _ | _
+        <BLANKLINE>
+        """
+        paragraphs_conllu = getattr(self.model, "paragraphs_conllu", None)
+        if paragraphs_conllu is None:
+            return None
+        written = paragraphs_conllu(text, id, _split_chunk(self.tone_style))
+        if written is None:
+            return None
+        data, *totals = written
+        return data.decode("utf-8"), TextCounts(*totals)
+
     def segment_batch(self, texts: Iterable[str], *, sep: str = "_") -> list[str]:
         """:meth:`segment` for many texts, run through the model as one batch."""
         cleaned = [clean_characters(text) for text in texts]

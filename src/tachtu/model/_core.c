@@ -2654,6 +2654,35 @@ static char *put_count(char *p, Py_ssize_t v)
     return p;
 }
 
+/* Where each unit of a decided line, text[from:to], starts and ends in the text: line->bounds
+ * holds the starts, then the ends. Units cover their chunk, and the text is normalized (tone
+ * placement changes nothing), so a unit's place is its chunk's place and the lengths of the
+ * units before it. */
+static int line_bounds(Line *line, const Decided *d, Py_ssize_t from)
+{
+    Py_ssize_t n = d->n;
+    if (2 * n > line->bounds_capacity) {
+        Py_ssize_t cap = 2 * n > 2 * line->bounds_capacity ? 2 * n : 2 * line->bounds_capacity;
+        Py_ssize_t *bounds = PyMem_Realloc(line->bounds, (size_t)cap * sizeof(Py_ssize_t));
+        if (!bounds) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        line->bounds = bounds;
+        line->bounds_capacity = cap;
+    }
+    Py_ssize_t *starts = line->bounds, *ends = line->bounds + n, i = 0;
+    for (Py_ssize_t j = 0; j < d->n_chunks; j++) {
+        const Chunk *c = line->chunks[j];
+        Py_ssize_t base = from + line->spans[j].start;
+        for (Py_ssize_t k = 0; k < c->n; k++, i++) {
+            starts[i] = base + (k ? c->ends[k - 1] : 0);
+            ends[i] = base + c->ends[k];
+        }
+    }
+    return 0;
+}
+
 /* One line, text[from:to], as the paragraph object of the jsonl format (tachtu.formats), after
  * ", " when it is not the first: its start and end in the text, and its sentences, each with
  * its start and end and its words, each with its form (the units joined by sep, as JSON),
@@ -2671,27 +2700,10 @@ static int write_paragraph_json(CoreObject *self, Line *line, ChunkTable *table,
     if (line_classes(self, line, d.n_chunks, text, from, kinds_of, names) < 0)
         return -1;
     Py_ssize_t n = d.n;
-    if (2 * n > line->bounds_capacity) {
-        Py_ssize_t cap = 2 * n > 2 * line->bounds_capacity ? 2 * n : 2 * line->bounds_capacity;
-        Py_ssize_t *bounds = PyMem_Realloc(line->bounds, (size_t)cap * sizeof(Py_ssize_t));
-        if (!bounds) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        line->bounds = bounds;
-        line->bounds_capacity = cap;
-    }
-    /* Units cover their chunk, and the text is normalized (tone placement changes nothing), so
-     * a unit's place in the text is its chunk's place and the lengths of the units before it. */
-    Py_ssize_t *starts = line->bounds, *ends = line->bounds + n, i = 0;
-    for (Py_ssize_t j = 0; j < d.n_chunks; j++) {
-        const Chunk *c = line->chunks[j];
-        Py_ssize_t base = from + line->spans[j].start;
-        for (Py_ssize_t k = 0; k < c->n; k++, i++) {
-            starts[i] = base + (k ? c->ends[k - 1] : 0);
-            ends[i] = base + c->ends[k];
-        }
-    }
+    if (line_bounds(line, &d, from) < 0)
+        return -1;
+    const Py_ssize_t *starts = line->bounds, *ends = line->bounds + n;
+    Py_ssize_t i;
     const uint8_t *labels = line->work.labels;
     /* at most 6 bytes a character and, for each unit, the glue or a word's and a sentence's
      * keys and numbers */
@@ -2752,6 +2764,131 @@ static int write_paragraph_json(CoreObject *self, Line *line, ChunkTable *table,
     p = PUT_LITERAL(p, "]}");
     out->len = p - out->data;
     return 0;
+}
+
+/* One line, text[from:to], as the CoNLL-U of its sentences (tachtu.formats): "# newpar"
+ * before the first, "# sent_id = ID-P-S" (P-S without an id; P counts the lines with units
+ * from 1, in *written) and "# text = " its text, then a line a word: its number, its units
+ * joined by spaces (as UD Vietnamese writes words), seven "_" and SpaceAfter=No when the next
+ * word is glued to it; an empty line after each sentence. */
+static int write_paragraph_conllu(CoreObject *self, Line *line, ChunkTable *table,
+                                  PyObject *text, Py_ssize_t from, Py_ssize_t to,
+                                  const char *id, Py_ssize_t id_len, PyObject *split,
+                                  Py_ssize_t *written, Bytes *out)
+{
+    Decided d;
+    if (decide_line(self, line, table, text, from, to, split, &d) < 0)
+        return -1;
+    if (!d.n)
+        return 0;
+    Py_ssize_t n = d.n, paragraph = ++*written;
+    if (line_bounds(line, &d, from) < 0)
+        return -1;
+    const Py_ssize_t *starts = line->bounds, *ends = line->bounds + n;
+    const uint8_t *labels = line->work.labels;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    /* the sentence's text and each unit at most 4 bytes a character, and for each unit its
+     * word's line (number, seven "_", SpaceAfter=No) or a sentence's comments */
+    char *p = bytes_reserve(out, 8 * (to - from) + n * (100 + id_len) + 100);
+    if (!p)
+        return -1;
+    Py_ssize_t j = 0, k = 0, sentence = 0;
+    for (Py_ssize_t i = 0; i < n;) {
+        Py_ssize_t last = i + 1; /* the sentence is units [i, last) */
+        while (last < n && labels[last] != LABEL_SENTENCE_START)
+            last++;
+        if (!sentence)
+            p = PUT_LITERAL(p, "# newpar\n");
+        p = PUT_LITERAL(p, "# sent_id = ");
+        if (id_len) {
+            memcpy(p, id, (size_t)id_len);
+            p += id_len;
+            *p++ = '-';
+        }
+        p = put_count(p, paragraph);
+        *p++ = '-';
+        p = put_count(p, ++sentence);
+        p = PUT_LITERAL(p, "\n# text = ");
+        p = put_utf8(p, kind, data, starts[i], ends[last - 1]);
+        if (!p)
+            return -1;
+        *p++ = '\n';
+        for (Py_ssize_t word = 1; i < last; word++) {
+            Py_ssize_t word_end = i + 1;
+            while (word_end < last && labels[word_end] == 1)
+                word_end++;
+            p = put_count(p, word);
+            *p++ = '\t';
+            for (Py_ssize_t first = i; i < word_end; i++) {
+                const Chunk *c = line->chunks[j];
+                if (i > first)
+                    *p++ = ' ';
+                p = put_utf8(p, c->text_kind, c->text, k ? c->ends[k - 1] : 0, c->ends[k]);
+                if (!p)
+                    return -1;
+                if (++k == c->n) {
+                    j++;
+                    k = 0;
+                }
+            }
+            p = PUT_LITERAL(p, "\t_\t_\t_\t_\t_\t_\t_\t");
+            int glued = word_end < last && starts[word_end] == ends[word_end - 1];
+            p = glued ? PUT_LITERAL(p, "SpaceAfter=No\n") : PUT_LITERAL(p, "_\n");
+        }
+        *p++ = '\n';
+    }
+    out->len = p - out->data;
+    return 0;
+}
+
+static PyObject *Core_paragraphs_conllu(CoreObject *self, PyObject *args)
+{
+    PyObject *text, *id, *split;
+    if (!PyArg_ParseTuple(args, "UUO:paragraphs_conllu", &text, &id, &split))
+        return NULL;
+    if (!PyCallable_Check(split)) {
+        PyErr_SetString(PyExc_TypeError, "split_chunk must be callable");
+        return NULL;
+    }
+    Py_ssize_t id_len;
+    const char *id_utf8 = PyUnicode_AsUTF8AndSize(id, &id_len);
+    if (!id_utf8)
+        return NULL;
+    self->active++;
+    Line line = {.counting = 1};
+    Bytes out = {0};
+    PyObject *result = NULL;
+    Py_ssize_t written = 0, len = PyUnicode_GET_LENGTH(text);
+    Py_INCREF(text); /* the split callable runs Python code */
+    Py_INCREF(id);
+    ChunkTable *table = table_for(self, split);
+    if (!table && PyErr_Occurred())
+        goto done;
+    for (Py_ssize_t from = 0;;) {
+        Py_ssize_t newline = PyUnicode_FindChar(text, '\n', from, len, 1);
+        if (newline == -2)
+            goto done;
+        Py_ssize_t to = newline < 0 ? len : newline;
+        prune_if_full(self, table);
+        int failed = write_paragraph_conllu(self, &line, table, text, from, to, id_utf8, id_len,
+                                            split, &written, &out) < 0;
+        line_free_loose(&line);
+        if (failed)
+            goto done;
+        if (newline < 0)
+            break;
+        from = newline + 1;
+    }
+    result = Py_BuildValue("(y#nnnn)", out.data ? out.data : "", out.len, line.paragraphs,
+                           line.sentences, line.words, line.units);
+done:
+    self->active--;
+    Py_DECREF(text);
+    Py_DECREF(id);
+    line_free(&line);
+    PyMem_Free(out.data);
+    return result;
 }
 
 static PyObject *Core_paragraphs_json(CoreObject *self, PyObject *args)
@@ -2849,6 +2986,9 @@ static PyMethodDef Core_methods[] = {
      "whitespace-separated chunks split into units by split_chunk (remembered per chunk), units "
      "joined by sep inside a word and by one space between words. With count: (lines, "
      "paragraphs, sentences, words, units), the counts summed over the lines that have units."},
+    {"paragraphs_conllu", (PyCFunction)Core_paragraphs_conllu, METH_VARARGS,
+     "paragraphs_conllu(text, id, split_chunk) -> (bytes, paragraphs, sentences, words, units): "
+     "the sentences of normalized text as the conllu format writes them."},
     {"paragraphs_json", (PyCFunction)Core_paragraphs_json, METH_VARARGS,
      "paragraphs_json(text, sep, split_chunk, kinds_of, kind_names) -> (bytes, paragraphs, "
      "sentences, words, units): the paragraphs of normalized text as the jsonl format writes "

@@ -243,6 +243,17 @@ class PerceptronModel:
             return None
         return write(text, sep, split_chunk, kinds_of, kind_names)
 
+    def paragraphs_conllu(
+        self, text: str, id: str, split_chunk: Callable[[str], Sequence[str]]
+    ) -> tuple[bytes, int, int, int, int] | None:
+        """The sentences of normalized ``text`` as the conllu format writes them (``id`` in
+        each sentence's ``sent_id``), and the counts, by the compiled core (``None`` from the
+        pure-Python one)."""
+        write = getattr(self._core, "paragraphs_conllu", None)
+        if write is None:
+            return None
+        return write(text, id, split_chunk)
+
     def syllable_id(self, unit: str) -> int:
         """The vocabulary id of a unit's key (0: unknown)."""
         return self._key_ids.get(tone_key(unit), 0)
