@@ -41,6 +41,7 @@ __all__ = [
     "render",
     "render_structured",
     "render_text",
+    "structured_encoded",
 ]
 
 
@@ -138,9 +139,9 @@ def render_structured(
     metadata: Mapping[str, Any] | None = None,
 ) -> tuple[str, TextCounts]:
     """``render(read_document(text, ...), output_format)`` for ``jsonl`` and ``conllu``, and
-    what the document holds, from its spans (:func:`tachtu.document.paragraph_spans`) without
-    its Word objects: about five times the Document's speed (tests hold the two to the same
-    text).
+    what the document holds, without its Word objects (tests hold the two to the same text):
+    written by the compiled model itself, or from the document's spans
+    (:func:`tachtu.document.paragraph_spans`) by any other.
 
     >>> from tachtu.model.lexicon import LongestMatchModel
     >>> segmenter = Segmenter(LongestMatchModel(["hà nội"]))
@@ -148,6 +149,33 @@ def render_structured(
     >>> [w["form"] for w in json.loads(text)["paragraphs"][0]["sentences"][0]["words"]], counts
     (['Hà_Nội', 'mưa', '.'], TextCounts(paragraphs=1, sentences=1, words=3, syllables=4))
     """
+    rendered, counts = _structured(text, output_format, segmenter, sep, id, metadata)
+    return (rendered if isinstance(rendered, str) else rendered.decode("utf-8")), counts
+
+
+def structured_encoded(
+    text: str,
+    output_format: OutputFormat | str,
+    *,
+    segmenter: Segmenter,
+    sep: str = "_",
+    id: str = "",
+    metadata: Mapping[str, Any] | None = None,
+) -> tuple[bytes, TextCounts]:
+    """:func:`render_structured` as UTF-8: what the compiled model writes goes out as it is,
+    without a str of it (a corpus's jsonl is about ten times its text)."""
+    rendered, counts = _structured(text, output_format, segmenter, sep, id, metadata)
+    return (rendered.encode("utf-8") if isinstance(rendered, str) else rendered), counts
+
+
+def _structured(
+    text: str,
+    output_format: OutputFormat | str,
+    segmenter: Segmenter,
+    sep: str,
+    id: str,
+    metadata: Mapping[str, Any] | None,
+) -> tuple[str | bytes, TextCounts]:
     output_format = OutputFormat(output_format)
     text = normalize(text, tone_style=segmenter.tone_style)
     # The compiled model writes the paragraphs itself, from the units it keeps of each distinct
@@ -155,7 +183,7 @@ def render_structured(
     if output_format is OutputFormat.JSONL:
         listed = segmenter.paragraphs_json(text, sep=sep)
         if listed is not None:
-            return _jsonl_record(id, text, metadata or {}, listed[0]), listed[1]
+            return _jsonl_record_encoded(id, text, metadata or {}, listed[0]), listed[1]
     elif output_format is OutputFormat.CONLLU:
         written = segmenter.paragraphs_conllu(text, id=id)
         if written is not None:
@@ -300,6 +328,14 @@ def _jsonl(
         for (p_start, p_end, sentences), sentence_words in zip(paragraphs, words_of, strict=True)
     )
     return _jsonl_record(id, text, metadata, listed)
+
+
+def _jsonl_record_encoded(id: str, text: str, metadata: Mapping[str, Any], listed: bytes) -> bytes:
+    """:func:`_jsonl_record` as UTF-8, from paragraph objects written as UTF-8."""
+    if "paragraphs" in metadata:
+        return _jsonl_record(id, text, metadata, listed.decode("utf-8")).encode("utf-8")
+    head = json.dumps({**metadata, "id": id, "text": text}, ensure_ascii=False)
+    return b"".join((head[:-1].encode("utf-8"), b', "paragraphs": [', listed, b"]}\n"))
 
 
 def _jsonl_record(id: str, text: str, metadata: Mapping[str, Any], listed: str) -> str:

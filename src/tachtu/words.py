@@ -209,13 +209,13 @@ class Segmenter:
         data, *totals = write_lines(cleaned, sep, split, None, closing, by_sentence, masks_of)
         return data, TextCounts(*totals)
 
-    def paragraphs_json(self, text: str, *, sep: str = "_") -> tuple[str, TextCounts] | None:
+    def paragraphs_json(self, text: str, *, sep: str = "_") -> tuple[bytes, TextCounts] | None:
         """The paragraphs of normalized ``text`` as the ``jsonl`` format writes them (each
-        object with its sentences, words and offsets, joined by ``", "``), and what the text
-        holds, written by a model that does it itself; ``None`` for other models.
+        object with its sentences, words and offsets, joined by ``", "``) in UTF-8, and what
+        the text holds, written by a model that does it itself; ``None`` for other models.
 
         >>> data, counts = Segmenter.load().paragraphs_json("Hà Nội mưa.")
-        >>> data
+        >>> data.decode()
         '{"start": 0, "end": 11, "sentences": [{"start": 0, "end": 11, "words": [{"form": "Hà_Nội", "start": 0, "end": 6, "kind": "vietnamese"}, {"form": "mưa", "start": 7, "end": 10, "kind": "vietnamese"}, {"form": ".", "start": 10, "end": 11, "kind": "punctuation"}]}]}'
         >>> counts
         TextCounts(paragraphs=1, sentences=1, words=3, syllables=4)
@@ -228,14 +228,15 @@ class Segmenter:
         if written is None:
             return None
         data, *totals = written
-        return data.decode("utf-8"), TextCounts(*totals)
+        return data, TextCounts(*totals)
 
-    def paragraphs_conllu(self, text: str, *, id: str = "") -> tuple[str, TextCounts] | None:
-        """The sentences of normalized ``text`` as the ``conllu`` format writes them, and what
-        the text holds, written by a model that does it itself; ``None`` for other models.
+    def paragraphs_conllu(self, text: str, *, id: str = "") -> tuple[bytes, TextCounts] | None:
+        """The sentences of normalized ``text`` as the ``conllu`` format writes them, in UTF-8,
+        and what the text holds, written by a model that does it itself; ``None`` for other
+        models.
 
         >>> data, counts = Segmenter.load().paragraphs_conllu("Hà Nội mưa.", id="d")
-        >>> print(data.replace(chr(9), " | "), end="")  # tabs between the columns
+        >>> print(data.decode().replace(chr(9), " | "), end="")  # tabs between the columns
         # newpar
         # sent_id = d-1-1
         # text = Hà Nội mưa.
@@ -251,7 +252,7 @@ class Segmenter:
         if written is None:
             return None
         data, *totals = written
-        return data.decode("utf-8"), TextCounts(*totals)
+        return data, TextCounts(*totals)
 
     def segment_batch(self, texts: Iterable[str], *, sep: str = "_") -> list[str]:
         """:meth:`segment` for many texts, run through the model as one batch."""

@@ -51,7 +51,7 @@ from tachtu.corpus.readers import (
 from tachtu.corpus.stats import CorpusStats
 from tachtu.corpus.writers import WriteOptions, document_bounds
 from tachtu.document import Document, read_document
-from tachtu.formats import OutputFormat, masked_encoded, render, render_structured
+from tachtu.formats import OutputFormat, masked_encoded, render, structured_encoded
 from tachtu.words import LinePer, Segmenter
 
 __all__ = [
@@ -109,7 +109,7 @@ class ChunkProcessor:
             return self._process_text(chunk, _WITHOUT_DOCUMENTS[output_format])
         stats = CorpusStats()
         errors: list[InputError] = []
-        pieces: list[str] = []
+        pieces: list[bytes] = []
         # One document at a time, rendered and dropped: a chunk's documents (tens of thousands
         # of words) are never all alive at once.
         for item in parse_chunk(chunk, self.read):
@@ -124,18 +124,18 @@ class ChunkProcessor:
                 errors.append(_internal_error(chunk, item.id, error))
                 continue
             before, after = document_bounds(item.id, output_format, chunk.source.kind)
-            pieces += (before, rendered, after)
+            pieces += (before.encode("utf-8"), rendered, after.encode("utf-8"))
         stats.errors = len(errors)
-        data = self.write.encode("".join(pieces), chunk.source)
+        data = self.write.compress(b"".join(pieces), chunk.source)
         return ChunkResult(
             chunk.source, chunk.index, chunk.last, chunk.position, data, stats, errors
         )
 
-    def _render(self, item: Document, stats: CorpusStats) -> str:
-        """One unsegmented document segmented and rendered, counted into ``stats``."""
+    def _render(self, item: Document, stats: CorpusStats) -> bytes:
+        """One unsegmented document segmented and rendered as UTF-8, counted into ``stats``."""
         output_format, sep = self.write.output_format, self.write.sep
         if output_format in (OutputFormat.JSONL, OutputFormat.CONLLU):
-            text, counts = render_structured(
+            data, counts = structured_encoded(
                 item.text,
                 output_format,
                 segmenter=self.segmenter,
@@ -144,12 +144,12 @@ class ChunkProcessor:
                 metadata=item.metadata,
             )
             stats.add_counts(counts)
-            return text
+            return data
         document = read_document(
             item.text, segmenter=self.segmenter, id=item.id, metadata=item.metadata
         )
         stats.add(document)
-        return render(document, output_format, sep=sep)
+        return render(document, output_format, sep=sep).encode("utf-8")
 
     def _process_text(self, chunk: Chunk, render_texts: RenderTexts) -> ChunkResult:
         """The ``text`` and ``masked`` formats without Documents: the segmenter's fused path

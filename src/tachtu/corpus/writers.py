@@ -84,12 +84,9 @@ class WriteOptions:
         compression = self.compression_for(source)
         return name + _COMPRESSION_SUFFIXES[compression] if compression else name
 
-    def encode(self, text: str, source: InputFile) -> bytes:
-        """One chunk's output as bytes: a whole gzip member or zstd frame when compressed."""
-        return self.compress(text.encode("utf-8"), source)
-
     def compress(self, data: bytes, source: InputFile) -> bytes:
-        """One chunk's UTF-8 output as it is written: compressed as the output of ``source``."""
+        """One chunk's UTF-8 output as it is written: compressed as the output of ``source``, a
+        whole gzip member or zstd frame."""
         match self.compression_for(source):
             case "gzip":
                 # mtime=0 and no file name in the header: the same text gives the same bytes.
