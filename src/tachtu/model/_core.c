@@ -2842,26 +2842,28 @@ static int write_paragraph_conllu(CoreObject *self, Line *line, ChunkTable *tabl
     return 0;
 }
 
-static PyObject *Core_paragraphs_conllu(CoreObject *self, PyObject *args)
-{
-    PyObject *text, *id, *split;
-    if (!PyArg_ParseTuple(args, "UUO:paragraphs_conllu", &text, &id, &split))
-        return NULL;
-    if (!PyCallable_Check(split)) {
-        PyErr_SetString(PyExc_TypeError, "split_chunk must be callable");
-        return NULL;
-    }
+/* What a structured call writes each paragraph as, with the format's own arguments. */
+typedef struct {
+    int conllu;                                        /* else jsonl */
+    const char *sep;                                   /* jsonl: as it stands in JSON */
+    Py_ssize_t sep_len;
+    PyObject *kinds_of;
+    const KindNames *names;
+    const char *id;                                    /* conllu: the document's id */
     Py_ssize_t id_len;
-    const char *id_utf8 = PyUnicode_AsUTF8AndSize(id, &id_len);
-    if (!id_utf8)
-        return NULL;
+} Structured;
+
+/* The paragraphs of normalized text, each line that has units written as `how` says, and the
+ * counts: (bytes, paragraphs, sentences, words, units). */
+static PyObject *write_structured(CoreObject *self, PyObject *text, PyObject *split,
+                                  const Structured *how)
+{
     self->active++;
     Line line = {.counting = 1};
     Bytes out = {0};
     PyObject *result = NULL;
     Py_ssize_t written = 0, len = PyUnicode_GET_LENGTH(text);
-    Py_INCREF(text); /* the split callable runs Python code */
-    Py_INCREF(id);
+    Py_INCREF(text); /* the callables run Python code */
     ChunkTable *table = table_for(self, split);
     if (!table && PyErr_Occurred())
         goto done;
@@ -2871,8 +2873,13 @@ static PyObject *Core_paragraphs_conllu(CoreObject *self, PyObject *args)
             goto done;
         Py_ssize_t to = newline < 0 ? len : newline;
         prune_if_full(self, table);
-        int failed = write_paragraph_conllu(self, &line, table, text, from, to, id_utf8, id_len,
-                                            split, &written, &out) < 0;
+        int failed = (how->conllu ? write_paragraph_conllu(self, &line, table, text, from, to,
+                                                           how->id, how->id_len, split,
+                                                           &written, &out)
+                                  : write_paragraph_json(self, &line, table, text, from, to,
+                                                         how->sep, how->sep_len, split,
+                                                         how->kinds_of, how->names, &written,
+                                                         &out)) < 0;
         line_free_loose(&line);
         if (failed)
             goto done;
@@ -2885,10 +2892,23 @@ static PyObject *Core_paragraphs_conllu(CoreObject *self, PyObject *args)
 done:
     self->active--;
     Py_DECREF(text);
-    Py_DECREF(id);
     line_free(&line);
     PyMem_Free(out.data);
     return result;
+}
+
+static PyObject *Core_paragraphs_conllu(CoreObject *self, PyObject *args)
+{
+    PyObject *text, *id, *split;
+    if (!PyArg_ParseTuple(args, "UUO:paragraphs_conllu", &text, &id, &split))
+        return NULL;
+    if (!PyCallable_Check(split)) {
+        PyErr_SetString(PyExc_TypeError, "split_chunk must be callable");
+        return NULL;
+    }
+    Structured how = {.conllu = 1};
+    how.id = PyUnicode_AsUTF8AndSize(id, &how.id_len);
+    return how.id ? write_structured(self, text, split, &how) : NULL;
 }
 
 static PyObject *Core_paragraphs_json(CoreObject *self, PyObject *args)
@@ -2934,42 +2954,12 @@ static PyObject *Core_paragraphs_json(CoreObject *self, PyObject *args)
     if (!sep_json)
         return PyErr_NoMemory();
     char *sep_end = put_json_utf8(sep_json, PyUnicode_KIND(sep), PyUnicode_DATA(sep), 0, sep_chars);
-    if (!sep_end) {
-        PyMem_Free(sep_json);
-        return NULL;
-    }
-    self->active++;
-    Line line = {.counting = 1};
-    Bytes out = {0};
     PyObject *result = NULL;
-    Py_ssize_t written = 0, len = PyUnicode_GET_LENGTH(text);
-    Py_INCREF(text); /* the callables run Python code */
-    ChunkTable *table = table_for(self, split);
-    if (!table && PyErr_Occurred())
-        goto done;
-    for (Py_ssize_t from = 0;;) {
-        Py_ssize_t newline = PyUnicode_FindChar(text, '\n', from, len, 1);
-        if (newline == -2)
-            goto done;
-        Py_ssize_t to = newline < 0 ? len : newline;
-        prune_if_full(self, table);
-        int failed = write_paragraph_json(self, &line, table, text, from, to, sep_json,
-                                          sep_end - sep_json, split, kinds_of, &names, &written,
-                                          &out) < 0;
-        line_free_loose(&line);
-        if (failed)
-            goto done;
-        if (newline < 0)
-            break;
-        from = newline + 1;
+    if (sep_end) {
+        Structured how = {.sep = sep_json, .sep_len = sep_end - sep_json, .kinds_of = kinds_of,
+                          .names = &names};
+        result = write_structured(self, text, split, &how);
     }
-    result = Py_BuildValue("(y#nnnn)", out.data ? out.data : "", out.len, line.paragraphs,
-                           line.sentences, line.words, line.units);
-done:
-    self->active--;
-    Py_DECREF(text);
-    line_free(&line);
-    PyMem_Free(out.data);
     PyMem_Free(sep_json);
     return result;
 }
