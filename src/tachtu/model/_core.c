@@ -321,7 +321,7 @@ static void lexicon_features(const Params *p, Work *w, Py_ssize_t n)
  * into one function per hash (below), each with its hash known at compile time. */
 static ALWAYS_INLINE uint32_t
 syllable_slots_hashed(const Params *p, const Work *w, Py_ssize_t n, Py_ssize_t i, uint32_t *slot,
-                      const int fast)
+                      const int fast, const uint32_t fixed)
 {
     const uint32_t *f = w->fids;
     const uint8_t *c = w->shapes;
@@ -331,7 +331,7 @@ syllable_slots_hashed(const Params *p, const Work *w, Py_ssize_t n, Py_ssize_t i
     uint64_t cp1 = i + 1 < n ? c[i + 1] : SHAPE_PAD;
     uint64_t lex = (uint64_t)w->cover[i] << 8 | (uint64_t)w->end_left[i] << 4 | w->start_right[i];
     uint64_t mm = (uint64_t)w->fmm[i] << 1 | w->bmm[i];
-    uint32_t used = p->templates, fired = used & DECISION_TEMPLATES;
+    uint32_t used = fixed ? fixed : p->templates, fired = used & DECISION_TEMPLATES;
     int shift = p->shift;
 #define SET(t, expr)                                                                               \
     if (used & (1u << (t))) {                                                                      \
@@ -376,13 +376,23 @@ syllable_slots_hashed(const Params *p, const Work *w, Py_ssize_t n, Py_ssize_t i
 static uint32_t syllable_slots_fast(const Params *p, const Work *w, Py_ssize_t n, Py_ssize_t i,
                                     uint32_t *slot)
 {
-    return syllable_slots_hashed(p, w, n, i, slot, 1);
+    return syllable_slots_hashed(p, w, n, i, slot, 1, 0);
 }
 
 static uint32_t syllable_slots_mix64(const Params *p, const Work *w, Py_ssize_t n, Py_ssize_t i,
                                      uint32_t *slot)
 {
-    return syllable_slots_hashed(p, w, n, i, slot, 0);
+    return syllable_slots_hashed(p, w, n, i, slot, 0, 0);
+}
+
+/* The templates of the shipped recipe (all but the mined lexicon's 27-29 and 31): a copy of the
+ * slot functions with them known when compiling tests no template at run time. */
+#define SHIPPED_TEMPLATES 0x47ffffffu
+
+static uint32_t syllable_slots_shipped(const Params *p, const Work *w, Py_ssize_t n,
+                                       Py_ssize_t i, uint32_t *slot)
+{
+    return syllable_slots_hashed(p, w, n, i, slot, 1, SHIPPED_TEMPLATES);
 }
 
 static inline uint32_t syllable_slots(const Params *p, const Work *w, Py_ssize_t n, Py_ssize_t i,
@@ -396,12 +406,12 @@ static inline uint32_t syllable_slots(const Params *p, const Work *w, Py_ssize_t
 static ALWAYS_INLINE void
 decision_slots_hashed(const Params *p, const Work *w, Py_ssize_t i, int prev_label,
                       Py_ssize_t word_len, int extension, int word_flags, uint32_t *slot,
-                      const int fast)
+                      const int fast, const uint32_t fixed)
 {
     uint64_t fm1 = w->fids[i - 1], f0 = w->fids[i];
     uint64_t mm = (uint64_t)w->fmm[i] << 1 | w->bmm[i];
     uint64_t wl = word_len > 5 ? 5 : (uint64_t)word_len;
-    uint32_t used = p->templates;
+    uint32_t used = fixed ? fixed : p->templates;
     int shift = p->shift;
 #define SET(t, expr)                                                                               \
     if (used & (1u << (t)))                                                                        \
@@ -419,14 +429,22 @@ static void decision_slots_fast(const Params *p, const Work *w, Py_ssize_t i, in
                                 Py_ssize_t word_len, int extension, int word_flags,
                                 uint32_t *slot)
 {
-    decision_slots_hashed(p, w, i, prev_label, word_len, extension, word_flags, slot, 1);
+    decision_slots_hashed(p, w, i, prev_label, word_len, extension, word_flags, slot, 1, 0);
+}
+
+static void decision_slots_shipped(const Params *p, const Work *w, Py_ssize_t i, int prev_label,
+                                   Py_ssize_t word_len, int extension, int word_flags,
+                                   uint32_t *slot)
+{
+    decision_slots_hashed(p, w, i, prev_label, word_len, extension, word_flags, slot, 1,
+                          SHIPPED_TEMPLATES);
 }
 
 static void decision_slots_mix64(const Params *p, const Work *w, Py_ssize_t i, int prev_label,
                                  Py_ssize_t word_len, int extension, int word_flags,
                                  uint32_t *slot)
 {
-    decision_slots_hashed(p, w, i, prev_label, word_len, extension, word_flags, slot, 0);
+    decision_slots_hashed(p, w, i, prev_label, word_len, extension, word_flags, slot, 0, 0);
 }
 
 static inline void decision_slots(const Params *p, const Work *w, Py_ssize_t i, int prev_label,
@@ -518,7 +536,16 @@ static ALWAYS_INLINE void add_weight(const Params *p, int small, uint32_t slot, 
         s->f += p->weights[slot];
 }
 
-static ALWAYS_INLINE void predict_with(const Params *p, Work *w, Py_ssize_t n, const int small)
+/* The templates that fired at a boundary, as the compiler can know them with the shipped
+ * templates: all of them but 19 and 20, which fire only inside a run of capitals. */
+#define RUN_TEMPLATES (1u << 19 | 1u << 20)
+static ALWAYS_INLINE uint32_t fixed_fired(const int shipped, uint32_t fired)
+{
+    return shipped ? (SHIPPED_TEMPLATES & ~RUN_TEMPLATES) | (fired & RUN_TEMPLATES) : fired;
+}
+
+static ALWAYS_INLINE void predict_with(const Params *p, Work *w, Py_ssize_t n, const int small,
+                                       const int shipped)
 {
     uint32_t slots[PREDICT_BLOCK][N_TEMPLATES], fired[PREDICT_BLOCK];
     Score head[PREDICT_BLOCK];
@@ -534,7 +561,11 @@ static ALWAYS_INLINE void predict_with(const Params *p, Work *w, Py_ssize_t n, c
         Py_ssize_t e = n - b > PREDICT_BLOCK ? b + PREDICT_BLOCK : n;
         for (Py_ssize_t i = b; i < e; i++) {
             uint32_t *slot = slots[i - b];
-            uint32_t f = fired[i - b] = syllable_slots(p, w, n, i, slot);
+            uint32_t f = fired[i - b] = shipped ? syllable_slots_shipped(p, w, n, i, slot)
+                                                : syllable_slots(p, w, n, i, slot);
+            /* with the shipped templates only the capitalized-run ones (19, 20) fire now and
+             * then: the others are known when compiling, and their tests go */
+            f = fixed_fired(shipped, f);
             Score score = {0.0f, 0};
             if (!copies) {
                 for (int t = 0; t < FIRST_DECISION_TEMPLATE; t++)
@@ -561,9 +592,13 @@ static ALWAYS_INLINE void predict_with(const Params *p, Work *w, Py_ssize_t n, c
             if (w->forced[i]) {
                 label = w->forced[i] == 1;
             } else {
-                uint32_t *slot = slots[i - b], f = fired[i - b];
-                decision_slots(p, w, i, i == 1 ? 2 : w->labels[i - 1], i - word.start, extension,
-                               word.flags, slot);
+                uint32_t *slot = slots[i - b], f = fixed_fired(shipped, fired[i - b]);
+                int prev = i == 1 ? 2 : w->labels[i - 1];
+                if (shipped)
+                    decision_slots_shipped(p, w, i, prev, i - word.start, extension, word.flags,
+                                           slot);
+                else
+                    decision_slots(p, w, i, prev, i - word.start, extension, word.flags, slot);
                 Score score = head[i - b];
                 for (int t = FIRST_DECISION_TEMPLATE; t < N_TEMPLATES; t++)
                     if (f >> t & 1) {
@@ -581,10 +616,15 @@ static ALWAYS_INLINE void predict_with(const Params *p, Work *w, Py_ssize_t n, c
 
 static void predict(const Params *p, Work *w, Py_ssize_t n)
 {
-    if (p->small)
-        predict_with(p, w, n, 1);
+    int shipped = p->fast_hash && p->templates == SHIPPED_TEMPLATES;
+    if (p->small && shipped)
+        predict_with(p, w, n, 1, 1);
+    else if (p->small)
+        predict_with(p, w, n, 1, 0);
+    else if (shipped)
+        predict_with(p, w, n, 0, 1);
     else
-        predict_with(p, w, n, 0);
+        predict_with(p, w, n, 0, 0);
 }
 
 /* Greedy left-to-right decoding; with weights/updates given, one perceptron pass (training).
