@@ -1723,20 +1723,39 @@ static PyObject *quick_units(const Quick *q, PyObject *key, Py_ssize_t *word_at,
     return units;
 }
 
-/* The masked format's classes of a chunk's units as quick_units split them: the word is a
- * number or nothing to mask, each mark before or after it a bracket or other punctuation (the
- * kinds tachtu.syllables gives them; a test holds the core to the Python way on news). */
-static void quick_masks(Chunk *c)
+/* What a mark that quick_units made a unit of is, as tachtu.syllables kinds it: the first
+ * character of the unit tells (a run of dots is punctuation). */
+enum { MARK_PUNCTUATION, MARK_BRACKET, MARK_QUOTE };
+static int quick_mark(Py_UCS4 first)
 {
-    for (Py_ssize_t k = 0; k < c->n; k++) {
-        if (k == c->word_at) {
-            c->masks[k] = c->word_class == QUICK_NUMBER ? '1' : 0;
-            continue;
-        }
-        Py_UCS4 first = PyUnicode_READ(c->text_kind, c->text, k ? c->ends[k - 1] : 0);
-        c->masks[k] = first == '(' || first == ')' || first == '[' || first == ']' ? '6' : '7';
-    }
+    if (first == '(' || first == ')' || first == '[' || first == ']')
+        return MARK_BRACKET;
+    /* the quotes of tachtu.syllables: " “ ” „ ‘ ’ ' « » ‹ › ` */
+    if (first == '"' || first == 0x201C || first == 0x201D || first == 0x201E ||
+        first == 0x2018 || first == 0x2019 || first == '\'' || first == 0xAB || first == 0xBB ||
+        first == 0x2039 || first == 0x203A || first == '`')
+        return MARK_QUOTE;
+    return MARK_PUNCTUATION;
+}
+
+static Py_UCS4 unit_first(const Chunk *c, Py_ssize_t k)
+{
+    return PyUnicode_READ(c->text_kind, c->text, k ? c->ends[k - 1] : 0);
+}
+
+/* The masked format's classes of a chunk that quick_units split: the word is a number or
+ * nothing to mask, each mark before or after it a bracket or other punctuation (a test holds
+ * the core to the Python way on news). 0 for a chunk it did not split. */
+static int quick_masks(Chunk *c)
+{
+    if (c->word_at < 0)
+        return 0;
+    for (Py_ssize_t k = 0; k < c->n; k++)
+        c->masks[k] = k == c->word_at ? (c->word_class == QUICK_NUMBER ? '1' : 0)
+                      : quick_mark(unit_first(c, k)) == MARK_BRACKET ? '6'
+                                                                     : '7';
     c->masks_ready = 1;
+    return 1;
 }
 
 /* Split a chunk seen for the first time and look its units up in the model; `keep_key`: copy
@@ -1813,8 +1832,6 @@ static Chunk *chunk_new(CoreObject *self, PyObject *line, Py_ssize_t start, Py_s
     }
     c->word_at = (int)word_at;
     c->word_class = word_class;
-    if (word_at >= 0)
-        quick_masks(c);
 done:
     Py_XDECREF(units);
     Py_DECREF(key);
@@ -2263,13 +2280,10 @@ static int quick_kinds(CoreObject *self, Chunk *c, const KindNames *names)
             }
             continue;
         }
-        Py_UCS4 first = PyUnicode_READ(c->text_kind, c->text, from);
-        int bracket = first == '(' || first == ')' || first == '[' || first == ']';
-        /* the quotes of tachtu.syllables: " “ ” „ ‘ ’ ' « » ‹ › ` */
-        int quote = first == '"' || first == 0x201C || first == 0x201D || first == 0x201E ||
-                    first == 0x2018 || first == 0x2019 || first == '\'' || first == 0xAB ||
-                    first == 0xBB || first == 0x2039 || first == 0x203A || first == '`';
-        c->kinds[k] = bracket ? names->bracket : quote ? names->quote : names->punctuation;
+        int mark = quick_mark(unit_first(c, k));
+        c->kinds[k] = mark == MARK_BRACKET ? names->bracket
+                      : mark == MARK_QUOTE ? names->quote
+                                           : names->punctuation;
     }
     c->kinds_ready = 1;
     return 1;
@@ -2277,8 +2291,8 @@ static int quick_kinds(CoreObject *self, Chunk *c, const KindNames *names)
 
 /* What the line's chunks say of each of their units, where a chunk does not know yet: the
  * masked classes (names NULL: masks_of(chunk) gives one of ' 167' a unit) or the kinds
- * (kinds_of(chunk) gives chr(ord('a') + k) for the k-th of the names, a unit; the chunks
- * quick_units split are told here). The chunks are the line text[from:to]'s spans, in order. */
+ * (kinds_of(chunk) gives chr(ord('a') + k) for the k-th of the names, a unit); the chunks
+ * quick_units split are told here either way. The chunks are the line text[from:to]'s spans, in order. */
 static int line_classes(CoreObject *self, Line *line, Py_ssize_t n_chunks, PyObject *text,
                         Py_ssize_t from, PyObject *classes_of, const KindNames *names)
 {
@@ -2287,13 +2301,11 @@ static int line_classes(CoreObject *self, Line *line, Py_ssize_t n_chunks, PyObj
         Chunk *c = line->chunks[j];
         if (kinds ? c->kinds_ready : c->masks_ready)
             continue;
-        if (kinds) {
-            int done = quick_kinds(self, c, names);
-            if (done < 0)
-                return -1;
-            if (done)
-                continue;
-        }
+        int done = kinds ? quick_kinds(self, c, names) : quick_masks(c);
+        if (done < 0)
+            return -1;
+        if (done)
+            continue;
         PyObject *key = PyUnicode_Substring(text, from + line->spans[j].start,
                                             from + line->spans[j].end);
         PyObject *got = key ? PyObject_CallOneArg(classes_of, key) : NULL;

@@ -250,7 +250,7 @@ def _feature_hashes(mix: Callable[[int], int]) -> tuple[Callable[..., int], ...]
 _FEATURE_HASHES = {1: _feature_hashes(_mix64), 2: _feature_hashes(_multiply)}
 
 
-def _chunk_masks(masks_of: Callable[[str], str], chunk: str, units: int) -> str:
+def _checked_masks(masks_of: Callable[[str], str], chunk: str, units: int) -> str:
     """``masks_of(chunk)``, checked as the compiled core checks it."""
     masks = masks_of(chunk)
     if not isinstance(masks, str) or len(masks) != units or masks.strip(" 167"):
@@ -339,7 +339,7 @@ class PythonCore:
                 quotes.update(glued_quotes(parts, len(units)))
                 units.extend(parts)
                 if masks_of is not None:
-                    masks.append(_chunk_masks(masks_of, chunk, len(parts)))
+                    masks.append(_checked_masks(masks_of, chunk, len(parts)))
             spans = split_units(units, quotes)
             joins = break_at_sentences(self.joins(units), spans)
             if masks_of is not None:
