@@ -8,7 +8,8 @@ are its own:
 - ``bare``: the bare segmenter over texts already in memory, in one process, one document at a
   time, the output format's own way, as ``tachtu segment`` does: ``Segmenter.segment`` for
   ``text``, ``Segmenter.segment_encoded`` for ``sentences``, ``masked_encoded`` for
-  ``masked``, ``render_structured`` for ``jsonl`` and ``conllu``. It is what the pipeline's overhead is measured against.
+  ``masked``, ``structured_encoded`` (UTF-8, as the pipeline keeps it) for ``jsonl`` and
+  ``conllu``. It is what the pipeline's overhead is measured against.
 - ``bare-tuned``: the same with the cyclic garbage collector off, as the pipeline's workers
   have it while they segment, so that the pipeline's own machinery can be told apart from
   that tuning.
@@ -78,7 +79,7 @@ def child(
     result: dict = {"configuration": configuration}
     if configuration in ("segment_batch", "bare", "bare-tuned"):
         from tachtu.corpus import CorpusStats
-        from tachtu.formats import masked_encoded, render_structured
+        from tachtu.formats import masked_encoded, structured_encoded
 
         segmenter = Segmenter.load()
         texts = _texts(paths)
@@ -111,7 +112,8 @@ def child(
                 if output_format == "masked":
                     counts = masked_encoded([text], segmenter=segmenter)[1]
                 else:
-                    counts = render_structured(
+                    # bytes, as the pipeline keeps them
+                    counts = structured_encoded(
                         text, output_format, segmenter=segmenter, id=str(number)
                     )[1]
                 stats.add_counts(counts)

@@ -166,3 +166,13 @@ def test_a_lone_surrogate_cannot_be_written(segmenter: Segmenter) -> None:
     # As str.encode refuses it: the corpus reports the document that holds it.
     with pytest.raises(ValueError, match="surrogate"):
         segmenter.segment_encoded(["Hà Nội \ud800 mưa"])
+
+
+# each chunk here is one unit: no class, a class that is none of ' 167', two classes
+@pytest.mark.parametrize("bad", [lambda chunk: "", lambda chunk: "x", lambda chunk: "  "])
+def test_masks_of_is_checked_for_models_without_a_core(bad) -> None:
+    # A model without a compiled core joins the masked classes in Python; a wrong answer is as
+    # much an error there as in the core.
+    segmenter = Segmenter(LongestMatchModel(["hà nội"]))
+    with pytest.raises(ValueError, match="masks_of must give one of ' 167'"):
+        segmenter.segment_encoded(["Hà Nội mưa to"], masks_of=bad)

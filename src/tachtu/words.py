@@ -288,8 +288,11 @@ class Segmenter:
         for line, (units, joins, spans) in zip(lines, self._decided(lines), strict=True):
             # units never cross whitespace: the line's are its chunks' units, in order
             masks = "".join(masks_of(chunk) for chunk in line.split())
-            if len(masks) != len(units):
-                raise ValueError(f"masks_of gave {len(masks)} classes for {len(units)} units")
+            if len(masks) != len(units) or masks.strip(" 167"):
+                raise ValueError(
+                    f"masks_of must give one of ' 167' for each unit: {len(masks)} classes "
+                    f"for the {len(units)} units of a line"
+                )
             segmented.append(join_masked(units, masks, joins, spans, sep))
             if units:
                 paragraphs += 1

@@ -556,17 +556,28 @@ def parse_chunk(
     Without ``metadata`` the documents carry only their text and id, which is all that the
     text formats write.
     """
-    return _parsed(chunk, options, metadata=metadata, pairs=False)
+    for item in _records(chunk, options):
+        if isinstance(item, InputError):
+            yield item
+            continue
+        (document_id, text), record = item
+        if metadata and record is not None:
+            yield Document(document_id, text, (), _record_metadata(record, options))
+        else:
+            yield Document(document_id, text, ())
 
 
 def parse_texts(chunk: Chunk, options: ReadOptions) -> Iterator[tuple[str, str] | InputError]:
     """:func:`parse_chunk` without metadata, as ``(id, text)`` pairs: all that the text formats
     need, without a Document made for each record (a few percent of what the pipeline adds to
     segmenting news)."""
-    return _parsed(chunk, options, metadata=False, pairs=True)
+    for item in _records(chunk, options):
+        yield item if isinstance(item, InputError) else item[0]
 
 
-def _parsed(chunk: Chunk, options: ReadOptions, *, metadata: bool, pairs: bool) -> Iterator[Any]:
+def _records(chunk: Chunk, options: ReadOptions) -> Iterator[Any]:
+    """The chunk's ``((id, text), record)`` pairs (record None for a text file), or the error
+    that spoils each one."""
     source = chunk.source
     decode = chunk.decode or options.decode
     # The plain UTF-8 reader is a function (its name is part of a run's resume check), so its
@@ -581,19 +592,14 @@ def _parsed(chunk: Chunk, options: ReadOptions, *, metadata: bool, pairs: bool) 
     for number, raw in chunk.records:
         try:
             if source.kind is InputKind.TEXT:
-                pair = _text_file(source, raw, options)
-                yield pair if pairs else Document(*pair, ())
+                yield _text_file(source, raw, options), None
             else:
                 record = (
                     _json_record(source, number, raw, decode, read_json)
                     if source.kind is InputKind.JSONL
                     else raw
                 )
-                yield (
-                    _record_text(source, number, record, options)
-                    if pairs
-                    else _record_document(source, number, record, options, metadata)
-                )
+                yield _record_text(source, number, record, options), record
         except InputError as error:
             yield error
     if chunk.error is not None:
@@ -674,20 +680,17 @@ def _lone_surrogate(value: Any) -> str | None:
     return None
 
 
-def _record_document(
-    source: InputFile, number: int, record: Any, options: ReadOptions, metadata: bool = True
-) -> Document:
-    document_id, text = _record_text(source, number, record, options)
-    if not metadata:
-        return Document(document_id, text, ())
+def _record_metadata(record: dict[str, Any], options: ReadOptions) -> MappingProxyType:
+    """A record's fields but its text, which the output formats carry through."""
     # Output formats write the id as "id": the id field itself is only dropped when that is its name.
     text_field, id_field = options.text_field, options.id_field
-    fields = {
-        key: _json_value(value)
-        for key, value in record.items()
-        if key != text_field and not (key == "id" and id_field == "id")
-    }
-    return Document(document_id, text, (), MappingProxyType(fields))
+    return MappingProxyType(
+        {
+            key: _json_value(value)
+            for key, value in record.items()
+            if key != text_field and not (key == "id" and id_field == "id")
+        }
+    )
 
 
 def _record_text(
