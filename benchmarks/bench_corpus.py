@@ -210,7 +210,7 @@ def report(
         f"- date: {datetime.datetime.now().isoformat(timespec='minutes')}",
         f"- machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores "
         f"({_cpu_model()}), Python {platform.python_version()}",
-        f"- commit: {_commit()}",
+        f"- commit: {current_commit()}",
         f"- input: {len(paths)} files, `{Path(paths[0]).name}` … `{Path(paths[-1]).name}`; "
         f"output format `{output_format}`, gzip-compressed like the input; the pipeline decodes "
         f"with `--encoding {encoding}`",
@@ -291,7 +291,8 @@ def _cpu_model() -> str:
     return "unknown CPU"
 
 
-def _commit() -> str:
+def current_commit() -> str:
+    """The checkout's commit, short, for the reports of the benchmarks."""
     done = subprocess.run(
         ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
     )

@@ -36,6 +36,8 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from bench_corpus import current_commit  # a script beside this one
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_INPUT = REPO.parent / "shared" / "data" / "news" / "baomoi-2017-00.jsonl.gz"
 MODES = ("bare", "bare-load", "run", "run-load")
@@ -125,7 +127,7 @@ def report(totals: dict[str, int], path: str, top: int, profiles: dict[str, Path
     lines = [
         "# The corpus pipeline over the bare segmenter, in instructions",
         "",
-        f"- input: `{Path(path).name}`; commit: {_commit()}",
+        f"- input: `{Path(path).name}`; commit: {current_commit()}",
         "- command: `python benchmarks/bench_instructions.py"
         + (f" --functions {top}" if top else "")
         + "`",
@@ -159,13 +161,6 @@ def report(totals: dict[str, int], path: str, top: int, profiles: dict[str, Path
         for name, instructions in sorted(own.items(), key=lambda item: -abs(item[1]))[:top]:
             lines.append(f"| `{name}` | {instructions / 1e6:+,.1f} |")
     return "\n".join(lines) + "\n"
-
-
-def _commit() -> str:
-    done = subprocess.run(
-        ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
-    )
-    return done.stdout.strip() or "unknown"
 
 
 def main() -> None:
