@@ -189,6 +189,20 @@ def test_characters_the_compiled_check_passes_are_left_alone_by_cleaning() -> No
         assert _clean_in_python(text) == text, f"U+{ord(first):04X}"
 
 
+def test_the_compiled_check_answers_alike_in_every_place_of_a_block() -> None:
+    # It tests eight characters of two bytes (sixteen of one) at a time and the rest one by
+    # one: every character of the BMP must get the same answer in every lane of a block as
+    # alone.
+    core = pytest.importorskip("tachtu.model._core")
+    for code in range(0x10000):
+        char = chr(code)
+        alone = core.is_clean_text(char)
+        texts = [char * 17, *("ệ" * k + char + "ệ" * (16 - k) for k in range(0, 17, 3))]
+        if code < 0x100:
+            texts += [char * 33, *("a" * k + char + "a" * (32 - k) for k in range(0, 33, 5))]
+        assert all(core.is_clean_text(text) == alone for text in texts), f"U+{code:04X}"
+
+
 @given(st.text() | st.text(alphabet="Hà Nội thủ đô “”…–\r\n\u00a0\u0300\u1ea0₫"))
 def test_compiled_check_passes_only_clean_text(text: str) -> None:
     core = pytest.importorskip("tachtu.model._core")

@@ -3299,23 +3299,86 @@ static int nfc_stable_and_clean(Py_UCS4 c)
    given). */
 static BmpSet clean_chars;
 
+#if defined(__GNUC__) || defined(__clang__)
+/* nfc_stable_and_clean of eight characters of two bytes at once, and of sixteen of one: the test
+ * of every character of every text the segmenter is given, where the set's lookup a character
+ * took 11 instructions of each. The same ranges as nfc_stable_and_clean (tests hold the two
+ * to the same answer for every character in every place of a block). */
+typedef uint16_t U16x8 __attribute__((vector_size(16)));
+typedef uint8_t U8x16 __attribute__((vector_size(16)));
+
+static inline int all_lanes(const void *mask)
+{
+    uint64_t low, high;
+    memcpy(&low, mask, 8);
+    memcpy(&high, (const char *)mask + 8, 8);
+    return (low & high) == UINT64_MAX;
+}
+
+static inline int clean_ucs2_block(const Py_UCS2 *chars)
+{
+    U16x8 c;
+    memcpy(&c, chars, sizeof c);
+    /* Nearly every block of Vietnamese is ASCII, Latin below U+0200 and the letters at U+1Exx,
+     * told in a few instructions; the others (with quotes, dashes, ellipses) take all the
+     * ranges. */
+    U16x8 left_out_latin = (U16x8)(c == '\r') | (U16x8)(c == 0xA0) | (U16x8)(c == 0xAD) |
+                           (U16x8)(c == 0xD0) | (U16x8)(c == 0xF0);
+    U16x8 common = ((U16x8)(c < 0x200) | (U16x8)((c & 0xFF00) == 0x1E00)) & ~left_out_latin;
+    if (all_lanes(&common))
+        return 1;
+    /* the ranges, and the characters of them that are not clean, each by equality (a test of
+     * inequality costs gcc a second instruction) */
+    U16x8 in_ranges = (U16x8)(c < 0x300) | (U16x8)((U16x8)(c - 0x1E00) < 0x100) |
+                      (U16x8)((U16x8)(c - 0x2010) < 0x60) | (U16x8)((U16x8)(c - 0x20A0) < 0x30);
+    U16x8 left_out = (U16x8)(c == '\r') | (U16x8)(c == 0xA0) | (U16x8)(c == 0xAD) |
+                     (U16x8)(c == 0xD0) | (U16x8)(c == 0xF0) | (U16x8)(c == 0x202F) |
+                     (U16x8)(c == 0x205F) | (U16x8)(c == 0x2060);
+    U16x8 clean = in_ranges & ~left_out;
+    return all_lanes(&clean);
+}
+
+static inline int clean_ucs1_block(const Py_UCS1 *chars)
+{
+    U8x16 c;
+    memcpy(&c, chars, sizeof c);
+    U8x16 left_out = (U8x16)(c == '\r') | (U8x16)(c == 0xA0) | (U8x16)(c == 0xAD) |
+                     (U8x16)(c == 0xD0) | (U8x16)(c == 0xF0);
+    U8x16 clean = ~left_out;
+    return all_lanes(&clean);
+}
+#define CLEAN_BLOCKS 1
+#else
+#define CLEAN_BLOCKS 0
+#endif
+
 static PyObject *is_clean_text(PyObject *self, PyObject *text)
 {
     if (!PyUnicode_Check(text)) {
         PyErr_SetString(PyExc_TypeError, "is_clean_text() takes a str");
         return NULL;
     }
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     if (kind == PyUnicode_1BYTE_KIND) {
         const Py_UCS1 *chars = data;
-        for (Py_ssize_t i = 0; i < n; i++)
+#if CLEAN_BLOCKS
+        for (; i + 16 <= n; i += 16)
+            if (!clean_ucs1_block(chars + i))
+                Py_RETURN_FALSE;
+#endif
+        for (; i < n; i++)
             if (!bmp_has(&clean_chars, chars[i]))
                 Py_RETURN_FALSE;
     } else if (kind == PyUnicode_2BYTE_KIND) {
         const Py_UCS2 *chars = data;
-        for (Py_ssize_t i = 0; i < n; i++)
+#if CLEAN_BLOCKS
+        for (; i + 8 <= n; i += 8)
+            if (!clean_ucs2_block(chars + i))
+                Py_RETURN_FALSE;
+#endif
+        for (; i < n; i++)
             if (!bmp_has(&clean_chars, chars[i]))
                 Py_RETURN_FALSE;
     } else {
