@@ -3350,7 +3350,23 @@ static inline int clean_ucs1_block(const Py_UCS1 *chars)
 #define CLEAN_BLOCKS 1
 #else
 #define CLEAN_BLOCKS 0
+static inline int clean_ucs2_block(const Py_UCS2 *chars) { return (void)chars, 0; }
+static inline int clean_ucs1_block(const Py_UCS1 *chars) { return (void)chars, 0; }
 #endif
+
+/* Whether chars[i:n] (TYPE) are all clean: blocks of WIDTH by BLOCK_CLEAN where the compiler
+ * has vectors, the rest one at a time; returns False from the caller at the first that is
+ * not. */
+#define SCAN_CLEAN(TYPE, BLOCK_CLEAN, WIDTH)                                 \
+    do {                                                                     \
+        const TYPE *chars = data;                                            \
+        for (; CLEAN_BLOCKS && i + (WIDTH) <= n; i += (WIDTH))               \
+            if (!BLOCK_CLEAN(chars + i))                                     \
+                Py_RETURN_FALSE;                                             \
+        for (; i < n; i++)                                                   \
+            if (!bmp_has(&clean_chars, chars[i]))                            \
+                Py_RETURN_FALSE;                                             \
+    } while (0)
 
 static PyObject *is_clean_text(PyObject *self, PyObject *text)
 {
@@ -3361,29 +3377,12 @@ static PyObject *is_clean_text(PyObject *self, PyObject *text)
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    if (kind == PyUnicode_1BYTE_KIND) {
-        const Py_UCS1 *chars = data;
-#if CLEAN_BLOCKS
-        for (; i + 16 <= n; i += 16)
-            if (!clean_ucs1_block(chars + i))
-                Py_RETURN_FALSE;
-#endif
-        for (; i < n; i++)
-            if (!bmp_has(&clean_chars, chars[i]))
-                Py_RETURN_FALSE;
-    } else if (kind == PyUnicode_2BYTE_KIND) {
-        const Py_UCS2 *chars = data;
-#if CLEAN_BLOCKS
-        for (; i + 8 <= n; i += 8)
-            if (!clean_ucs2_block(chars + i))
-                Py_RETURN_FALSE;
-#endif
-        for (; i < n; i++)
-            if (!bmp_has(&clean_chars, chars[i]))
-                Py_RETURN_FALSE;
-    } else {
+    if (kind == PyUnicode_1BYTE_KIND)
+        SCAN_CLEAN(Py_UCS1, clean_ucs1_block, 16);
+    else if (kind == PyUnicode_2BYTE_KIND)
+        SCAN_CLEAN(Py_UCS2, clean_ucs2_block, 8);
+    else
         Py_RETURN_FALSE; /* characters beyond the BMP: not worth a fast path */
-    }
     Py_RETURN_TRUE;
 }
 
