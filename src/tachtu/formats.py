@@ -20,17 +20,16 @@ Giá tăng 1 6 theo ông A 6 7 . Dân lo 7 Sao vậy 7.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from enum import StrEnum
-from functools import cache, partial
 from operator import itemgetter
 from typing import Any
 
 from tachtu.document import Document, Paragraph, ParagraphSpan, paragraph_spans, read_document
 from tachtu.model.features import join_masked
-from tachtu.normalize import ToneStyle, clean_characters, normalize
-from tachtu.syllables import SyllableKind, chunk_units
-from tachtu.words import LinePer, Segmenter, TextCounts
+from tachtu.normalize import clean_characters, normalize
+from tachtu.syllables import SyllableKind
+from tachtu.words import LinePer, Segmenter, TextCounts, unit_codes
 
 __all__ = [
     "OutputFormat",
@@ -61,6 +60,8 @@ _MASKS = {
     SyllableKind.QUOTE: "7",
     SyllableKind.SYMBOL: "7",
 }
+# The same, a character for each kind (" ": none), as the compiled model is told them.
+_MASK_CODES = tuple(_MASKS.get(kind, " ") for kind in SyllableKind)
 
 
 def render(document: Document, output_format: OutputFormat | str, *, sep: str = "_") -> str:
@@ -224,7 +225,7 @@ def masked_encoded(
     >>> counts
     TextCounts(paragraphs=2, sentences=3, words=12, syllables=12)
     """
-    masks_of = _unit_masks(segmenter.tone_style)
+    masks_of = unit_codes(segmenter.tone_style, _MASK_CODES)
     return segmenter.segment_encoded(texts, sep=sep, end=end, masks_of=masks_of)
 
 
@@ -251,16 +252,6 @@ def masked_lines_counted(
     # The lines as one text: cleaned lines hold no line feed, so its lines are theirs.
     data, counts = masked_encoded(["\n".join(lines)], segmenter=segmenter, sep=sep)
     return data.decode("utf-8").split("\n")[:-1], counts
-
-
-@cache
-def _unit_masks(style: ToneStyle) -> Callable[[str], str]:
-    """The masked class of each unit of a chunk, one character a unit (``" "``: none)."""
-    return partial(_chunk_masks, style)
-
-
-def _chunk_masks(style: ToneStyle, chunk: str) -> str:
-    return "".join([_MASKS.get(kind, " ") for kind in chunk_units(chunk, style)[1]])
 
 
 def _masked(paragraph: Paragraph, sep: str) -> str:

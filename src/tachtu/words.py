@@ -224,7 +224,9 @@ class Segmenter:
         if paragraphs_json is None:
             return None
         split = _split_chunk(self.tone_style)
-        written = paragraphs_json(text, sep, split, _unit_kinds(self.tone_style), _KIND_NAMES)
+        written = paragraphs_json(
+            text, sep, split, unit_codes(self.tone_style, _KIND_CODES), _KIND_NAMES
+        )
         if written is None:
             return None
         data, *totals = written
@@ -380,17 +382,19 @@ _DOTTED_WORDS = ABBREVIATIONS_WITH_A_DOT | {"www"}
 
 # The kinds as the compiled model's structured writer names them: kind k is chr(ord("a") + k).
 _KIND_NAMES = tuple(kind.value for kind in SyllableKind)
-_KIND_CODES = {kind: chr(ord("a") + k) for k, kind in enumerate(SyllableKind)}
+_KIND_CODES = tuple(chr(ord("a") + k) for k in range(len(SyllableKind)))
 
 
 @cache
-def _unit_kinds(style: ToneStyle) -> Callable[[str], str]:
-    """The kind of each unit of a chunk, one character a unit (see ``_KIND_NAMES``)."""
-    return partial(_chunk_kinds, style)
+def unit_codes(style: ToneStyle, codes: tuple[str, ...]) -> Callable[[str], str]:
+    """``chunk -> one character a unit of it``: ``codes[k]`` for a unit of the k-th
+    :class:`SyllableKind`. What the compiled model asks of the chunks it does not split itself,
+    for their kinds (``_KIND_CODES``) or their masked classes (:mod:`tachtu.formats`)."""
+    return partial(_chunk_codes, style, dict(zip(SyllableKind, codes, strict=True)))
 
 
-def _chunk_kinds(style: ToneStyle, chunk: str) -> str:
-    return "".join([_KIND_CODES[kind] for kind in chunk_units(chunk, style)[1]])
+def _chunk_codes(style: ToneStyle, code_of: dict[SyllableKind, str], chunk: str) -> str:
+    return "".join([code_of[kind] for kind in chunk_units(chunk, style)[1]])
 
 
 def _chunk_units(style: ToneStyle, chunk: str) -> list[str]:

@@ -3331,9 +3331,8 @@ static inline int clean_ucs2_block(const Py_UCS2 *chars)
      * inequality costs gcc a second instruction) */
     U16x8 in_ranges = (U16x8)(c < 0x300) | (U16x8)((U16x8)(c - 0x1E00) < 0x100) |
                       (U16x8)((U16x8)(c - 0x2010) < 0x60) | (U16x8)((U16x8)(c - 0x20A0) < 0x30);
-    U16x8 left_out = (U16x8)(c == '\r') | (U16x8)(c == 0xA0) | (U16x8)(c == 0xAD) |
-                     (U16x8)(c == 0xD0) | (U16x8)(c == 0xF0) | (U16x8)(c == 0x202F) |
-                     (U16x8)(c == 0x205F) | (U16x8)(c == 0x2060);
+    U16x8 left_out = left_out_latin | (U16x8)(c == 0x202F) | (U16x8)(c == 0x205F) |
+                     (U16x8)(c == 0x2060);
     U16x8 clean = in_ranges & ~left_out;
     return all_lanes(&clean);
 }
