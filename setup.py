@@ -6,8 +6,12 @@ setup(
     ext_modules=[
         Extension(
             "tachtu.model._core",
-            sources=["src/tachtu/model/_core.c", "src/tachtu/model/_spelling.c"],
-            depends=["src/tachtu/model/_spelling.h"],
+            sources=[
+                "src/tachtu/model/_core.c",
+                "src/tachtu/model/_json.c",
+                "src/tachtu/model/_spelling.c",
+            ],
+            depends=["src/tachtu/model/_json.h", "src/tachtu/model/_spelling.h"],
             extra_compile_args=["-O3"],
             # Without a compiler the package still installs and runs the pure-Python twin.
             optional=True,

@@ -805,6 +805,88 @@ def test_json_lines_read_quickly_by_auto_are_read_as_decoding_them_reads_them(re
     event("documents read" if any(isinstance(item, tuple) for item in quick) else "none read")
 
 
+_json_values = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=20)
+    | st.lists(st.integers(), max_size=2)
+)
+
+
+def _read_by_json(line: bytes):
+    try:
+        return json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+
+
+@pytest.mark.skipif(corpus_readers._flat_json_object is None, reason="the C core is not built")
+@settings(deadline=None, max_examples=500)
+@given(
+    st.dictionaries(st.text(max_size=5), _json_values, max_size=4),
+    st.booleans(),
+    st.booleans(),
+    st.binary(max_size=3),
+    st.integers(0, 80),
+)
+def test_the_core_reads_a_json_line_as_json_does_or_leaves_it(
+    record, ascii_only, spaced, junk, at
+) -> None:
+    # The core reads flat records (strings, integers, true, false, null) itself and leaves every
+    # other line to msgspec: what it reads must be what json.loads reads, and a flat record of
+    # valid JSON must be read.
+    separators = (", ", ": ") if spaced else (",", ":")
+    line = json.dumps(record, ensure_ascii=ascii_only, separators=separators).encode()
+    if junk:
+        line = line[:at] + junk + line[at:]
+    read = corpus_readers._flat_json_object(line)
+    if read is not None:
+        assert read == _read_by_json(line)
+        assert [type(value) for value in read.values()] == [
+            type(value) for value in _read_by_json(line).values()
+        ]
+    flat = all(
+        value is None
+        or isinstance(value, str | bool)
+        or (type(value) is int and abs(value) < 10**17)
+        for value in record.values()
+    )
+    if flat and not junk:
+        assert read == record
+    event("read by the core" if read is not None else "left to msgspec")
+
+
+@pytest.mark.skipif(corpus_readers._flat_json_object is None, reason="the C core is not built")
+@pytest.mark.parametrize(
+    ("line", "read"),
+    [
+        (b'{"a": "\\u00e9\\n\\t\\"\\\\\\/\\ud83d\\ude00"}\r\n', {"a": '\u00e9\n\t"\\/\U0001f600'}),
+        ('{"a": "\U0001f600 Hà Nội"}'.encode(), {"a": "\U0001f600 Hà Nội"}),
+        (b'{"a": 123456789012345678, "b": -0}', {"a": 123456789012345678, "b": 0}),
+        (b" { } ", {}),
+        (b'{"a": 1234567890123456789}', None),  # longer than the core reads
+        (b'{"a": 01}', None),
+        (b'{"a": 1.5}', None),
+        (b'{"a": "\\ud800"}', None),  # a lone surrogate
+        (b'{"a": "\xc0\x80"}', None),  # overlong
+        (b'{"a": "\xed\xa0\x80"}', None),  # a surrogate in UTF-8
+        (b'{"a": "x\x01"}', None),  # a control character
+        (b'{"a": "x\x00"}', None),
+        (b"\xef\xbb\xbf{}", None),  # a BOM
+        (b'{"a": "x"} x', None),
+        (b'{"a": "x",}', None),
+        (b'{"a": "x"', None),
+        (b'{"a": "\xe1\xbb', None),  # the line ends inside a character
+    ],
+)
+def test_the_core_reads_flat_json_objects_only(line: bytes, read) -> None:
+    assert corpus_readers._flat_json_object(line) == read
+    if read is not None:
+        assert read == _read_by_json(line)
+
+
 def _no_metadata(item: tuple | dict) -> tuple | dict:
     return (*item[:2], "{}") if isinstance(item, tuple) else item
 

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "_json.h"
 #include "_spelling.h"
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -3459,6 +3460,9 @@ static PyMethodDef module_methods[] = {
     {"is_syllable", spelling_is_syllable_py, METH_O,
      "is_syllable(word) -> tachtu.normalize.is_vietnamese_syllable(word), or None for a word "
      "of letters the core does not know"},
+    {"json_object", json_object_py, METH_O,
+     "json_object(line) -> the flat JSON object on a line of UTF-8 bytes, or None for a line "
+     "left to a full JSON reader (see _json.h)"},
     {"is_clean_text", is_clean_text, METH_O,
      "is_clean_text(text) -> True when clean_characters(text) is text, told from its characters"},
     {"mojibake_signs", mojibake_signs, METH_VARARGS,
@@ -3479,6 +3483,7 @@ static struct PyModuleDef core_module = {
 PyMODINIT_FUNC PyInit__core(void)
 {
     spelling_fill();
+    json_fill();
     new_style = PyUnicode_InternFromString("new");
     if (!new_style)
         return NULL;
