@@ -167,32 +167,42 @@ static inline __attribute__((always_inline)) int decode_string(Cursor *pp, Curso
     Py_UCS4 found = 0;
 #define PUT(point) (wide ? (void)(broad[n++] = (point)) : (void)(narrow[n++] = (Py_UCS2)(point)))
     for (;;) {
+        unsigned c;
         if (PLAIN_RUNS && !wide && end - p >= 16) {
             int run = plain_run(p, narrow + n);
             n += run;
             p += run;
             if (run == 16)
                 continue;
-        }
-        unsigned c = *p;
-        if (plain[c]) {
-            PUT(c);
-            p++;
-            continue;
+            c = *p; /* not plain */
+        } else {
+            c = *p;
+            if (plain[c]) {
+                PUT(c);
+                p++;
+                continue;
+            }
         }
         Py_UCS4 point;
+        /* A continuation byte (10xxxxxx) xor 0x80 is its six bits, below 0x40. The bytes of a
+         * sequence are tested in order and the line ends in a NUL, which is none: a byte is
+         * read only after one before it proved to be no end. */
         if (c - 0xE0 < 0x10u) {
-            if (end - p < 3 || ((p[1] & 0xC0) ^ 0x80) | ((p[2] & 0xC0) ^ 0x80))
+            unsigned first = p[1] ^ 0x80u;
+            if (first >= 0x40)
                 return REFUSED;
-            /* overlong (E0 below A0), or a surrogate (ED from A0): not UTF-8 */
-            if (c == 0xE0 ? p[1] < 0xA0 : c == 0xED && p[1] >= 0xA0)
+            unsigned second = p[2] ^ 0x80u;
+            if (second >= 0x40)
                 return REFUSED;
-            point = ((c & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+            point = ((c & 0x0F) << 12) | (first << 6) | second;
+            if (point < 0x800 || point - 0xD800 < 0x800u)
+                return REFUSED; /* overlong, or a surrogate: not UTF-8 */
             p += 3;
         } else if (c - 0xC2 < 0x1Eu) {
-            if (end - p < 2 || (p[1] & 0xC0) != 0x80)
+            unsigned first = p[1] ^ 0x80u;
+            if (first >= 0x40)
                 return REFUSED;
-            point = ((c & 0x1F) << 6) | (p[1] & 0x3F);
+            point = ((c & 0x1F) << 6) | first;
             p += 2;
         } else if (c == '"') {
             break;
@@ -209,8 +219,7 @@ static inline __attribute__((always_inline)) int decode_string(Cursor *pp, Curso
         } else if (c - 0xF0 < 5u) {
             if (!wide)
                 return TOO_WIDE;
-            if (end - p < 4 || ((p[1] & 0xC0) ^ 0x80) | ((p[2] & 0xC0) ^ 0x80) |
-                                   ((p[3] & 0xC0) ^ 0x80))
+            if ((p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
                 return REFUSED;
             point = ((c & 0x07) << 18) | ((p[1] & 0x3F) << 12) | ((p[2] & 0x3F) << 6) |
                     (p[3] & 0x3F);
