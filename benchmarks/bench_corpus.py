@@ -19,7 +19,9 @@ are its own:
   the pipeline: the pipeline's machinery (chunks, workers, journal, fsync, counts) is what the
   pipeline costs over it.
 - ``local N`` / ``dask N``: ``tachtu.corpus.run`` with N worker processes, from the compressed
-  files to compressed output files, with journal, stats and everything.
+  files to compressed output files, with journal, stats and everything; ``local 0`` runs it all
+  in the measuring process, on one core as ``bare`` does (the per-core comparison). Their CPU
+  seconds are counted from the call, as the other configurations count theirs.
 
 Peak memory is the maximum resident set of the main process, and of the largest worker
 (``RUSAGE_CHILDREN``, which the operating system keeps for waited-for children). The machine
@@ -147,6 +149,9 @@ def child(
         engine, workers = configuration.split()
         out = Path(scratch) / configuration.replace(" ", "-")
         shutil.rmtree(out, ignore_errors=True)
+        # CPU seconds from here, as the other configurations count them: not this process's
+        # start and imports (the workers' whole lives are inside the run)
+        before = resource.getrusage(resource.RUSAGE_SELF)
         started = time.perf_counter()
         summary = run(
             paths,
@@ -159,11 +164,12 @@ def child(
         seconds = time.perf_counter() - started
         self_usage = resource.getrusage(resource.RUSAGE_SELF)
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = sum(u.ru_utime + u.ru_stime for u in (self_usage, children))
+        main_cpu = (self_usage.ru_utime + self_usage.ru_stime) - (before.ru_utime + before.ru_stime)
+        cpu = main_cpu + children.ru_utime + children.ru_stime
         result.update(
             seconds=seconds,
             cpu_seconds=cpu,
-            main_cpu_seconds=self_usage.ru_utime + self_usage.ru_stime,
+            main_cpu_seconds=main_cpu,
             documents=summary.stats.documents,
             syllables=summary.stats.syllables,
             errors=summary.stats.errors,
@@ -253,6 +259,8 @@ def report(
     for numerator, denominator, what in (
         ("local 1", "local 2", "2 workers vs 1, wall clock"),
         ("local 1", "bare", "1-worker pipeline time over bare"),
+        # workers=0: the whole pipeline in one process, on one core, as bare runs
+        ("local 0", "bare", "in-process pipeline (one core) time over bare"),
         ("local 1", "loop", "1-worker pipeline time over the plain loop"),
     ):
         ratios = _paired(results, numerator, denominator)
