@@ -22,10 +22,16 @@ static Py_ssize_t narrow_size = 0, wide_size = 0;
 /* Bytes that stand for themselves in a JSON string: ASCII but controls, '"' and '\\'. */
 static unsigned char plain[256];
 
+/* What the letter after a backslash stands for (0: no escape of one letter). */
+static unsigned char escaped[256];
+
 void json_fill(void)
 {
     for (unsigned c = 0x20; c < 0x80; c++)
         plain[c] = c != '"' && c != '\\';
+    static const char letters[] = "\"\\/bfnrt", meanings[] = "\"\\/\b\f\n\r\t";
+    for (size_t i = 0; i < sizeof letters - 1; i++)
+        escaped[(unsigned char)letters[i]] = (unsigned char)meanings[i];
 }
 
 static int reserve(void **buffer, Py_ssize_t *size, Py_ssize_t wanted, size_t unit)
@@ -79,31 +85,11 @@ static Cursor read_escape(Cursor p, Cursor end, Py_UCS4 *out)
 {
     if (end - p < 2)
         return NULL;
-    switch (p[1]) {
-    case '"':
-    case '\\':
-    case '/':
-        *out = p[1];
+    if (p[1] != 'u') {
+        if (!escaped[p[1]])
+            return NULL;
+        *out = escaped[p[1]];
         return p + 2;
-    case 'b':
-        *out = '\b';
-        return p + 2;
-    case 'f':
-        *out = '\f';
-        return p + 2;
-    case 'n':
-        *out = '\n';
-        return p + 2;
-    case 'r':
-        *out = '\r';
-        return p + 2;
-    case 't':
-        *out = '\t';
-        return p + 2;
-    case 'u':
-        break;
-    default:
-        return NULL;
     }
     if (end - p < 6)
         return NULL;
