@@ -432,7 +432,7 @@ except ImportError:  # the standard library's json reads them all the same
     msgspec = None
 try:
     # Most corpus records are flat objects of strings: the core reads those in one pass over
-    # the line, each string unescaped and decoded at once (a news file's records 256M -> 176M
+    # the line, each string unescaped and decoded at once (a news file's records 256M -> 159M
     # instructions), and leaves all else to msgspec.
     from tachtu.model._core import json_object as _flat_json_object
 except ImportError:  # pragma: no cover - where the C extension is not built
