@@ -139,6 +139,18 @@ def test_train_passes_its_options_to_the_trainer() -> None:
     result = run("train", "--help")
     assert result.exit_code == 0
     assert "--data" in result.stdout and "--output" in result.stdout
+    assert result.stdout.startswith("usage: tachtu train")
+
+
+def test_train_refuses_an_output_folder_that_is_not_there_before_training(
+    tmp_path: Path,
+) -> None:
+    gold = tmp_path / "gold.txt"
+    gold.write_text("Hà_Nội là thủ_đô\n", encoding="utf-8")
+    args = ["train", "--data", tmp_path, "--train", "gold.txt", "--dev", "gold.txt"]
+    result = run(*args, "--output", tmp_path / "none" / "model.npz")
+    assert result.exit_code == 2
+    assert "tachtu train: error: --output" in result.stderr and "no such folder" in result.stderr
 
 
 @pytest.mark.parametrize("encoding", ["vni", "tcvn3", "viscii", "cp1258", "viqr"])
@@ -199,6 +211,65 @@ def test_normalize_report_counts_what_decoding_changed(fixture: str, expected: s
         "utf-8"
     )
     assert f"{path}: {expected}" in result.stderr
+
+
+def run_bytes(*args: str | Path, stdin: bytes):
+    return runner.invoke(app, [str(a) for a in args], input=stdin)
+
+
+# Not UTF-8 (and, on a line of its own, TCVN3 for "Việt Nam": tests that mean the error say -e utf-8)
+BAD_UTF8 = b"Vi\xd6t Nam\n"
+
+
+@pytest.mark.parametrize("output_format", ["text", "sentences", "masked"])
+def test_stdin_line_that_is_not_utf8_is_named_and_the_rest_segmented(output_format: str) -> None:
+    result = run_bytes(
+        "segment",
+        "--model",
+        TINY_LEXICON,
+        "-f",
+        output_format,
+        stdin="Hà Nội là thủ đô\n".encode() + BAD_UTF8 + "Việt Nam\n".encode(),
+    )
+    assert result.exit_code == 1
+    assert "<stdin>:2:" in result.stderr and "try --errors replace" in result.stderr
+    lines = result.stdout.split("\n")
+    # the bad line is an empty line out, so that the lines after it keep their place
+    assert lines[0].startswith("Hà_Nội") and lines[1] == "" and lines[2].startswith("Việt_Nam")
+
+
+def test_stdin_errors_replace_and_encodings_apply() -> None:
+    from tachtu.encodings import encode
+
+    replaced = run_bytes(
+        "segment", "--model", TINY_LEXICON, "-e", "utf-8", "--errors", "replace", stdin=BAD_UTF8
+    )
+    assert replaced.exit_code == 0 and replaced.stdout == "Vi \ufffd t Nam\n"
+    legacy = encode("Hà Nội là thủ đô của nước Việt Nam.\n", "tcvn3")
+    for encoding in ("tcvn3", "auto"):
+        result = run_bytes("segment", "--model", TINY_LEXICON, "-e", encoding, stdin=legacy)
+        assert result.exit_code == 0
+        assert result.stdout == "Hà_Nội là thủ_đô của nước Việt_Nam .\n"
+
+
+def test_stdin_line_breaks_are_a_files_line_breaks() -> None:
+    result = run_bytes("segment", "--model", TINY_LEXICON, stdin="Hà Nội\r\nthủ đô\rmưa\n".encode())
+    assert result.stdout == "Hà_Nội\nthủ_đô\nmưa\n"
+
+
+def test_stdin_in_a_structured_format_is_not_written_when_unreadable() -> None:
+    result = run_bytes("segment", "-f", "jsonl", stdin="Hà Nội\n".encode() + BAD_UTF8)
+    assert result.exit_code == 1
+    assert result.stdout == "" and "<stdin>:2:" in result.stderr
+
+
+def test_normalize_stdin_report_and_errors() -> None:
+    stdin = "Ho\u0300a\r\n".encode() + BAD_UTF8 + b"b\n"
+    result = run_bytes("normalize", "--report", "-e", "utf-8", stdin=stdin)
+    assert result.exit_code == 1
+    assert result.stdout == "Hòa\n\nb\n"
+    assert "<stdin>:2:" in result.stderr
+    assert "<stdin>: composed 1, line_ends 1" in result.stderr
 
 
 def test_corpus_reads_legacy_encoded_files(tmp_path: Path) -> None:

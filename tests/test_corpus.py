@@ -695,6 +695,23 @@ def test_legacy_encoded_json_lines_detected_once_for_the_file(
     ).read_text("utf-8")
 
 
+def test_json_lines_ascii_at_first_then_utf8_are_read(tmp_path: Path, tiny_segmenter) -> None:
+    # The encoding is settled from the file's first 256 KiB; JSON with its non-ASCII escaped
+    # there must not settle it on ASCII, which the raw UTF-8 further on is not.
+    from tachtu.corpus.decoding import decoder
+
+    escaped = json.dumps({"id": "a", "text": "Hà Nội là thủ đô " * 20}) + "\n"
+    lines = [escaped] * (300_000 // len(escaped)) + [
+        json.dumps({"id": "b", "text": "Việt Nam"}, ensure_ascii=False) + "\n"
+    ]
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "feed.jsonl").write_text("".join(lines), encoding="utf-8")
+    options = {"segmenter": tiny_segmenter, "workers": 0}
+    summary = run([tmp_path / "in"], tmp_path / "out", decode=decoder("auto"), **options)
+    assert summary.errors == [] and summary.stats.documents == len(lines)
+    assert (tmp_path / "out" / "feed.txt").read_text("utf-8").endswith("\n\nViệt_Nam\n\n")
+
+
 def _read_three_ways(data: bytes, options: ReadOptions) -> tuple[list, list, list]:
     """The records of a JSON Lines file read as the corpus reads them, without metadata, and
     with the standard library's json alone (what msgspec must agree with); metadata as its

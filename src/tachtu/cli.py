@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -103,12 +104,67 @@ def _fail(error: InputError) -> None:
     typer.echo(f"tachtu: error: {error}", err=True)
 
 
-def _stdin_lines(batch_size: int):
-    """Lines of standard input in batches; one at a time when a person is typing."""
+# How standard input is named in errors and reports.
+STDIN = "<stdin>"
+# Line breaks as text files are read: the normalizer makes all three "\n".
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def _stdin_lines(decode: Decoder, batch_size: int) -> Iterator[list[str | None]]:
+    """Lines of standard input (each ended by ``"\\n"``, which is cut off) in batches, one at a
+    time when a person is typing, decoded as a file's text is by ``decode`` (``auto`` settles
+    on one encoding from the first batch). A line that cannot be decoded is reported with its
+    number and comes as ``None``, so that the lines after it keep their place."""
     size = 1 if sys.stdin.isatty() else batch_size
-    lines = (line.rstrip("\n") for line in sys.stdin)
+    lines = iter(sys.stdin.buffer)
+    read = 0  # lines (ended by b"\n") before the batch
     while batch := list(itertools.islice(lines, size)):
-        yield batch
+        settle = getattr(decode, "for_file", None)
+        if settle is not None:
+            decode = settle(b"".join(batch), STDIN)
+        try:
+            decoded = _split_lines(decode(b"".join(batch), STDIN))
+        except InputError:  # the lines one by one, to name the bad ones and keep the rest
+            decoded = [
+                line
+                for number, data in enumerate(batch, read + 1)
+                for line in _decoded_line(decode, data, number)
+            ]
+        yield decoded
+        read += len(batch)
+
+
+def _decoded_line(decode: Decoder, data: bytes, number: int) -> list[str | None]:
+    try:
+        return _split_lines(decode(data, STDIN))
+    except InputError as error:
+        _fail(InputError(STDIN, error.reason, number))
+        return [None]
+
+
+def _split_lines(text: str) -> list[str | None]:
+    pieces: list[str | None] = list(text.split("\n"))
+    if len(pieces) > 1 and pieces[-1] == "":
+        pieces.pop()  # the "\n" that ends the last line starts none
+    return pieces
+
+
+def _text_lines(decoded: list[str | None]) -> list[str]:
+    """Decoded lines of standard input cut at every line break a file is cut at (``"\\r"``
+    too), an undecodable line (``None``) as an empty one."""
+    lines: list[str] = []
+    for line in decoded:
+        pieces = _LINE_BREAK.split(line or "")
+        if len(pieces) > 1 and pieces[-1] == "":
+            pieces.pop()
+        lines.extend(pieces)
+    return lines
+
+
+def _stdin_text(decode: Decoder) -> str:
+    """All of standard input as one text, read as a file is; undecodable input raises
+    :class:`InputError`."""
+    return decode(sys.stdin.buffer.read(), STDIN)
 
 
 def _decoder(encoding: str, errors: DecodeErrors) -> Decoder:
@@ -126,6 +182,40 @@ def _read_files(files: list[Path], decode: Decoder) -> Iterator[tuple[Path, str 
         except InputError as error:
             _fail(error)
             yield path, None
+
+
+def _segment_stdin(
+    segmenter: Segmenter, output_format: OutputFormat, sep: str, decode: Decoder
+) -> bool:
+    """Segment standard input to standard output; whether some of it could not be read (an
+    undecodable line gives an empty line out in the line formats; in a structured format, all
+    of standard input is one document, and it is not written)."""
+    out = sys.stdout
+    if output_format not in (OutputFormat.TEXT, OutputFormat.SENTENCES, OutputFormat.MASKED):
+        try:
+            text = _stdin_text(decode)
+        except InputError as error:
+            _fail(error)
+            return True
+        out.writelines(render_text(text, output_format, segmenter=segmenter, sep=sep, id="stdin"))
+        return False
+    failed = False
+    for decoded in _stdin_lines(decode, 256):
+        failed = failed or None in decoded
+        batch = _text_lines(decoded)
+        if output_format is OutputFormat.TEXT:
+            out.writelines(line + "\n" for line in segmenter.segment_batch(batch, sep=sep))
+        elif output_format is OutputFormat.SENTENCES:
+            for line in batch:  # a line without units (a break between documents) stays one
+                data = segmenter.segment_encoded([line], sep=sep, line_per="sentence")[0]
+                out.write(data.decode() or "\n")
+        else:
+            for line in batch:  # a line without units still gives one line out
+                out.write(
+                    "".join(render_text(line, output_format, segmenter=segmenter, sep=sep)) or "\n"
+                )
+        out.flush()
+    return failed
 
 
 @app.command(
@@ -150,26 +240,8 @@ def segment(
         raise typer.Exit(2) from None
     out = sys.stdout
     if not files:
-        for batch in _stdin_lines(256):
-            if output_format is OutputFormat.TEXT:
-                out.writelines(line + "\n" for line in segmenter.segment_batch(batch, sep=sep))
-            elif output_format is OutputFormat.SENTENCES:
-                for line in batch:  # a line without units (a break between documents) stays one
-                    data = segmenter.segment_encoded([line], sep=sep, line_per="sentence")[0]
-                    out.write(data.decode() or "\n")
-            elif output_format is OutputFormat.MASKED:
-                for line in batch:  # a line without units still gives one line out
-                    out.write(
-                        "".join(render_text(line, output_format, segmenter=segmenter, sep=sep))
-                        or "\n"
-                    )
-            else:  # a structured format: all of stdin is one document
-                rest = "\n".join(batch) + "\n" + sys.stdin.read()
-                out.writelines(
-                    render_text(rest, output_format, segmenter=segmenter, sep=sep, id="stdin")
-                )
-                break
-            out.flush()
+        if _segment_stdin(segmenter, output_format, sep, decode):
+            raise typer.Exit(1)
         return
     failed = False
     documents = 0
@@ -199,33 +271,45 @@ def normalize_command(
 ) -> None:
     """Write clean NFC text: legacy encodings, decomposed input, odd spaces, misplaced tone marks."""
     decode = _decoder(encoding, errors)
-    if not files:
-        for line in sys.stdin:
-            sys.stdout.write(normalize(line, tone_style=tone_style))
-        return
     # What decoding changed (mojibake, decomposed characters, ...), by file, for the report:
     # the text that normalization then sees is already clean of it.
-    decoding_changes: dict[str, dict[str, int]] = {}
+    decoding_changes: dict[str, Counter[str]] = {}
     if report:
 
         def decode(data: bytes, path: str) -> str:
-            text, decoding_changes[path] = decode_with_changes(encoding, errors, data, path)
+            text, changes = decode_with_changes(encoding, errors, data, path)
+            decoding_changes.setdefault(path, Counter()).update(changes)
             return text
 
+    def normalized(text: str, changes: Counter[str]) -> str:
+        if not report:
+            return normalize(text, tone_style=tone_style)
+        result = normalize_with_report(text, tone_style=tone_style)
+        changes.update(result.changes)
+        return result.text
+
+    def print_report(path: str, changes: Counter[str]) -> None:
+        if report:
+            counts = decoding_changes.get(path, Counter()) + changes
+            listed = ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items()))
+            typer.echo(f"{path}: {listed or 'no changes'}", err=True)
+
     failed = False
-    for path, text in _read_files(files, decode):
+    if not files:
+        changes: Counter[str] = Counter()
+        for decoded in _stdin_lines(decode, 256):
+            failed = failed or None in decoded
+            text = "".join(("" if line is None else line) + "\n" for line in decoded)
+            sys.stdout.write(normalized(text, changes))
+            sys.stdout.flush()
+        print_report(STDIN, changes)
+    for path, text in _read_files(files or [], decode):
         if text is None:
             failed = True
             continue
-        if report:
-            result = normalize_with_report(text, tone_style=tone_style)
-            counts = Counter(decoding_changes.get(str(path), {})) + Counter(result.changes)
-            changes = ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items()))
-            typer.echo(f"{path}: {changes or 'no changes'}", err=True)
-            text = result.text
-        else:
-            text = normalize(text, tone_style=tone_style)
-        sys.stdout.write(text)
+        changes = Counter()
+        sys.stdout.write(normalized(text, changes))
+        print_report(str(path), changes)
     if failed:
         raise typer.Exit(1)
 
@@ -274,7 +358,7 @@ def train(ctx: typer.Context) -> None:
     # The trainer owns its options (argparse), so they are documented and tested in one place.
     from tachtu.model.training import main as train_main
 
-    raise typer.Exit(train_main(ctx.args) or 0)
+    raise typer.Exit(train_main(ctx.args, prog="tachtu train") or 0)
 
 
 @app.command(

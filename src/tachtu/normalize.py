@@ -1,4 +1,4 @@
-"""Text normalization: str -> str.
+"""Text normalization: str (or bytes, decoded first) -> str.
 
 Vietnamese text arrives decomposed (macOS, some sites), with look-alike characters (``Ð`` for
 ``Đ``), invisible characters and both tone-mark placements (``hòa``/``hoà``). ``normalize`` makes

@@ -70,7 +70,9 @@ class AutoDecoder:
                 detection.encoding,
                 detection.confidence,
             )
-        if detection.encoding == "utf-8":
+        if detection.encoding in _PLAIN_UNICODE:
+            # A sample of ASCII alone (JSON written with its non-ASCII escaped, an English
+            # header) says nothing against UTF-8, and the rest of the file may well need it.
             return RepairingUtf8Decoder(self.errors)
         return functools.partial(decode_bytes, detection.encoding, self.errors)
 

@@ -147,7 +147,8 @@ def run(
     after each unit of work is written.
 
     Bad input never stops a run: it is listed in ``out/errors.jsonl`` and in the summary.
-    Raises :class:`UsageError` when the run cannot start as asked.
+    Raises :class:`UsageError` when the run cannot start as asked, and :class:`RunConflictError`
+    when ``out`` holds a run made with other options.
     """
     started = time.monotonic()
     out = Path(out)

@@ -809,12 +809,13 @@ def read_register_scores(path: str | Path) -> dict[str, int]:
     return scores
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, prog: str = "python -m tachtu.model.training") -> int:
     """Command line: train, score on dev, write the model file. Returns an exit code."""
     parser = argparse.ArgumentParser(
-        prog="python -m tachtu.model.training",
+        prog=prog,
         description="Train tachtu's word model from gold segmented text.",
-        epilog="example: python -m tachtu.model.training --data ../shared/data",
+        epilog=f"example: {prog} --data ../shared/data --output model.npz",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--data", default="../shared/data", help="folder the default files are in")
     parser.add_argument(
@@ -824,7 +825,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="gold files (_-joined text or .conllu), relative to --data or absolute",
     )
     parser.add_argument("--dev", nargs="*", default=list(DEFAULT_DEV_FILES))
-    parser.add_argument("--output", default=DEFAULT_OUTPUT, help="model file to write (.npz)")
+    parser.add_argument(
+        "--output",
+        default=DEFAULT_OUTPUT,
+        help="model file to write (.npz); the default is the shipped model's place in a checkout "
+        "of tachtu, run from its root",
+    )
     parser.add_argument("--no-save", action="store_true", help="score only (for ablations)")
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--folds", type=int, default=10, help="0: in-sample lexicon")
@@ -902,6 +908,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     missing = [str(path) for path in named if not path.is_file()]
     if missing:
         parser.error(f"no such file: {', '.join(missing)}")
+    written = [] if args.no_save else [("--output", args.output)]
+    written += [("--predict", args.predict)] if args.predict else []
+    for option, path in written:  # before training, not after it
+        if not Path(path).resolve().parent.is_dir():
+            parser.error(f"{option} {path}: no such folder {Path(path).parent}")
     lines: list[str] = []
     for name in args.train:
         lines += gold_lines(data / name)
