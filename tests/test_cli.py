@@ -107,6 +107,36 @@ def test_evaluate_with_and_without_prediction(tmp_path: Path) -> None:
     assert run("evaluate", gold, predicted).exit_code == 1
 
 
+def test_evaluate_reads_legacy_encodings_and_refuses_gold_without_words(tmp_path: Path) -> None:
+    from tachtu.encodings import encode
+
+    gold = tmp_path / "gold.txt"
+    gold.write_bytes(encode("Hà_Nội là thủ_đô của nước Việt_Nam .\n", "tcvn3"))
+    predicted = tmp_path / "pred.txt"
+    predicted.write_text("Hà_Nội là thủ_đô của nước Việt Nam .\n", encoding="utf-8")
+    result = run("evaluate", gold, predicted)
+    assert result.exit_code == 0 and "R=85.71" in result.stdout
+    assert run("evaluate", "-e", "tcvn3", gold, gold).stdout.startswith("P=100.00")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n", encoding="utf-8")
+    refused = run("evaluate", empty, gold)
+    assert refused.exit_code == 1 and "empty.txt: no gold words to score" in refused.stderr
+
+
+def test_normalize_ends_each_files_last_line(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("không xuống dòng", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("b\n", encoding="utf-8")
+    result = run("normalize", tmp_path / "a.txt", tmp_path / "b.txt")
+    assert result.stdout == "không xuống dòng\nb\n"
+
+
+def test_folders_are_scanned_as_a_corpus_run_scans_them(tmp_path: Path) -> None:
+    for name in ["sub/x.txt", ".hidden/y.txt", ".z.txt", "A.TXT", "b.md"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(f"{Path(name).stem}\n", encoding="utf-8")
+    assert run("segment", "--model", TINY_LEXICON, tmp_path).stdout == "A\nx\n"
+
+
 def test_normalize_command() -> None:
     result = run("normalize", "--tone-style", "old", stdin="Ho\u0300a thuỷ\u00a0lựơng\n")
     assert result.stdout == "Hòa thủy lượng\n"
@@ -189,7 +219,7 @@ def test_normalize_report(tmp_path: Path) -> None:
     path.write_bytes(encode("Hoà bình lựơng\u00a0thực", "vni"))
     result = run("normalize", "--report", "--tone-style", "old", path)
     assert result.exit_code == 0
-    assert result.stdout == "Hòa bình lượng thực"
+    assert result.stdout == "Hòa bình lượng thực\n"  # its last line ended
     assert f"{path}: odd_spaces 1, tone_marks 2" in result.stderr
 
 

@@ -455,6 +455,15 @@ def test_a_run_never_writes_over_its_input(tmp_path: Path, tiny_segmenter) -> No
     assert sorted(p.name for p in (folder / "2017").iterdir()) == ["gia-lua.txt", "mua-lon.txt"]
 
 
+@pytest.mark.parametrize(("option", "value"), [("workers", -1), ("chunk_bytes", 0)])
+def test_bad_numbers_are_refused_before_anything_is_written(
+    tmp_path: Path, tiny_segmenter, option: str, value: int
+) -> None:
+    with pytest.raises(UsageError, match=f"{option} {value}"):
+        run([NEWS], tmp_path / "out", segmenter=tiny_segmenter, **{"workers": 0, option: value})
+    assert not (tmp_path / "out").exists()
+
+
 def test_output_inside_an_input_folder_is_not_read_back(tmp_path: Path, tiny_segmenter) -> None:
     folder = copy_news(tmp_path)
     run([folder], folder / "segmented", segmenter=tiny_segmenter, workers=0)

@@ -308,7 +308,9 @@ def normalize_command(
             failed = True
             continue
         changes = Counter()
-        sys.stdout.write(normalized(text, changes))
+        text = normalized(text, changes)
+        # its last line ended, or it would run on into the next file's first line
+        sys.stdout.write(text if not text or text.endswith("\n") else text + "\n")
         print_report(str(path), changes)
     if failed:
         raise typer.Exit(1)
@@ -326,17 +328,22 @@ def evaluate(
         ),
     ] = None,
     model: ModelOption = None,
+    errors: ErrorsOption = "strict",
+    encoding: EncodingOption = "auto",
 ) -> None:
     """Print precision, recall and F1 over words, as the VLSP 2013 scorer does."""
+    decode = _decoder(encoding, errors)
     try:
-        gold_lines = read_text_file(gold).rstrip("\n").split("\n")
+        gold_lines = read_text_file(gold, decode=decode).rstrip("\n").split("\n")
+        if not any(line.strip() for line in gold_lines):
+            raise InputError(gold, "no gold words to score")
         if predicted is None:
             segmenter = Segmenter.load(model)
             predicted_lines = segmenter.segment_batch(
                 [line.replace("_", " ") for line in gold_lines]
             )
         else:
-            predicted_lines = read_text_file(predicted).rstrip("\n").split("\n")
+            predicted_lines = read_text_file(predicted, decode=decode).rstrip("\n").split("\n")
     except InputError as error:
         _fail(error)
         raise typer.Exit(1) from None

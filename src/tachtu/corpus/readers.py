@@ -170,11 +170,17 @@ def read_text_file(
 
 
 def text_files(paths: list[Path]) -> list[Path]:
-    """Files named directly, then the ``.txt`` files under each folder, recursively and sorted."""
+    """Files named directly, then the plain ``.txt`` files under each folder, recursively and
+    sorted, found as :func:`discover_inputs` finds a folder's files (hidden ones left out, the
+    suffix in any case)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()))
+            found.extend(
+                source.path
+                for source in _folder_inputs(path, None)
+                if source.kind is InputKind.TEXT and source.compression is None
+            )
         else:
             found.append(path)
     return found

@@ -158,6 +158,10 @@ def run(
         raise UsageError("the dask engine needs dask: pip install 'tachtu[dask]'")
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} exists and is not a folder")
+    if workers is not None and workers < 0:
+        raise UsageError(f"workers {workers}: 0 (none) or more")
+    if chunk_bytes < 1:
+        raise UsageError(f"chunk_bytes {chunk_bytes}: 1 or more")
     segmenter, model = _load_segmenter(segmenter, tone_style, dictionary)
     read = (
         ReadOptions(text_field=text_field, id_field=id_field, decode=decode)
