@@ -58,6 +58,9 @@ def test_jsonl_and_conllu_from_files(tmp_path: Path) -> None:
     assert record["id"] == "a" and len(record["paragraphs"]) == 2
     result = run("segment", "--model", TINY_LEXICON, "--format", "conllu", tmp_path / "a.txt")
     assert "# sent_id = a-2-1" in result.stdout and "1\tThủ đô\t" in result.stdout
+    assert result.stdout.startswith("# newdoc id = a\n# newpar\n")  # as a corpus run writes it
+    piped = run("segment", "--model", TINY_LEXICON, "-f", "conllu", stdin="Hà Nội\n")
+    assert piped.stdout.startswith("# newdoc id = stdin\n# newpar\n# sent_id = stdin-1-1\n")
 
 
 @pytest.mark.parametrize(

@@ -83,6 +83,35 @@ def test_conllu(tiny_segmenter: Segmenter) -> None:
     )
 
 
+def conllu_sentences(conllu: str) -> list[tuple[str, list[list[str]]]]:
+    """Each sentence of CoNLL-U as its ``# text`` and its word lines' columns."""
+    sentences = []
+    for block in conllu.strip("\n").split("\n\n"):
+        lines = block.split("\n")
+        [text] = [line.removeprefix("# text = ") for line in lines if line.startswith("# text")]
+        sentences.append((text, [line.split("\t") for line in lines if not line.startswith("#")]))
+    return sentences
+
+
+def test_conllu_forms_and_space_after_give_the_text_back() -> None:
+    # CoNLL-U's rule: the forms, a space after each but where SpaceAfter=No, are the text. The
+    # shipped model joins Ng and its dot into one word, whose form is the text's Ng.
+    segmenter = Segmenter.load()
+    text = "Chị Ng.  nói:\t«Hà Nội   đẹp», v.v... (TP.HCM) 5,5% .\nMưa ở Q. 1 , ông H.V.A. nói."
+    compiled = "".join(render_text(text, "conllu", segmenter=segmenter, id="d"))
+    document = read_document(text, segmenter=segmenter, id="d")
+    assert compiled == render(document, "conllu")
+    sentences = conllu_sentences(compiled)
+    assert len(sentences) >= 3
+    for sentence_text, words in sentences:
+        assert all(len(columns) == 10 and "  " not in columns[1] for columns in words)
+        rebuilt = "".join(
+            columns[1] + ("" if columns[9] == "SpaceAfter=No" else " ") for columns in words
+        )
+        assert rebuilt.rstrip(" ") == sentence_text
+    assert sentences[0][1][1][:2] == ["2", "Ng."]
+
+
 def test_document_structure(tiny_segmenter: Segmenter) -> None:
     doc = read_document(ARTICLE.read_text(encoding="utf-8"), segmenter=tiny_segmenter)
     assert len(doc.paragraphs) == 7

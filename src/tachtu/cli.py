@@ -197,6 +197,8 @@ def _segment_stdin(
         except InputError as error:
             _fail(error)
             return True
+        if output_format is OutputFormat.CONLLU:
+            out.write("# newdoc id = stdin\n")
         out.writelines(render_text(text, output_format, segmenter=segmenter, sep=sep, id="stdin"))
         return False
     failed = False
@@ -252,6 +254,8 @@ def segment(
         if documents and output_format is OutputFormat.SENTENCES:
             out.write("\n")  # one file, one document: a blank line between two of them
         documents += 1
+        if output_format is OutputFormat.CONLLU:  # as a corpus run opens each document
+            out.write(f"# newdoc id = {path.stem}\n")
         # line formats without Documents; the same words as a Document's (tests hold this)
         for piece in render_text(text, output_format, segmenter=segmenter, sep=sep, id=path.stem):
             out.write(piece)

@@ -347,11 +347,15 @@ def _conllu(id: str, text: str, paragraphs: list[ParagraphSpan]) -> str:
             if s_number == 1:
                 out.append("# newpar")
             out.append(f"# sent_id = {sent_id}")
-            out.append(f"# text = {text[s_start:s_end]}")
-            for i, (units, _, end, _) in enumerate(words):
+            # Runs of whitespace are one space, in the text and in a form, so that the forms
+            # and SpaceAfter=No give the text back (as CoNLL-U requires).
+            out.append(f"# text = {' '.join(text[s_start:s_end].split())}")
+            for i, (_, start, end, _) in enumerate(words):
                 glued = i + 1 < len(words) and words[i + 1][1] == end
                 misc = "SpaceAfter=No" if glued else "_"
-                # UD Vietnamese writes the syllables of a word with spaces between them.
-                out.append(f"{i + 1}\t{' '.join(units)}\t_\t_\t_\t_\t_\t_\t_\t{misc}")
+                # UD Vietnamese writes the syllables of a word with spaces between them; units
+                # glued in the text (Ng.) stay glued.
+                form = " ".join(text[start:end].split())
+                out.append(f"{i + 1}\t{form}\t_\t_\t_\t_\t_\t_\t_\t{misc}")
             out.append("")
     return "".join(line + "\n" for line in out)

@@ -2766,11 +2766,10 @@ static int line_bounds(Line *line, const Decided *d, Py_ssize_t from)
 }
 
 /* The next `units` units of a line, from its cursor (chunk *j, unit *k) on, with sep between
- * them, as JSON string characters or as plain UTF-8; the cursor is moved past them. NULL for
- * what cannot be written (a lone surrogate). */
+ * them, as JSON string characters; the cursor is moved past them. NULL for what cannot be
+ * written (a lone surrogate). */
 static ALWAYS_INLINE char *put_word_units(char *p, const Line *line, Py_ssize_t *j, Py_ssize_t *k,
-                                          Py_ssize_t units, const char *sep, Py_ssize_t sep_len,
-                                          int json)
+                                          Py_ssize_t units, const char *sep, Py_ssize_t sep_len)
 {
     for (Py_ssize_t u = 0; u < units; u++) {
         const Chunk *c = line->chunks[*j];
@@ -2779,8 +2778,7 @@ static ALWAYS_INLINE char *put_word_units(char *p, const Line *line, Py_ssize_t 
             p += sep_len;
         }
         Py_ssize_t from = *k ? c->ends[*k - 1] : 0, to = c->ends[*k];
-        p = json ? put_json_utf8(p, c->text_kind, c->text, from, to)
-                 : put_utf8(p, c->text_kind, c->text, from, to);
+        p = put_json_utf8(p, c->text_kind, c->text, from, to);
         if (!p)
             return NULL;
         if (++*k == c->n) {
@@ -2845,7 +2843,7 @@ static int write_paragraph_json(CoreObject *self, Line *line, ChunkTable *table,
             p = i == first ? PUT_LITERAL(p, "{\"form\": \"") : PUT_LITERAL(p, ", {\"form\": \"");
             uint8_t kind = line->chunks[j]->kinds[k];
             Py_ssize_t word_first = i;
-            p = put_word_units(p, line, &j, &k, word_end - i, sep, sep_len, 1);
+            p = put_word_units(p, line, &j, &k, word_end - i, sep, sep_len);
             if (!p)
                 return -1;
             i = word_end;
@@ -2864,11 +2862,34 @@ static int write_paragraph_json(CoreObject *self, Line *line, ChunkTable *table,
     return 0;
 }
 
+/* text[from:to] as UTF-8 with each run of whitespace in it one space (str.split and join's
+ * text): the CoNLL-U text and forms, which the forms and SpaceAfter=No must give back. */
+static char *put_spaced_utf8(char *p, int kind, const void *data, Py_ssize_t from,
+                             Py_ssize_t to)
+{
+    Py_ssize_t piece = from;
+    for (Py_ssize_t c = from; c < to;) {
+        if (!Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, c))) {
+            c++;
+            continue;
+        }
+        p = put_utf8(p, kind, data, piece, c);
+        if (!p)
+            return NULL;
+        *p++ = ' ';
+        while (c < to && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, c)))
+            c++;
+        piece = c;
+    }
+    return put_utf8(p, kind, data, piece, to);
+}
+
 /* One line, text[from:to], as the CoNLL-U of its sentences (tachtu.formats): "# newpar"
  * before the first, "# sent_id = ID-P-S" (P-S without an id; P counts the lines with units
- * from 1, in *written) and "# text = " its text, then a line a word: its number, its units
- * joined by spaces (as UD Vietnamese writes words), seven "_" and SpaceAfter=No when the next
- * word is glued to it; an empty line after each sentence. */
+ * from 1, in *written) and "# text = " its text, then a line a word: its number, its text
+ * (UD Vietnamese writes the syllables of a word with spaces between them; units glued in the
+ * text stay glued), seven "_" and SpaceAfter=No when the next word is glued to it; an empty
+ * line after each sentence. Runs of whitespace are one space in both. */
 static int write_paragraph_conllu(CoreObject *self, Line *line, ChunkTable *table,
                                   PyObject *text, Py_ssize_t from, Py_ssize_t to,
                                   const char *id, Py_ssize_t id_len, PyObject *split,
@@ -2891,7 +2912,7 @@ static int write_paragraph_conllu(CoreObject *self, Line *line, ChunkTable *tabl
     char *p = bytes_reserve(out, 8 * (to - from) + n * (100 + id_len) + 100);
     if (!p)
         return -1;
-    Py_ssize_t j = 0, k = 0, sentence = 0;
+    Py_ssize_t sentence = 0;
     for (Py_ssize_t i = 0; i < n;) {
         Py_ssize_t last = i + 1; /* the sentence is units [i, last) */
         while (last < n && labels[last] != LABEL_SENTENCE_START)
@@ -2908,7 +2929,7 @@ static int write_paragraph_conllu(CoreObject *self, Line *line, ChunkTable *tabl
         *p++ = '-';
         p = put_count(p, ++sentence);
         p = PUT_LITERAL(p, "\n# text = ");
-        p = put_utf8(p, kind, data, starts[i], ends[last - 1]);
+        p = put_spaced_utf8(p, kind, data, starts[i], ends[last - 1]);
         if (!p)
             return -1;
         *p++ = '\n';
@@ -2918,7 +2939,7 @@ static int write_paragraph_conllu(CoreObject *self, Line *line, ChunkTable *tabl
                 word_end++;
             p = put_count(p, word);
             *p++ = '\t';
-            p = put_word_units(p, line, &j, &k, word_end - i, " ", 1, 0);
+            p = put_spaced_utf8(p, kind, data, starts[i], ends[word_end - 1]);
             if (!p)
                 return -1;
             i = word_end;
