@@ -464,6 +464,33 @@ def test_bad_numbers_are_refused_before_anything_is_written(
     assert not (tmp_path / "out").exists()
 
 
+def test_tone_styles_are_checked_before_a_run(tmp_path: Path, tiny_segmenter) -> None:
+    with pytest.raises(UsageError, match="tone_style 'NEW'"):
+        run([NEWS], tmp_path / "a", tone_style="NEW", workers=0)  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match=r"give tone_style='new' to Segmenter\.load"):
+        run([NEWS], tmp_path / "b", segmenter=tiny_segmenter, tone_style="new", workers=0)
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_conllu_ids_cannot_break_the_format(tmp_path: Path, tiny_segmenter) -> None:
+    (tmp_path / "in").mkdir()
+    record = {"id": "r 1\n# sent_id = x", "text": "Hà Nội mưa."}
+    (tmp_path / "in" / "feed.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    run(
+        [tmp_path / "in"],
+        tmp_path / "out",
+        output_format="conllu",
+        segmenter=tiny_segmenter,
+        workers=0,
+    )
+    lines = (tmp_path / "out" / "feed.conllu").read_text("utf-8").split("\n")
+    assert lines[:3] == [
+        "# newdoc id = r_1_#_sent_id_=_x",
+        "# newpar",
+        "# sent_id = r_1_#_sent_id_=_x-1-1",
+    ]
+
+
 def test_output_inside_an_input_folder_is_not_read_back(tmp_path: Path, tiny_segmenter) -> None:
     folder = copy_news(tmp_path)
     run([folder], folder / "segmented", segmenter=tiny_segmenter, workers=0)

@@ -19,7 +19,7 @@ from tachtu.model.features import join_units
 from tachtu.model.lexicon import LongestMatchModel
 from tachtu.model.perceptron import PerceptronModel, compiled_core_available
 from tachtu.normalize import ToneStyle, clean_characters, normalize, place_tones
-from tachtu.syllables import SyllableKind, split_syllables
+from tachtu.syllables import SyllableKind, split_syllables, syllables
 from tachtu.words import Segmenter, _chunk_units, _split_chunk
 
 from .conftest import shared_path
@@ -479,3 +479,35 @@ def test_a_sentence_start_starts_a_word_on_every_path(core: str) -> None:
     assert segmenter.segment(text) == "Làm xong_. Gió to ."
     assert render(document, "text") == "Làm xong_. Gió to .\n"
     assert segmenter.segment_counted(text)[1].words == 5
+    words = [w.form() for w in segmenter(text)]
+    assert words == ["Làm", "xong_.", "Gió", "to", "."]
+    assert [w.form() for w in segmenter.words(syllables(text))] == words
+
+
+def test_calling_the_segmenter_gives_a_documents_words(tiny_segmenter: Segmenter) -> None:
+    # No word crosses a line break: the Document's words, with the same offsets.
+    text = "Ông ấy ở Hà\n\nNội. Hà Nội mưa."
+    words = tiny_segmenter(text)
+    document = read_document(text, segmenter=tiny_segmenter)
+    expected = [w for p in document.paragraphs for s in p.sentences for w in s.words]
+    assert words == expected and "Hà_Nội" not in [w.form() for w in words][:5]
+    assert [text[w.start : w.end] for w in words][-3] == "Hà Nội"
+
+
+def test_user_dictionary_files_are_read_as_text_is(tmp_path) -> None:
+    # Saved decomposed, with a byte order mark, with Ð for Đ: each phrase still forces its word.
+    path = tmp_path / "dict.txt"
+    path.write_bytes("\ufeffbi\u0300nh_xanh_la\u0301\nÐà_Lạt_xanh\n".encode())
+    segmenter = Segmenter.load(dict=path)
+    assert segmenter.segment("bình xanh lá ở Đà Lạt xanh") == "bình_xanh_lá ở Đà_Lạt_xanh"
+
+
+def test_bad_arguments_are_refused_with_a_clear_error() -> None:
+    segmenter = Segmenter.load()
+    with pytest.raises(ValueError, match="tone_style 'NEW'"):
+        Segmenter.load(tone_style="NEW")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="not one text"):
+        segmenter.segment_batch("Hà Nội")
+    with pytest.raises(TypeError, match="text must be str, not bytes"):
+        segmenter.segment(b"H")  # type: ignore[arg-type]
+    assert normalize(bytearray("Hà Nội".encode())) == "Hà Nội"  # type: ignore[arg-type]

@@ -56,6 +56,8 @@ def segment(text: str, *, sep: str = "_") -> str:
 
 def iter_segment(texts: Iterable[str], *, sep: str = "_", batch_size: int = 256) -> Iterator[str]:
     """Segment a stream of texts, ``batch_size`` at a time through the model."""
+    if isinstance(texts, str | bytes):
+        raise TypeError("iter_segment takes an iterable of texts, not one text: see segment()")
     segmenter = _default_segmenter()
     batch: list[str] = []
     for text in texts:

@@ -21,7 +21,7 @@ from tachtu import __version__
 from tachtu.corpus.decoding import decode_with_changes, decoder
 from tachtu.corpus.readers import DecodeErrors, Decoder, InputError, read_text_file, text_files
 from tachtu.evaluation import score
-from tachtu.formats import OutputFormat, render_text
+from tachtu.formats import OutputFormat, conllu_id, render_text
 from tachtu.normalize import ToneStyle, normalize, normalize_with_report
 from tachtu.words import Segmenter
 
@@ -255,7 +255,7 @@ def segment(
             out.write("\n")  # one file, one document: a blank line between two of them
         documents += 1
         if output_format is OutputFormat.CONLLU:  # as a corpus run opens each document
-            out.write(f"# newdoc id = {path.stem}\n")
+            out.write(f"# newdoc id = {conllu_id(path.stem)}\n")
         # line formats without Documents; the same words as a Document's (tests hold this)
         for piece in render_text(text, output_format, segmenter=segmenter, sep=sep, id=path.stem):
             out.write(piece)

@@ -33,6 +33,7 @@ from tachtu.words import LinePer, Segmenter, TextCounts, unit_codes
 
 __all__ = [
     "OutputFormat",
+    "conllu_id",
     "masked_encoded",
     "masked_lines",
     "masked_lines_counted",
@@ -186,7 +187,7 @@ def _structured(
         if listed is not None:
             return _jsonl_record_encoded(id, text, metadata or {}, listed[0]), listed[1]
     elif output_format is OutputFormat.CONLLU:
-        written = segmenter.paragraphs_conllu(text, id=id)
+        written = segmenter.paragraphs_conllu(text, id=conllu_id(id))
         if written is not None:
             return written
     paragraphs = paragraph_spans(text, segmenter)
@@ -339,7 +340,18 @@ def _jsonl_record(id: str, text: str, metadata: Mapping[str, Any], listed: str) 
     return f'{head[:-1]}, "paragraphs": [{listed}]}}\n'
 
 
+def conllu_id(id: str) -> str:
+    """A document id as CoNLL-U comments can hold it: each run of whitespace (a line break
+    would end the comment and start a line of garbage) one ``_``.
+
+    >>> conllu_id("r 1\\n# sent_id = x")
+    'r_1_#_sent_id_=_x'
+    """
+    return "_".join(id.split()) if any(c.isspace() for c in id) else id
+
+
 def _conllu(id: str, text: str, paragraphs: list[ParagraphSpan]) -> str:
+    id = conllu_id(id)
     out: list[str] = []
     for p_number, (_, _, sentences) in enumerate(paragraphs, 1):
         for s_number, (s_start, s_end, words) in enumerate(sentences, 1):

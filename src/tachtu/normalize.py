@@ -54,6 +54,8 @@ __all__ = [
 ]
 
 ToneStyle = Literal["keep", "old", "new"]
+# Text, or bytes of it in some encoding (decoded first).
+RawText = str | bytes | bytearray | memoryview
 """``keep`` the input's placement; ``old`` (``hòa``, ``thủy``) or ``new`` (``hoà``, ``thuỷ``)."""
 
 # The five combining tone marks; every other combining mark on a Vietnamese vowel (circumflex,
@@ -128,7 +130,7 @@ _NUCLEI = frozenset(
 )
 
 
-def normalize(text: str | bytes, *, encoding: str = "auto", tone_style: ToneStyle = "keep") -> str:
+def normalize(text: RawText, *, encoding: str = "auto", tone_style: ToneStyle = "keep") -> str:
     """Return ``text`` as clean NFC with line feeds only; idempotent.
 
     Bytes are decoded first: ``encoding`` names one of :data:`tachtu.encodings.ENCODINGS`, or
@@ -141,8 +143,8 @@ def normalize(text: str | bytes, *, encoding: str = "auto", tone_style: ToneStyl
     >>> normalize(b"Vi\\xd6t Nam", encoding="tcvn3")
     'Việt Nam'
     """
-    if isinstance(text, bytes):
-        text = _decode(text, encoding).text
+    if isinstance(text, bytes | bytearray | memoryview):
+        text = _decode(bytes(text), encoding).text
     return place_tones(clean_characters(text), tone_style)
 
 
@@ -155,6 +157,10 @@ def clean_characters(text: str) -> str:
     >>> clean_characters("Ho\\u0300a\\u00a0lựơng\\r\\n")
     'Hòa lựơng\\n'
     """
+    if not isinstance(text, str):
+        raise TypeError(
+            f"text must be str, not {type(text).__name__}: tachtu.normalize() decodes bytes"
+        )
     if _is_clean_text(text):
         # No character that the steps below would change: a regular-expression search and an
         # NFC check cost about 10% of segmenting a news text, this pass a tenth of that.
@@ -394,7 +400,7 @@ class Normalized:
 
 
 def normalize_with_report(
-    text: str | bytes, *, encoding: str = "auto", tone_style: ToneStyle = "keep"
+    text: RawText, *, encoding: str = "auto", tone_style: ToneStyle = "keep"
 ) -> Normalized:
     """:func:`normalize`, and a count of what it changed, kind by kind.
 
@@ -403,8 +409,8 @@ def normalize_with_report(
     """
     changes: Counter[str] = Counter()
     used = "unicode"
-    if isinstance(text, bytes):
-        decoded = _decode(text, encoding)
+    if isinstance(text, bytes | bytearray | memoryview):
+        decoded = _decode(bytes(text), encoding)
         text, used = decoded.text, decoded.encoding
         changes.update(decoded.changes)
     clean = normalize(text, tone_style=tone_style)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from tachtu.model import WordModel, load_model
 from tachtu.model.features import (
@@ -25,7 +25,7 @@ from tachtu.model.features import (
     written_lines,
 )
 from tachtu.normalize import ToneStyle, clean_characters, normalize, place_tone, place_tones
-from tachtu.sentences import break_at_sentences, split_units
+from tachtu.sentences import break_at_sentences, sentence_spans, split_units
 from tachtu.syllables import (
     ABBREVIATIONS_WITH_A_DOT,
     PLAIN_NUMBER,
@@ -34,7 +34,6 @@ from tachtu.syllables import (
     chunk_units,
     split_syllable_runs,
     split_syllables,
-    syllables,
 )
 
 __all__ = ["LinePer", "Segmenter", "TextCounts", "Word"]
@@ -75,6 +74,8 @@ class Segmenter:
     """
 
     def __init__(self, model: WordModel, *, tone_style: ToneStyle = "keep") -> None:
+        if tone_style not in get_args(ToneStyle):
+            raise ValueError(f"tone_style {tone_style!r}: keep, old or new")
         self.model = model
         self.tone_style: ToneStyle = tone_style
 
@@ -93,16 +94,32 @@ class Segmenter:
         boundaries are forced (``Hà_Nội`` joins, ``phạt trực_tiếp`` splits before ``trực``).
         """
         if isinstance(dict, str | os.PathLike):
-            dict = Path(dict).read_text(encoding="utf-8").splitlines()
+            # utf-8-sig: a byte order mark (Notepad writes one) is no part of the first phrase
+            dict = Path(dict).read_text(encoding="utf-8-sig").splitlines()
         return cls(load_model(path, user_dictionary=dict or ()), tone_style=tone_style)
 
     def __call__(self, text: str) -> list[Word]:
-        """The words of ``text``; offsets index ``normalize(text)`` (the text itself when clean)."""
-        return self.words(syllables(normalize(text, tone_style=self.tone_style)))
+        """The words of ``text``, those of :func:`~tachtu.document.read_document` (no word
+        crosses a line break or a sentence start); offsets index ``normalize(text)`` (the text
+        itself when clean)."""
+        from tachtu.document import paragraph_spans  # it builds on this module
+
+        clean = normalize(text, tone_style=self.tone_style)
+        return [
+            Word(*word)
+            for _, _, sentences in paragraph_spans(clean, self)
+            for _, _, words in sentences
+            for word in words
+        ]
 
     def words(self, units: Sequence[Syllable]) -> list[Word]:
-        """Group already-tokenized units into words."""
-        return self.group(units, self.model.joins([u.text for u in units]))
+        """Group already-tokenized units of one paragraph into words; a sentence start always
+        starts a word, as in a document."""
+        joins = self.model.joins([u.text for u in units])
+        words: list[Word] = []
+        for start, end in sentence_spans(units):
+            words += self.group(units[start:end], [False, *joins[start + 1 : end]])
+        return words
 
     @staticmethod
     def group(units: Sequence[Syllable], joins: Sequence[bool]) -> list[Word]:
@@ -258,6 +275,8 @@ class Segmenter:
 
     def segment_batch(self, texts: Iterable[str], *, sep: str = "_") -> list[str]:
         """:meth:`segment` for many texts, run through the model as one batch."""
+        if isinstance(texts, str | bytes):  # else each character would be a text
+            raise TypeError("segment_batch takes an iterable of texts, not one text: see segment()")
         cleaned = [clean_characters(text) for text in texts]
         if not any("\n" in text for text in cleaned):  # one line each: nothing to regroup
             return self._segment_lines(cleaned, sep)

@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, get_args
 
 from tachtu.corpus.engines import ChunkProcessor, ChunkResult, Engine, open_engine
 from tachtu.corpus.manifest import STATE_FOLDER, Manifest
@@ -243,10 +243,17 @@ def _load_segmenter(
     dictionary: str | os.PathLike[str] | None = None,
 ) -> tuple[Segmenter, str]:
     """The segmenter, and a fingerprint of its model for the resume check."""
+    if tone_style not in get_args(ToneStyle):
+        raise UsageError(f"tone_style {tone_style!r}: keep, old or new")
     if isinstance(segmenter, Segmenter):
         if dictionary is not None:
             raise UsageError(
                 "give a user dictionary to Segmenter.load, not with a loaded segmenter"
+            )
+        if tone_style not in ("keep", segmenter.tone_style):
+            raise UsageError(
+                f"the loaded segmenter writes tone style {segmenter.tone_style!r}: give "
+                f"tone_style={tone_style!r} to Segmenter.load, not with a loaded segmenter"
             )
         # A model built in Python has no file to fingerprint: its type and user phrases are
         # what is checked.

@@ -23,7 +23,7 @@ from typing import Literal
 
 from tachtu.corpus.readers import Compression, InputFile, InputKind, gzip_codec
 from tachtu.document import Document
-from tachtu.formats import OutputFormat, render
+from tachtu.formats import OutputFormat, conllu_id, render
 
 __all__ = [
     "OutputCompression",
@@ -141,7 +141,7 @@ def document_bounds(
     """What goes before and after one rendered document in an output file (see
     :func:`render_documents`)."""
     if output_format is OutputFormat.CONLLU:
-        return f"# newdoc id = {document_id}\n", ""
+        return f"# newdoc id = {conllu_id(document_id)}\n", ""
     if kind is not InputKind.TEXT and output_format in _LINE_FORMATS:
         return "", "\n"
     return "", ""

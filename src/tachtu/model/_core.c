@@ -2161,6 +2161,16 @@ static char *bytes_reserve(Bytes *b, Py_ssize_t more)
     return b->data + b->len;
 }
 
+/* NULL with ValueError for a lone surrogate (PyErr_Format has no %X before Python 3.12). */
+static char *lone_surrogate(Py_UCS4 ch)
+{
+    char code[16];
+    snprintf(code, sizeof code, "U+%04X", (unsigned)ch);
+    PyErr_Format(PyExc_ValueError, "a lone surrogate %s is no character: UTF-8 cannot hold it",
+                 code);
+    return NULL;
+}
+
 /* Characters [from, to) of a kind as UTF-8 at p (room for 4 bytes a character); the end, or
  * NULL with ValueError at a lone surrogate, which UTF-8 cannot write (str.encode refuses it
  * too). */
@@ -2173,12 +2183,8 @@ static char *bytes_reserve(Bytes *b, Py_ssize_t more)
             *p++ = (char)(0xc0 | (ch >> 6));                                                   \
             *p++ = (char)(0x80 | (ch & 0x3f));                                                 \
         } else if (ch < 0x10000) {                                                             \
-            if (Py_UNICODE_IS_SURROGATE(ch)) {                                                 \
-                PyErr_Format(PyExc_ValueError,                                                 \
-                             "a lone surrogate U+%04X is no character: UTF-8 cannot hold it",   \
-                             (unsigned)ch);                                                    \
-                return NULL;                                                                   \
-            }                                                                                  \
+            if (Py_UNICODE_IS_SURROGATE(ch))                                                   \
+                return lone_surrogate(ch);                                                     \
             *p++ = (char)(0xe0 | (ch >> 12));                                                  \
             *p++ = (char)(0x80 | ((ch >> 6) & 0x3f));                                          \
             *p++ = (char)(0x80 | (ch & 0x3f));                                                 \

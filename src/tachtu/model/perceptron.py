@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from tachtu.model.features import PythonCore, syllable_shape
-from tachtu.normalize import is_vietnamese_syllable, place_tone, tone_key
+from tachtu.normalize import clean_characters, is_vietnamese_syllable, place_tone, tone_key
 from tachtu.syllables import split_syllables
 
 try:
@@ -348,13 +348,15 @@ def _rebuild(arrays, user_phrases, pure_python) -> PerceptronModel:
 
 def parse_user_dictionary(entries: Iterable[str]) -> list[str]:
     """Phrases from dictionary lines: one segmented phrase a line, ``#`` starts a comment.
+    Each is cleaned as input text is (NFC, ``Ð`` as ``Đ``, invisible characters out), so that a
+    file saved decomposed still matches.
 
-    >>> parse_user_dictionary(["hà_nội  # the city", "", "phạt trực_tiếp"])
-    ['hà_nội', 'phạt trực_tiếp']
+    >>> parse_user_dictionary(["hà_nội  # the city", "", "phạt trực_tiếp", "Ðà_La\u0323t"])
+    ['hà_nội', 'phạt trực_tiếp', 'Đà_Lạt']
     """
     phrases = []
     for line in entries:
-        phrase = line.split("#", 1)[0].strip()
+        phrase = clean_characters(line).split("#", 1)[0].strip()
         if phrase:
             phrases.append(" ".join(phrase.split()))
     return phrases
