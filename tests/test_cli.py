@@ -186,7 +186,7 @@ def test_train_refuses_an_output_folder_that_is_not_there_before_training(
     assert "tachtu train: error: --output" in result.stderr and "no such folder" in result.stderr
 
 
-@pytest.mark.parametrize("encoding", ["vni", "tcvn3", "viscii", "cp1258", "viqr"])
+@pytest.mark.parametrize("encoding", ["vni", "tcvn3", "viscii", "cp1258", "viqr", "utf-16"])
 def test_legacy_encoded_files_are_detected_and_reported(
     tmp_path: Path, encoding: str, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -212,7 +212,9 @@ def test_viscii_matches_rfc1456_mnemonics():
         )
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "tcvn3", "vni", "viscii", "cp1258", "viqr"])
+@pytest.mark.parametrize(
+    "encoding", ["utf-8", "utf-16", "tcvn3", "vni", "viscii", "cp1258", "viqr"]
+)
 def test_all_letters_round_trip(encoding):
     text = " ".join(vietnamese_letters()) + " Hà Nội, 12/3: “Việt Nam” – ok…"
     if encoding == "viscii":
@@ -305,6 +307,7 @@ def test_encodings_lists_every_name_once():
     } <= set(ENCODINGS)
     assert {canonical_name(name) for name in ENCODINGS} == {
         "utf-8",
+        "utf-16",
         "ascii",
         "tcvn3",
         "vni",

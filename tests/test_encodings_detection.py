@@ -55,6 +55,8 @@ def test_fixture_is_detected_and_decoded(fixture, encoding, changes):
         ("Tiếng Việt".encode() + b"\xff" + "có dấu, đúng không các bạn".encode(), "utf-8"),
         ("Vie^.t Nam “quê hương” tôi".encode(), "utf-8"),  # Unicode letters win over VIQR marks
         ("“Vie^.t Nam que^ hu+o+ng to^i”".encode(), "viqr"),  # VIQR saved as UTF-8
+        ("Việt Nam".encode("utf-16"), "utf-16"),  # as Windows Notepad saves "Unicode"
+        (codecs.BOM_UTF16_BE + "Việt".encode("utf-16-be"), "utf-16"),
     ],
 )
 def test_detect_inline(data, encoding):

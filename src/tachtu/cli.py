@@ -82,7 +82,7 @@ EncodingOption = Annotated[
     typer.Option(
         "--encoding",
         "-e",
-        help="Input encoding of files: auto (detect UTF-8, TCVN3, VNI, VISCII, Windows-1258, VIQR), "
+        help="Input encoding of files: auto (detect UTF-8, UTF-16 with its BOM, TCVN3, VNI, VISCII, Windows-1258, VIQR), "
         "or one of them by name.",
     ),
 ]

@@ -11,6 +11,7 @@ chose, when that is not UTF-8, is logged, so a user sees which files were legacy
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import functools
 import logging
@@ -146,7 +147,9 @@ def decode_with_changes(
 def _decode_bytes(
     encoding: str, errors: DecodeErrors, data: bytes, path: str
 ) -> tuple[str, dict[str, int]]:
-    if errors == "strict" and b"\x00" in data:
+    # UTF-16 holds a NUL byte in every ASCII character; its byte-order mark tells it from binary.
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if errors == "strict" and b"\x00" in data and not utf16:
         decode_text(data, path, errors)  # raises, naming the line of the NUL byte
     detected = encoding == "auto"
     if detected:

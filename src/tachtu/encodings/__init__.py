@@ -65,6 +65,7 @@ __all__ = [
 _BYTE_CODECS: dict[str, ByteCodec] = {codec.name: codec for codec in (TCVN3, VNI, VISCII, CP1258)}
 _ALIASES = {
     "utf-8": ("utf8", "utf-8-sig"),
+    "utf-16": ("utf16",),  # with its byte-order mark, as Windows Notepad saves "Unicode"
     "ascii": ("us-ascii",),
     "tcvn3": ("abc", "tcvn-3", "tcvn5712-3", "vn3", "vscii-3"),
     "vni": ("vni-windows", "vni-win"),
@@ -156,6 +157,8 @@ def decode(
     counts: Counter[str] = Counter()
     if name in _BYTE_CODECS:
         text = _BYTE_CODECS[name].decode(data, errors)
+    elif name == "utf-16":
+        text = data.decode("utf-16", errors)
     else:
         # The UTF-8 codec itself where no BOM is to be skipped: utf-8-sig goes through a Python
         # wrapper, which counts on many short records.

@@ -97,7 +97,8 @@ class _Reading:
 
 
 def detect(data: bytes) -> Detection:
-    """Pick the encoding of ``data``: utf-8, ascii, tcvn3, vni, viscii, cp1258 or viqr.
+    """Pick the encoding of ``data``: utf-8, ascii, tcvn3, vni, viscii, cp1258, viqr, or
+    utf-16 when a UTF-16 byte-order mark starts it.
 
     >>> found = detect(CP1258.encode("Người Việt Nam"))
     >>> found.encoding, found.confidence > 0.5
@@ -106,6 +107,8 @@ def detect(data: bytes) -> Detection:
     sample = _sample(data)
     if sample.startswith(codecs.BOM_UTF8):
         return Detection("utf-8", 1.0, "UTF-8 byte-order mark")
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return Detection("utf-16", 1.0, "UTF-16 byte-order mark")
     if sample.isascii():
         return _ascii_or_viqr(sample.decode("ascii"))
     text, multibyte, invalid = _read_utf8(sample, truncated=len(sample) < len(data))
