@@ -31,6 +31,7 @@ except ImportError:  # pragma: no cover - where the C extension is not built
         ("\u00d0à Nẵng \u00f0ồng", "Đà Nẵng đồng"),  # Icelandic eth for đ
         ("Hà\u00a0Nội\u2009mùa\u202fthu", "Hà Nội mùa thu"),  # odd spaces
         ("Việt\u200b Nam\u00ad\ufeff", "Việt Nam"),  # zero-width, soft hyphen, BOM
+        ("Hà Nội\u200e là \u202bthủ đô\u202c \u2066mùa\u2069", "Hà Nội là thủ đô mùa"),  # bidi
         ("dòng 1\r\ndòng 2\rdòng 3", "dòng 1\ndòng 2\ndòng 3"),
         ("lựơng", "lượng"),  # a mark where neither style puts it
         ("tóan học", "toán học"),

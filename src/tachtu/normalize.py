@@ -62,8 +62,13 @@ RawText = str | bytes | bytearray | memoryview
 # breve, horn) is part of the letter itself.
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 
-# Characters that carry no text: zero-width space/joiners, word joiner, soft hyphen, BOM.
-_INVISIBLE = "\u200b\u200c\u200d\u2060\u00ad\ufeff"
+# Characters that carry no text, dropped: zero-width spaces and joiners, the word joiner, soft
+# hyphens, a stray byte-order mark, and the bidirectional marks, embeddings and isolates that
+# copying from right-to-left pages leaves in text (an LRM between two syllables split them).
+_INVISIBLE = (
+    "\u200b\u200c\u200d\u2060\u00ad\ufeff"
+    "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 # Spaces other than U+0020 that show up in scraped news; tabs and newlines are kept.
 _ODD_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 

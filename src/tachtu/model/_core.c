@@ -3318,8 +3318,10 @@ static int nfc_stable_and_clean(Py_UCS4 c)
         return c != '\r' && c != 0xA0 && c != 0xAD && c != 0xD0 && c != 0xF0;
     if (c >= 0x1E00 && c < 0x1F00) /* Latin Extended Additional: the Vietnamese letters */
         return 1;
-    if (c >= 0x2010 && c < 0x2070) /* general punctuation, less the odd spaces and joiners */
-        return c != 0x202F && c != 0x205F && c != 0x2060;
+    if (c >= 0x2010 && c < 0x2070) /* general punctuation, less the odd spaces, joiners and
+                                      bidirectional controls */
+        return c != 0x202F && c != 0x205F && c != 0x2060 && (c < 0x202A || c > 0x202E) &&
+               (c < 0x2066 || c > 0x2069);
     return c >= 0x20A0 && c < 0x20D0; /* currency signs */
 }
 
@@ -3360,7 +3362,8 @@ static inline int clean_ucs2_block(const Py_UCS2 *chars)
     U16x8 in_ranges = (U16x8)(c < 0x300) | (U16x8)((U16x8)(c - 0x1E00) < 0x100) |
                       (U16x8)((U16x8)(c - 0x2010) < 0x60) | (U16x8)((U16x8)(c - 0x20A0) < 0x30);
     U16x8 left_out = left_out_latin | (U16x8)(c == 0x202F) | (U16x8)(c == 0x205F) |
-                     (U16x8)(c == 0x2060);
+                     (U16x8)(c == 0x2060) | (U16x8)((U16x8)(c - 0x202A) < 5) |
+                     (U16x8)((U16x8)(c - 0x2066) < 4);
     U16x8 clean = in_ranges & ~left_out;
     return all_lanes(&clean);
 }
