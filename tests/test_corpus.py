@@ -476,13 +476,8 @@ def test_conllu_ids_cannot_break_the_format(tmp_path: Path, tiny_segmenter) -> N
     (tmp_path / "in").mkdir()
     record = {"id": "r 1\n# sent_id = x", "text": "Hà Nội mưa."}
     (tmp_path / "in" / "feed.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
-    run(
-        [tmp_path / "in"],
-        tmp_path / "out",
-        output_format="conllu",
-        segmenter=tiny_segmenter,
-        workers=0,
-    )
+    options = {"output_format": "conllu", "segmenter": tiny_segmenter, "workers": 0}
+    run([tmp_path / "in"], tmp_path / "out", **options)
     lines = (tmp_path / "out" / "feed.conllu").read_text("utf-8").split("\n")
     assert lines[:3] == [
         "# newdoc id = r_1_#_sent_id_=_x",
