@@ -154,7 +154,10 @@ def _text_lines(decoded: list[str | None]) -> list[str]:
     too), an undecodable line (``None``) as an empty one."""
     lines: list[str] = []
     for line in decoded:
-        pieces = _LINE_BREAK.split(line or "")
+        if line is None or "\r" not in line:  # most lines: a search for \r, not the regex
+            lines.append(line or "")
+            continue
+        pieces = _LINE_BREAK.split(line)
         if len(pieces) > 1 and pieces[-1] == "":
             pieces.pop()
         lines.extend(pieces)
