@@ -74,7 +74,9 @@ ToneStyleOption = Annotated[
 ErrorsOption = Annotated[
     DecodeErrors,
     typer.Option(
-        "--errors", help="Invalid UTF-8: strict reports the file and skips it; replace uses U+FFFD."
+        "--errors",
+        help="Undecodable input: strict reports the file (a line of standard input) and skips it; "
+        "replace uses U+FFFD.",
     ),
 ]
 EncodingOption = Annotated[
@@ -82,8 +84,8 @@ EncodingOption = Annotated[
     typer.Option(
         "--encoding",
         "-e",
-        help="Input encoding of files: auto (detect UTF-8, UTF-16 with its BOM, TCVN3, VNI, VISCII, Windows-1258, VIQR), "
-        "or one of them by name.",
+        help="Input encoding of files and standard input: auto (detect UTF-8, UTF-16 with its "
+        "BOM, TCVN3, VNI, VISCII, Windows-1258, VIQR), or one of them by name.",
     ),
 ]
 ModelOption = Annotated[
