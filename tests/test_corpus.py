@@ -743,6 +743,21 @@ def test_json_lines_ascii_at_first_then_utf8_are_read(tmp_path: Path, tiny_segme
     assert (tmp_path / "out" / "feed.txt").read_text("utf-8").endswith("\n\nViệt_Nam\n\n")
 
 
+def test_utf16_json_lines_are_one_error_for_the_file(tmp_path: Path, tiny_segmenter) -> None:
+    from tachtu.corpus.decoding import decoder
+
+    (tmp_path / "in").mkdir()
+    records = "".join(json.dumps({"id": str(i), "text": "Hà Nội"}) + "\n" for i in range(50))
+    (tmp_path / "in" / "feed.jsonl").write_bytes(records.encode("utf-16"))
+    (tmp_path / "in" / "page.txt").write_bytes("Việt Nam\n".encode("utf-16"))
+    options = {"segmenter": tiny_segmenter, "workers": 0, "decode": decoder("auto")}
+    summary = run([tmp_path / "in"], tmp_path / "out", **options)
+    assert [record["error"] for record in summary.errors] == [
+        "UTF-16 JSON Lines cannot be read a line at a time; convert it to UTF-8"
+    ]
+    assert (tmp_path / "out" / "page.txt").read_text("utf-8") == "Việt_Nam\n"
+
+
 def _read_three_ways(data: bytes, options: ReadOptions) -> tuple[list, list, list]:
     """The records of a JSON Lines file read as the corpus reads them, without metadata, and
     with the standard library's json alone (what msgspec must agree with); metadata as its

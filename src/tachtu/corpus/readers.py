@@ -372,6 +372,12 @@ def read_chunks(
     # Text files are one record each, and Parquet strings are decoded already.
     if source.kind is InputKind.JSONL and isinstance(decode, FileDecoder):
         sample = _sample(source)
+        if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            # Records are cut at newline bytes, which UTF-16 spreads over two: one error for
+            # the file, not one for each of its lines.
+            reason = "UTF-16 JSON Lines cannot be read a line at a time; convert it to UTF-8"
+            yield Chunk(source, 0, error=InputError(source.path, reason), last=True)
+            return
         if sample:
             settled = decode.for_file(sample, str(source.path))
     held: Chunk | None = None
