@@ -121,16 +121,16 @@ def _stdin_lines(decode: Decoder, batch_size: int) -> Iterator[list[str | None]]
     lines = iter(sys.stdin.buffer)
     read = 0  # lines (ended by b"\n") before the batch
     while batch := list(itertools.islice(lines, size)):
-        settle = getattr(decode, "for_file", None)
-        if settle is not None:
-            decode = settle(b"".join(batch), STDIN)
+        data = b"".join(batch)
+        if not read and (settle := getattr(decode, "for_file", None)) is not None:
+            decode = settle(data, STDIN)
         try:
-            decoded = _split_lines(decode(b"".join(batch), STDIN))
+            decoded = _split_lines(decode(data, STDIN))
         except InputError:  # the lines one by one, to name the bad ones and keep the rest
             decoded = [
                 line
-                for number, data in enumerate(batch, read + 1)
-                for line in _decoded_line(decode, data, number)
+                for number, raw in enumerate(batch, read + 1)
+                for line in _decoded_line(decode, raw, number)
             ]
         yield decoded
         read += len(batch)
@@ -144,10 +144,12 @@ def _decoded_line(decode: Decoder, data: bytes, number: int) -> list[str | None]
         return [None]
 
 
-def _split_lines(text: str) -> list[str | None]:
-    pieces: list[str | None] = list(text.split("\n"))
+def _split_lines(text: str, breaks: re.Pattern[str] | None = None) -> list[str | None]:
+    """``text`` cut at each ``"\\n"`` (or each match of ``breaks``); a break that ends the text
+    starts no line."""
+    pieces: list[str | None] = list(text.split("\n") if breaks is None else breaks.split(text))
     if len(pieces) > 1 and pieces[-1] == "":
-        pieces.pop()  # the "\n" that ends the last line starts none
+        pieces.pop()
     return pieces
 
 
@@ -159,10 +161,7 @@ def _text_lines(decoded: list[str | None]) -> list[str]:
         if line is None or "\r" not in line:  # most lines: a search for \r, not the regex
             lines.append(line or "")
             continue
-        pieces = _LINE_BREAK.split(line)
-        if len(pieces) > 1 and pieces[-1] == "":
-            pieces.pop()
-        lines.extend(pieces)
+        lines.extend(_split_lines(line, _LINE_BREAK))  # type: ignore[arg-type]
     return lines
 
 

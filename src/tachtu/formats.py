@@ -347,7 +347,7 @@ def conllu_id(id: str) -> str:
     >>> conllu_id("r 1\\n# sent_id = x")
     'r_1_#_sent_id_=_x'
     """
-    return "_".join(id.split()) if any(c.isspace() for c in id) else id
+    return "_".join(id.split())
 
 
 def _conllu(id: str, text: str, paragraphs: list[ParagraphSpan]) -> str:

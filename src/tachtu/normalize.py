@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import filterfalse, repeat
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, get_args
 
 if TYPE_CHECKING:
     from tachtu.encodings import Decoded
@@ -42,6 +42,7 @@ except ImportError:  # pragma: no cover - where the C extension is not built
 __all__ = [
     "Normalized",
     "ToneStyle",
+    "check_tone_style",
     "clean_characters",
     "is_nfc",
     "is_vietnamese_syllable",
@@ -54,9 +55,21 @@ __all__ = [
 ]
 
 ToneStyle = Literal["keep", "old", "new"]
+"""``keep`` the input's placement; ``old`` (``hòa``, ``thủy``) or ``new`` (``hoà``, ``thuỷ``)."""
 # Text, or bytes of it in some encoding (decoded first).
 RawText = str | bytes | bytearray | memoryview
-"""``keep`` the input's placement; ``old`` (``hòa``, ``thủy``) or ``new`` (``hoà``, ``thuỷ``)."""
+
+
+def check_tone_style(style: str) -> ToneStyle:
+    """``style`` if it is a :data:`ToneStyle`; else ``ValueError`` naming the three.
+
+    >>> check_tone_style("old")
+    'old'
+    """
+    if style not in get_args(ToneStyle):
+        raise ValueError(f"tone_style {style!r}: keep, old or new")
+    return style  # type: ignore[return-value]
+
 
 # The five combining tone marks; every other combining mark on a Vietnamese vowel (circumflex,
 # breve, horn) is part of the letter itself.

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal
 
 from tachtu.model import WordModel, load_model
 from tachtu.model.features import (
@@ -24,7 +24,14 @@ from tachtu.model.features import (
     joined_lines,
     written_lines,
 )
-from tachtu.normalize import ToneStyle, clean_characters, normalize, place_tone, place_tones
+from tachtu.normalize import (
+    ToneStyle,
+    check_tone_style,
+    clean_characters,
+    normalize,
+    place_tone,
+    place_tones,
+)
 from tachtu.sentences import break_at_sentences, sentence_spans, split_units
 from tachtu.syllables import (
     ABBREVIATIONS_WITH_A_DOT,
@@ -74,10 +81,8 @@ class Segmenter:
     """
 
     def __init__(self, model: WordModel, *, tone_style: ToneStyle = "keep") -> None:
-        if tone_style not in get_args(ToneStyle):
-            raise ValueError(f"tone_style {tone_style!r}: keep, old or new")
         self.model = model
-        self.tone_style: ToneStyle = tone_style
+        self.tone_style: ToneStyle = check_tone_style(tone_style)
 
     @classmethod
     def load(
@@ -94,8 +99,7 @@ class Segmenter:
         boundaries are forced (``Hà_Nội`` joins, ``phạt trực_tiếp`` splits before ``trực``).
         """
         if isinstance(dict, str | os.PathLike):
-            # utf-8-sig: a byte order mark (Notepad writes one) is no part of the first phrase
-            dict = Path(dict).read_text(encoding="utf-8-sig").splitlines()
+            dict = Path(dict).read_text(encoding="utf-8").splitlines()
         return cls(load_model(path, user_dictionary=dict or ()), tone_style=tone_style)
 
     def __call__(self, text: str) -> list[Word]:

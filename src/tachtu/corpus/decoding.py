@@ -11,7 +11,6 @@ chose, when that is not UTF-8, is logged, so a user sees which files were legacy
 
 from __future__ import annotations
 
-import codecs
 import dataclasses
 import functools
 import logging
@@ -26,7 +25,7 @@ from tachtu.corpus.readers import (
     read_utf8_json,
     utf8_decoder,
 )
-from tachtu.encodings import canonical_name, decode, decodes_to_itself, detect
+from tachtu.encodings import UTF16_BOMS, canonical_name, decode, decodes_to_itself, detect
 
 __all__ = ["AutoDecoder", "RepairingUtf8Decoder", "decode_bytes", "decode_with_changes", "decoder"]
 
@@ -148,8 +147,7 @@ def _decode_bytes(
     encoding: str, errors: DecodeErrors, data: bytes, path: str
 ) -> tuple[str, dict[str, int]]:
     # UTF-16 holds a NUL byte in every ASCII character; its byte-order mark tells it from binary.
-    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    if errors == "strict" and b"\x00" in data and not utf16:
+    if errors == "strict" and b"\x00" in data and not data.startswith(UTF16_BOMS):
         decode_text(data, path, errors)  # raises, naming the line of the NUL byte
     detected = encoding == "auto"
     if detected:

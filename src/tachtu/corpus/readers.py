@@ -36,6 +36,7 @@ from types import MappingProxyType
 from typing import Any, BinaryIO, Literal, Protocol, runtime_checkable
 
 from tachtu.document import Document
+from tachtu.encodings import UTF16_BOMS
 
 __all__ = [
     "NOT_READ",
@@ -372,7 +373,7 @@ def read_chunks(
     # Text files are one record each, and Parquet strings are decoded already.
     if source.kind is InputKind.JSONL and isinstance(decode, FileDecoder):
         sample = _sample(source)
-        if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if sample.startswith(UTF16_BOMS):
             # Records are cut at newline bytes, which UTF-16 spreads over two: one error for
             # the file, not one for each of its lines.
             reason = "UTF-16 JSON Lines cannot be read a line at a time; convert it to UTF-8"

@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, BinaryIO, get_args
+from typing import Any, BinaryIO
 
 from tachtu.corpus.engines import ChunkProcessor, ChunkResult, Engine, open_engine
 from tachtu.corpus.manifest import STATE_FOLDER, Manifest
@@ -52,7 +52,7 @@ from tachtu.corpus.readers import (
 from tachtu.corpus.stats import CorpusStats
 from tachtu.corpus.writers import OutputCompression, WriteOptions, fsync_folder, write_atomic
 from tachtu.formats import OutputFormat
-from tachtu.normalize import ToneStyle
+from tachtu.normalize import ToneStyle, check_tone_style
 from tachtu.words import Segmenter
 
 __all__ = ["RunProgress", "RunSummary", "UsageError", "run"]
@@ -243,8 +243,10 @@ def _load_segmenter(
     dictionary: str | os.PathLike[str] | None = None,
 ) -> tuple[Segmenter, str]:
     """The segmenter, and a fingerprint of its model for the resume check."""
-    if tone_style not in get_args(ToneStyle):
-        raise UsageError(f"tone_style {tone_style!r}: keep, old or new")
+    try:
+        check_tone_style(tone_style)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
     if isinstance(segmenter, Segmenter):
         if dictionary is not None:
             raise UsageError(

@@ -36,7 +36,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from tachtu.encodings import viqr
-from tachtu.encodings.detection import Detection, detect
+from tachtu.encodings.detection import UTF16_BOMS, Detection, detect
 from tachtu.encodings.legacy import (
     CASE_RESTORED,
     CP1258,
@@ -51,6 +51,7 @@ from tachtu.normalize import is_nfc, to_nfc
 
 __all__ = [
     "ENCODINGS",
+    "UTF16_BOMS",
     "Decoded",
     "Detection",
     "canonical_name",

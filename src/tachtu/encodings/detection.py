@@ -25,7 +25,10 @@ from tachtu.encodings.evidence import Evidence, assess
 from tachtu.encodings.legacy import CP1258, TCVN3, VISCII, VNI, vni_case_mismatches
 from tachtu.encodings.mojibake import MOJIBAKE, could_hold_utf8_mojibake, repair
 
-__all__ = ["SAMPLE_SIZE", "Detection", "detect"]
+__all__ = ["SAMPLE_SIZE", "UTF16_BOMS", "Detection", "detect"]
+
+# What starts UTF-16 text, in either byte order: it alone tells UTF-16 from binary.
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 SAMPLE_SIZE = 1 << 18
 """Bytes that detection reads; a longer input is cut at the last line break before this."""
@@ -107,7 +110,7 @@ def detect(data: bytes) -> Detection:
     sample = _sample(data)
     if sample.startswith(codecs.BOM_UTF8):
         return Detection("utf-8", 1.0, "UTF-8 byte-order mark")
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if sample.startswith(UTF16_BOMS):
         return Detection("utf-16", 1.0, "UTF-16 byte-order mark")
     if sample.isascii():
         return _ascii_or_viqr(sample.decode("ascii"))

@@ -348,8 +348,8 @@ def _rebuild(arrays, user_phrases, pure_python) -> PerceptronModel:
 
 def parse_user_dictionary(entries: Iterable[str]) -> list[str]:
     """Phrases from dictionary lines: one segmented phrase a line, ``#`` starts a comment.
-    Each is cleaned as input text is (NFC, ``Ð`` as ``Đ``, invisible characters out), so that a
-    file saved decomposed still matches.
+    Each is cleaned as input text is (NFC, ``Ð`` as ``Đ``, invisible characters out, a
+    byte-order mark among them), so that a file saved decomposed or by Notepad still matches.
 
     >>> parse_user_dictionary(["hà_nội  # the city", "", "phạt trực_tiếp", "Ðà_La\u0323t"])
     ['hà_nội', 'phạt trực_tiếp', 'Đà_Lạt']
