@@ -19,9 +19,17 @@ import typer
 
 from tachtu import __version__
 from tachtu.corpus.decoding import decode_with_changes, decoder
-from tachtu.corpus.readers import DecodeErrors, Decoder, InputError, read_text_file, text_files
+from tachtu.corpus.readers import (
+    DecodeErrors,
+    Decoder,
+    InputError,
+    InputKind,
+    read_text_file,
+    text_files,
+)
+from tachtu.corpus.writers import document_bounds
 from tachtu.evaluation import score
-from tachtu.formats import OutputFormat, conllu_id, render_text
+from tachtu.formats import OutputFormat, render_text
 from tachtu.normalize import ToneStyle, normalize, normalize_with_report
 from tachtu.words import Segmenter
 
@@ -201,8 +209,7 @@ def _segment_stdin(
         except InputError as error:
             _fail(error)
             return True
-        if output_format is OutputFormat.CONLLU:
-            out.write("# newdoc id = stdin\n")
+        out.write(document_bounds("stdin", output_format, InputKind.TEXT)[0])
         out.writelines(render_text(text, output_format, segmenter=segmenter, sep=sep, id="stdin"))
         return False
     failed = False
@@ -258,8 +265,7 @@ def segment(
         if documents and output_format is OutputFormat.SENTENCES:
             out.write("\n")  # one file, one document: a blank line between two of them
         documents += 1
-        if output_format is OutputFormat.CONLLU:  # as a corpus run opens each document
-            out.write(f"# newdoc id = {conllu_id(path.stem)}\n")
+        out.write(document_bounds(path.stem, output_format, InputKind.TEXT)[0])  # as a corpus run
         # line formats without Documents; the same words as a Document's (tests hold this)
         for piece in render_text(text, output_format, segmenter=segmenter, sep=sep, id=path.stem):
             out.write(piece)
