@@ -325,6 +325,12 @@ def test_user_dictionary_forces_joins_and_splits(shipped, pure_python):
         ("tăng 15. Sau đó", ["tăng", "15", ".", "Sau", "đó"]),
         # A dot after letters may end a word: the gold's lower-case abbreviations and initials.
         ("đại học Kinh tế tp. HCM", ["đại_học", "Kinh_tế", "tp_.", "HCM"]),
+        # but not after a slash, where the letters are a unit of measure: the model wrote "l_.".
+        (
+            "tiêu thụ 47,4 km/l. Đứng thứ ba",
+            ["tiêu_thụ", "47,4", "km", "/", "l", ".", "Đứng", "thứ", "ba"],
+        ),
+        ("tốc độ 15m/s. Ở các đảo", ["tốc_độ", "15m", "/", "s", ".", "Ở", "các", "đảo"]),
     ],
 )
 def test_a_mark_joins_no_word_but_a_dot_after_letters(shipped, pure_python, text, expected):

@@ -33,6 +33,8 @@ from .conftest import shared_path
         ("N.V. Thường và L.A.Đ.", ["N.V.", "Thường", "và", "L.A.Đ."]),
         ("của WTO. Sau đó", ["của", "WTO", ".", "Sau", "đó"]),
         ("chờ... và chờ…", ["chờ", "...", "và", "chờ", "…"]),
+        # A rule of underscores is one unit, as one of dashes is, not a row of separators.
+        ("Hết. ________ ---- Mới _", ["Hết", ".", "________", "----", "Mới", "_"]),
         ("(OSCE) “Xin chào”", ["(", "OSCE", ")", "“", "Xin", "chào", "”"]),
         ("H5N1, 80km, m2", ["H5N1", ",", "80km", ",", "m2"]),
         # A number with its unit glued on is one unit, as 80km is, whatever its points and

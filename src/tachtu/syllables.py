@@ -179,7 +179,9 @@ _PARTS: list[tuple[SyllableKind, str]] = [
         r"|[A-Za-z]{1,4}\d{1,4}(?:\.\d{1,4}){1,3}[A-Za-z]{0,5}(?![\w.]\w)"
         rf"|{_ALNUM}+(?:['’]{_LETTER}+)*(?:-{_ALNUM}+)*",
     ),
-    (SyllableKind.PUNCTUATION, r"\.{2,}|…|-{2,}|[.,;:!?]"),
+    # A rule drawn with underscores is one unit, as one of dashes is: split, it came out as a
+    # row of "_" words, each the separator.
+    (SyllableKind.PUNCTUATION, r"\.{2,}|…|-{2,}|_{2,}|[.,;:!?]"),
     (SyllableKind.BRACKET, r"[()\[\]{}]"),
     (SyllableKind.QUOTE, r"""["“”„‘’'«»‹›`]"""),
     (SyllableKind.SYMBOL, r"\S"),

@@ -681,6 +681,7 @@ static Py_ssize_t decode(const Params *p, Work *w, Py_ssize_t n, const uint8_t *
 /* What the rules on marks need to know of the vocabulary (see apply_user_phrases). */
 typedef struct {
     uint32_t full_stop;    /* the id of ".", or UINT32_MAX when the vocabulary has none */
+    uint32_t slash;        /* the id of "/", or UINT32_MAX when the vocabulary has none */
     const uint8_t *short_; /* by id: 1 for a unit of one or two letters (tp, h, Q, Ng) */
     Py_ssize_t short_len;
 } MarkRules;
@@ -698,12 +699,14 @@ static void apply_user_phrases(const uint64_t *keys, const uint32_t *masks, uint
      * it, but for a dot after one or two letters: the gold writes the abbreviations and
      * initials that the tokenizer splits off their dot ("tp.", "h.", "Ng.") as
      * one word. A dot after anything else is a full stop: the model, which had learnt the
-     * join from those, wrote "FBI_.", "EU_." and "Hồi_giáo_." at the end of sentences. */
+     * join from those, wrote "FBI_.", "EU_." and "Hồi_giáo_." at the end of sentences. Nor
+     * after a slash, where the letters are a unit of measure ("km / l .", "m3 / s ."). */
     for (Py_ssize_t i = 1; i < n; i++) {
         uint8_t before = w->shapes[i - 1];
         uint32_t id = w->ids[i - 1];
         int abbreviation_dot = w->ids[i] == marks->full_stop && id < marks->short_len &&
-                               marks->short_[id] && before != SHAPE_UPPER;
+                               marks->short_[id] && before != SHAPE_UPPER &&
+                               !(i >= 2 && w->ids[i - 2] == marks->slash);
         if (before == SHAPE_PUNCT || (w->shapes[i] == SHAPE_PUNCT && !abbreviation_dot))
             w->forced[i] = 2;
     }
@@ -1046,6 +1049,7 @@ static int mark_rules(CoreObject *self, PyObject *surfaces)
         return -1;
     }
     self->marks.full_stop = UINT32_MAX;
+    self->marks.slash = UINT32_MAX;
     pos = 0;
     while (PyDict_Next(surfaces, &pos, &key, &value)) {
         long id = PyLong_AsLong(value) >> 3;
@@ -1054,6 +1058,8 @@ static int mark_rules(CoreObject *self, PyObject *surfaces)
         Py_ssize_t length = PyUnicode_GET_LENGTH(key);
         if (length == 1 && PyUnicode_READ_CHAR(key, 0) == '.')
             self->marks.full_stop = (uint32_t)id;
+        else if (length == 1 && PyUnicode_READ_CHAR(key, 0) == '/')
+            self->marks.slash = (uint32_t)id;
         else if (length <= 2 && Py_UNICODE_ISALPHA(PyUnicode_READ_CHAR(key, 0)) &&
                  Py_UNICODE_ISALPHA(PyUnicode_READ_CHAR(key, length - 1)))
             self->short_units[id] = 1;

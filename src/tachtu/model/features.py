@@ -289,6 +289,7 @@ class PythonCore:
         self._user_masks = user_masks
         self._surfaces = surfaces
         self._full_stop = surfaces.get(".", 0) >> 3 or -1
+        self._slash = surfaces.get("/", 0) >> 3 or -1
         self._short_units = {
             code >> 3 for unit, code in surfaces.items() if len(unit) <= 2 and unit.isalpha()
         } - {0}
@@ -455,8 +456,8 @@ class PythonCore:
 
     def _mark_splits(self, ids: list[int], shapes: list[int], i: int) -> bool:
         """Whether a mark keeps units ``i - 1`` and ``i`` apart: nothing joins a mark before it,
-        nor a mark the unit before it but a dot after one or two letters (see the compiled
-        core)."""
+        nor a mark the unit before it but a dot after one or two letters that do not follow a
+        slash (see the compiled core)."""
         if shapes[i - 1] == SHAPE_PUNCT:
             return True
         if shapes[i] != SHAPE_PUNCT:
@@ -465,6 +466,7 @@ class PythonCore:
             ids[i] == self._full_stop
             and ids[i - 1] in self._short_units
             and shapes[i - 1] != SHAPE_UPPER
+            and not (i >= 2 and ids[i - 2] == self._slash)
         )
         return not abbreviation_dot
 
