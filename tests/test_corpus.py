@@ -525,7 +525,13 @@ def test_rerun_redoes_a_finished_output_that_was_deleted(tmp_path: Path, tiny_se
     (tmp_path / "out" / "2017" / "gia-lua.txt").unlink()
     summary = run([folder], tmp_path / "out", segmenter=tiny_segmenter, workers=0)
     assert summary.resumed_files == 2 and summary.stats == first.stats
+    assert str(summary).endswith("; 2 files were done by an earlier run")
     assert output_tree(tmp_path / "out") == before
+    (tmp_path / "out" / "2017" / "gia-lua.txt").unlink()
+    (tmp_path / "out" / "feed.txt").unlink()
+    assert str(run([folder], tmp_path / "out", segmenter=tiny_segmenter, workers=0)).endswith(
+        "; 1 file was done by an earlier run"
+    )
 
 
 def test_journal_line_cut_short_is_ignored(tmp_path: Path, tiny_segmenter) -> None:

@@ -107,7 +107,8 @@ class RunSummary:
             f"({rate:,.0f} syllables/s) -> {self.out}"
         )
         if self.resumed_files:
-            text += f"; {self.resumed_files:,} files were done by an earlier run"
+            done = self.resumed_files
+            text += f"; {done:,} {'file was' if done == 1 else 'files were'} done by an earlier run"
         if self.errors:
             count = len(self.errors)
             text += f"; {count:,} error{'s' * (count != 1)}, listed in {self.out / ERRORS_FILE}"
