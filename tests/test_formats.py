@@ -48,6 +48,7 @@ def test_masked_reference_article_matches_seed(tiny_segmenter: Segmenter) -> Non
         ("cải cách - muốn, 1.000 người!!!", "cải cách 7 muốn 7 1 người 7."),
         # A sentence of marks only, after one that ends in a mark, is all in that mark's run.
         ('Mưa. ". - Gió.', "Mưa 7 . . 7 Gió 7."),
+        ("Vui 👍🏻 lắm 🇻🇳", "Vui 7 lắm 7."),  # an emoji of several characters is one mark
     ],
 )
 def test_masked(tiny_segmenter: Segmenter, text: str, masked: str) -> None:

@@ -33,6 +33,12 @@ from .conftest import shared_path
         ("N.V. Thường và L.A.Đ.", ["N.V.", "Thường", "và", "L.A.Đ."]),
         ("của WTO. Sau đó", ["của", "WTO", ".", "Sau", "đó"]),
         ("chờ... và chờ…", ["chờ", "...", "và", "chờ", "…"]),
+        # An emoji is one unit, whatever it is made of: a variation selector, a skin tone,
+        # pictographs joined by zero-width joiners, two regional indicators (a flag).
+        (
+            "Yêu ❤\ufe0f lắm 👍🏻 nhà 👨\u200d👩\u200d👧 🇻🇳 ★★ →",
+            ["Yêu", "❤\ufe0f", "lắm", "👍🏻", "nhà", "👨\u200d👩\u200d👧", "🇻🇳", "★", "★", "→"],
+        ),
         # A rule of underscores is one unit, as one of dashes is, not a row of separators.
         ("Hết. ________ ---- Mới _", ["Hết", ".", "________", "----", "Mới", "_"]),
         ("(OSCE) “Xin chào”", ["(", "OSCE", ")", "“", "Xin", "chào", "”"]),
@@ -129,6 +135,7 @@ def test_split_syllables(text: str, units: list[str]) -> None:
         ("(", SyllableKind.BRACKET),
         ("“", SyllableKind.QUOTE),
         ("$", SyllableKind.SYMBOL),
+        ("👨\u200d👩\u200d👧", SyllableKind.SYMBOL),
         ("%", SyllableKind.PUNCTUATION),  # Unicode calls it punctuation (Po)
         ("§", SyllableKind.PUNCTUATION),
     ],

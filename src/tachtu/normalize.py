@@ -40,6 +40,7 @@ except ImportError:  # pragma: no cover - where the C extension is not built
 
 
 __all__ = [
+    "PICTOGRAPHS",
     "Normalized",
     "ToneStyle",
     "check_tone_style",
@@ -85,9 +86,23 @@ _INVISIBLE = (
 # Spaces other than U+0020 that show up in scraped news; tabs and newlines are kept.
 _ODD_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 
+# A zero-width joiner between two pictographs is part of one emoji (👨‍👩‍👧, a family; 🏳️‍🌈),
+# and kept there; anywhere else it is dropped with the other invisible characters. The
+# pictographs are the blocks emoji come from (the contents of a regular-expression character
+# class); the parts are variation selectors and skin tones.
+_JOINER = "\u200d"
+PICTOGRAPHS = (
+    "\u2190-\u21ff\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff"
+    "\U0001f000-\U0001f1e5\U0001f200-\U0001f3fa\U0001f400-\U0001faff"
+)
+_EMOJI_PARTS = "\ufe0e\ufe0f\U0001f3fb-\U0001f3ff"
+_STRAY_JOINER = re.compile(
+    f"(?<![{PICTOGRAPHS}{_EMOJI_PARTS}]){_JOINER}|{_JOINER}(?![{PICTOGRAPHS}])"
+)
+
 _CHARACTER_FIXES = str.maketrans(
     {
-        **{c: None for c in _INVISIBLE},
+        **{c: None for c in _INVISIBLE if c != _JOINER},
         **{c: " " for c in _ODD_SPACES},
         # Icelandic eth looks like Vietnamese đ and is typed for it by legacy keyboards.
         "\u00d0": "\u0110",
@@ -230,7 +245,8 @@ def _needs_character_fixes(text: str) -> bool:
 
 
 def _fix_characters(text: str) -> str:
-    return text.translate(_CHARACTER_FIXES)
+    text = text.translate(_CHARACTER_FIXES)
+    return _STRAY_JOINER.sub("", text) if _JOINER in text else text
 
 
 def is_nfc(text: str) -> bool:
@@ -434,10 +450,10 @@ def normalize_with_report(
         changes.update(decoded.changes)
     clean = normalize(text, tone_style=tone_style)
     changes["line_ends"] += text.count("\r")
-    changes["invisible"] += sum(text.count(c) for c in _INVISIBLE)
+    fixed = _fix_characters(text.replace("\r\n", "\n"))
+    changes["invisible"] += sum(text.count(c) for c in _INVISIBLE) - fixed.count(_JOINER)
     changes["odd_spaces"] += sum(text.count(c) for c in _ODD_SPACES)
     changes["eth_as_d"] += text.count("\u00d0") + text.count("\u00f0")
-    fixed = text.replace("\r\n", "\n").translate(_CHARACTER_FIXES)
     composed = unicodedata.normalize("NFC", fixed)
     changes["composed"] += len(fixed) - len(composed)
     changes["tone_marks"] += sum(
