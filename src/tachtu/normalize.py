@@ -40,7 +40,7 @@ except ImportError:  # pragma: no cover - where the C extension is not built
 
 
 __all__ = [
-    "PICTOGRAPHS",
+    "EMOJI",
     "Normalized",
     "ToneStyle",
     "check_tone_style",
@@ -88,17 +88,23 @@ _ODD_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u200
 
 # A zero-width joiner between two pictographs is part of one emoji (👨‍👩‍👧, a family; 🏳️‍🌈),
 # and kept there; anywhere else it is dropped with the other invisible characters. The
-# pictographs are the blocks emoji come from (the contents of a regular-expression character
-# class); the parts are variation selectors and skin tones.
+# pictographs are the blocks emoji come from; a pictograph may carry a variation selector and a
+# skin tone (the contents of regular-expression character classes).
 _JOINER = "\u200d"
-PICTOGRAPHS = (
+_PICTOGRAPHS = (
     "\u2190-\u21ff\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff"
     "\U0001f000-\U0001f1e5\U0001f200-\U0001f3fa\U0001f400-\U0001faff"
 )
-_EMOJI_PARTS = "\ufe0e\ufe0f\U0001f3fb-\U0001f3ff"
+_VARIATION_SELECTORS = "\ufe0e\ufe0f"
+_SKIN_TONES = "\U0001f3fb-\U0001f3ff"
 _STRAY_JOINER = re.compile(
-    f"(?<![{PICTOGRAPHS}{_EMOJI_PARTS}]){_JOINER}|{_JOINER}(?![{PICTOGRAPHS}])"
+    f"(?<![{_PICTOGRAPHS}{_VARIATION_SELECTORS}{_SKIN_TONES}]){_JOINER}"
+    f"|{_JOINER}(?![{_PICTOGRAPHS}])"
 )
+_PICTOGRAPH = f"[{_PICTOGRAPHS}][{_VARIATION_SELECTORS}]?[{_SKIN_TONES}]?"
+# One emoji, as a regular expression (the tokenizer's unit): a flag (two regional indicators),
+# or pictographs, each with its selector and skin tone, joined by zero-width joiners.
+EMOJI = f"[\U0001f1e6-\U0001f1ff]{{2}}|{_PICTOGRAPH}(?:{_JOINER}{_PICTOGRAPH})*"
 
 _CHARACTER_FIXES = str.maketrans(
     {

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from tachtu.normalize import PICTOGRAPHS, ToneStyle, is_vietnamese_syllable, place_tones
+from tachtu.normalize import EMOJI, ToneStyle, is_vietnamese_syllable, place_tones
 
 __all__ = [
     "ABBREVIATIONS_WITH_A_DOT",
@@ -184,16 +184,9 @@ _PARTS: list[tuple[SyllableKind, str]] = [
     (SyllableKind.PUNCTUATION, r"\.{2,}|…|-{2,}|_{2,}|[.,;:!?]"),
     (SyllableKind.BRACKET, r"[()\[\]{}]"),
     (SyllableKind.QUOTE, r"""["“”„‘’'«»‹›`]"""),
-    # An emoji is one unit however many characters it is made of: a flag (two regional
-    # indicators), a pictograph with its variation selector and skin tone, and pictographs
-    # joined by zero-width joiners (👨‍👩‍👧). One character a unit, they were cut apart.
-    (
-        SyllableKind.SYMBOL,
-        "[\U0001f1e6-\U0001f1ff]{2}"
-        f"|(?:[{PICTOGRAPHS}][\ufe0e\ufe0f]?[\U0001f3fb-\U0001f3ff]?\u200d)*"
-        f"[{PICTOGRAPHS}][\ufe0e\ufe0f]?[\U0001f3fb-\U0001f3ff]?"
-        r"|\S",
-    ),
+    # An emoji is one unit however many characters it is made of (👍🏻, 🇻🇳, 👨‍👩‍👧). One
+    # character a unit, they were cut apart.
+    (SyllableKind.SYMBOL, rf"{EMOJI}|\S"),
 ]
 
 _NAMED = re.compile("|".join(f"(?P<{kind.name}>{pattern})" for kind, pattern in _PARTS))
