@@ -179,6 +179,17 @@ def test_long_text_is_cleaned_as_a_whole(pieces: list[str], repeat: int) -> None
     assert clean_characters(text) == whole
 
 
+@settings(max_examples=50, deadline=None)
+@given(
+    pieces=st.lists(_AWKWARD, min_size=1, max_size=40),
+    style=st.sampled_from(["keep", "old", "new"]),
+)
+def test_report_gives_the_text_normalize_gives(pieces: list[str], style: str) -> None:
+    text = "".join(pieces)
+    report = normalize_with_report(text, tone_style=style)  # type: ignore[arg-type]
+    assert report.text == normalize(text, tone_style=style)  # type: ignore[arg-type]
+
+
 def _clean_in_python(text: str) -> str:
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").translate(_CHARACTER_FIXES))
 

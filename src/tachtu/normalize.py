@@ -454,7 +454,8 @@ def normalize_with_report(
         decoded = _decode(bytes(text), encoding)
         text, used = decoded.text, decoded.encoding
         changes.update(decoded.changes)
-    clean = normalize(text, tone_style=tone_style)
+    # The steps of normalize() one by one, each counted: clean_characters(text) is composed
+    # (tests check it on long and awkward text), so the text is cleaned once.
     changes["line_ends"] += text.count("\r")
     fixed = _fix_characters(text.replace("\r\n", "\n"))
     changes["invisible"] += sum(text.count(c) for c in _INVISIBLE) - fixed.count(_JOINER)
@@ -462,6 +463,7 @@ def normalize_with_report(
     changes["eth_as_d"] += text.count("\u00d0") + text.count("\u00f0")
     composed = unicodedata.normalize("NFC", fixed)
     changes["composed"] += len(fixed) - len(composed)
+    clean = place_tones(composed, tone_style)
     changes["tone_marks"] += sum(
         a != b for a, b in zip(_LETTERS.findall(composed), _LETTERS.findall(clean), strict=False)
     )
