@@ -11,6 +11,7 @@ from tachtu.normalize import (
     _CHARACTER_FIXES,
     _fix_characters,
     clean_characters,
+    drop_repeated_marks,
     is_nfc,
     is_vietnamese_syllable,
     normalize,
@@ -134,6 +135,8 @@ def test_normalize_reads_bytes_in_any_encoding(encoding: str) -> None:
         ("Hà\u200dNội 👨\u200d👩", {"invisible": 1}),  # the emoji's joiner is no change
         ("\u00d0à\u00a0Nẵng", {"eth_as_d": 1, "odd_spaces": 1}),
         ("hòa thủy", {"tone_marks": 2}),  # asked for the new style below
+        ("huyệ\u0323n Sơ\u031bn ướ\u0301c", {"repeated_marks": 3}),
+        ("a\u0301\u0301", {"composed": 1, "repeated_marks": 1}),
     ],
 )
 def test_report_counts_each_kind_of_change(raw: str, changes: dict[str, int]) -> None:
@@ -142,6 +145,24 @@ def test_report_counts_each_kind_of_change(raw: str, changes: dict[str, int]) ->
     assert report.text == normalize(raw, tone_style=style)  # type: ignore[arg-type]
     assert report.changes == changes
     assert report.encoding == "unicode"
+
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        # Typed twice over one letter: NFC puts the first mark on the letter and leaves the
+        # second beside it, where the syllable is no longer one.
+        ("huyệ\u0323n Sơ\u031bn tiề\u0300n", "huyện Sơn tiền"),
+        ("Ướ\u0301c ý\u0301 x\u0301\u0301", "Ước ý x\u0301"),
+        # With the repeat gone, the mark after it composes.
+        ("ê\u0302\u0301", "ế"),
+        # Two tones on one vowel: which one was meant is not known, so both stay.
+        ("đôí\u0300 miể\u0303n", "đôí\u0300 miể\u0303n"),
+    ],
+)
+def test_a_mark_repeated_over_its_letter_is_dropped(text: str, clean: str) -> None:
+    assert normalize(text) == clean
+    assert clean_characters(text) == clean
 
 
 def test_report_counts_repaired_mojibake() -> None:
@@ -162,6 +183,7 @@ _AWKWARD = st.sampled_from(
         "Ð",
         "lựơng",
         "a\u0301\u0323",
+        "\u0301",
         "x",
         "\u200d",
         "👨",
@@ -176,6 +198,7 @@ def test_long_text_is_cleaned_as_a_whole(pieces: list[str], repeat: int) -> None
     # Past 64K characters the fixes go a line at a time (see normalize._by_line): same text.
     text = "".join(pieces) * repeat
     whole = unicodedata.normalize("NFC", _fix_characters(text.replace("\r\n", "\n")))
+    whole = drop_repeated_marks(whole)
     assert clean_characters(text) == whole
 
 
@@ -191,7 +214,8 @@ def test_report_gives_the_text_normalize_gives(pieces: list[str], style: str) ->
 
 
 def _clean_in_python(text: str) -> str:
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").translate(_CHARACTER_FIXES))
+    composed = unicodedata.normalize("NFC", text.replace("\r\n", "\n").translate(_CHARACTER_FIXES))
+    return drop_repeated_marks(composed)
 
 
 def test_characters_the_compiled_check_passes_are_left_alone_by_cleaning() -> None:

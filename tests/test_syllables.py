@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tachtu.syllables import _PLAIN, SyllableKind, split_syllables, syllables
+from tachtu.syllables import _MARKS, _PLAIN, SyllableKind, split_syllables, syllables
 
 from .conftest import shared_path
 
@@ -145,6 +148,30 @@ def test_kinds(unit: str, kind: SyllableKind) -> None:
     assert syllable.kind is kind
 
 
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        # Marks that NFC cannot put on their letter stay on it, whatever the script.
+        ("Москва́ и ที่นี่, हिन्दी.", ["Москва́", "и", "ที่นี่", ",", "हिन्दी", "."]),
+        ("đôí\u0300 (x\u0301y)", ["đôí\u0300", "(", "x\u0301y", ")"]),
+        ("Jean-Lu\u0301c O’Bri\u0301en", ["Jean-Lu\u0301c", "O’Bri\u0301en"]),
+        # After a mark, a digit or a space there is no letter to stay on.
+        ("tác,\u0300 \u0301a", ["tác", ",", "\u0300", "\u0301", "a"]),
+    ],
+)
+def test_combining_marks_stay_with_their_letters(text: str, units: list[str]) -> None:
+    assert split_syllables(text) == units
+    assert [s.text for s in syllables(text)] == units
+
+
+def test_marks_class_holds_every_combining_mark_of_the_bmp_but_variation_selectors() -> None:
+    marks = re.compile(_MARKS)
+    for code in range(0x10000):
+        char = chr(code)
+        expected = unicodedata.category(char)[0] == "M" and not 0xFE00 <= code <= 0xFE0F
+        assert bool(marks.fullmatch(char)) == expected, f"U+{code:04X}"
+
+
 def test_offsets_index_the_text() -> None:
     text = "  Ông  Putin (Nga)\tnói."
     for s in syllables(text):
@@ -165,6 +192,8 @@ def test_offsets_index_the_text() -> None:
         # ... and of a site's name.
         *["QL.1" * 50_000, "AB.1." * 40_000, "AB-CD-" * 40_000 + "E.F", "Mr.M" * 50_000],
         *["a.vn" * 50_000, "a" + ".vn" * 70_000, "a.b." * 50_000, "AB&" * 70_000],
+        # Letters and the marks left beside them.
+        *["a\u0301\u0301" * 70_000, "ि" * 100_000, "a\u0301-" * 70_000, "a’\u0301" * 70_000],
     ],
 )
 def test_long_lines_without_spaces_finish(line: str) -> None:
