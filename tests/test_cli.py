@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
@@ -380,6 +381,80 @@ def test_sentences_format_one_sentence_a_line_and_a_blank_line_between_documents
     # from stdin, line by line: a line without units (between two documents) stays a line
     piped = run("segment", "--model", TINY_LEXICON, "-f", "sentences", stdin="Mưa. Gió.\n\nNắng.\n")
     assert piped.stdout == "Mưa .\nGió .\n\nNắng .\n"
+
+
+@pytest.mark.parametrize("output_format", ["text", "sentences", "masked", "jsonl", "conllu"])
+def test_segment_reads_records_and_compressed_files_as_a_corpus_run_does(
+    tmp_path: Path, output_format: str
+) -> None:
+    feed = tmp_path / "in" / "feed.jsonl"
+    feed.parent.mkdir()
+    records = [{"id": "a1", "text": "Hà Nội mưa.\nThủ đô.", "url": "u"}, {"text": "Việt Nam."}]
+    feed.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    packed = tmp_path / "in" / "article.txt.gz"
+    packed.write_bytes(gzip.compress("Hà Nội là thủ đô.\n".encode()))
+    out = tmp_path / "out"
+    options = ("--model", TINY_LEXICON, "--format", output_format)
+    corpus = run("corpus", feed.parent, "--out", out, "--compression", "none", *options)
+    assert corpus.exit_code == 0, corpus.output
+    for source in (feed, packed):
+        result = run("segment", *options, source)
+        assert result.exit_code == 0, result.output
+        [written] = [p for p in out.iterdir() if p.name.split(".")[0] == source.name.split(".")[0]]
+        assert result.stdout == written.read_text(encoding="utf-8")
+
+
+def test_segment_names_bad_records_and_writes_the_others(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('not json\n{"id": "ok", "text": "Hà Nội"}\n{"id": 3}\n', encoding="utf-8")
+    result = run("segment", "--model", TINY_LEXICON, feed, tmp_path / "missing.jsonl")
+    assert result.exit_code == 1
+    assert result.stdout == "Hà_Nội\n\n"  # a file of records ends each document with a blank line
+    assert f"{feed}:1: malformed JSON" in result.stderr
+    assert f"{feed}:3 (document 3): no field 'text'" in result.stderr
+    assert f"{tmp_path / 'missing.jsonl'}: " in result.stderr
+
+
+def test_segment_fields_of_records(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"key": "k1", "body": "Hà Nội"}\n', encoding="utf-8")
+    result = run(
+        "segment",
+        "--model",
+        TINY_LEXICON,
+        "-f",
+        "jsonl",
+        "--text-field",
+        "body",
+        "--id-field",
+        "key",
+        feed,
+    )
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["id"] == "k1"
+
+
+def test_sentences_of_text_files_and_records_are_separated_by_one_blank_line(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a.txt").write_text("Mưa.", encoding="utf-8")
+    (tmp_path / "b.txt.gz").write_bytes(gzip.compress("Gió.".encode()))
+    (tmp_path / "c.jsonl").write_text('{"text": "Nắng."}\n', encoding="utf-8")
+    files = [tmp_path / name for name in ("a.txt", "b.txt.gz", "c.jsonl", "a.txt")]
+    result = run("segment", "--model", TINY_LEXICON, "-f", "sentences", *files)
+    assert result.exit_code == 0
+    assert result.stdout == "Mưa .\n\nGió .\n\nNắng .\n\nMưa .\n"
+
+
+def test_a_dash_is_standard_input(tmp_path: Path) -> None:
+    piped = run("segment", "--model", TINY_LEXICON, "-", stdin="Hà Nội\n")
+    assert piped.exit_code == 0 and piped.stdout == "Hà_Nội\n"
+    assert run("normalize", "-", stdin="Ho\u0300a\n").stdout == "Hòa\n"
+    (tmp_path / "a.txt").write_text("Hà Nội", encoding="utf-8")
+    for command in ("segment", "normalize"):
+        mixed = run(command, "-", tmp_path / "a.txt", stdin="x\n")
+        assert mixed.exit_code == 2
+        assert "cannot be given with files" in mixed.output
 
 
 def test_corpus_names_its_bad_inputs_on_stderr(tmp_path: Path) -> None:

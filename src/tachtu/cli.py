@@ -23,11 +23,15 @@ from tachtu.corpus.readers import (
     DecodeErrors,
     Decoder,
     InputError,
+    InputFile,
     InputKind,
+    ReadOptions,
+    classify,
+    read_chunks,
     read_text_file,
     text_files,
 )
-from tachtu.corpus.writers import document_bounds
+from tachtu.corpus.writers import WriteOptions, document_bounds
 from tachtu.evaluation import score
 from tachtu.formats import OutputFormat, render_text
 from tachtu.normalize import ToneStyle, normalize, normalize_with_report
@@ -70,9 +74,34 @@ def _global_options(
 FilesArgument = Annotated[
     list[Path] | None,
     typer.Argument(
-        help="Files or folders (their .txt files); none: read standard input.", show_default=False
+        help="Files or folders (their .txt files); none or -: read standard input.",
+        show_default=False,
     ),
 ]
+SegmentFilesArgument = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Files (.txt, .jsonl, .parquet; .gz/.zst too) or folders (their .txt files); "
+        "none or -: read standard input.",
+        show_default=False,
+    ),
+]
+# The name that stands for standard input among the files, as in most tools.
+_STDIN_NAME = Path("-")
+
+
+def _reads_stdin(files: list[Path] | None) -> bool:
+    """Whether ``files`` asks for standard input: none, or ``-`` alone (``-`` among other
+    files is refused: standard input has no place in their order)."""
+    if not files or files == [_STDIN_NAME]:
+        return True
+    if _STDIN_NAME in files:
+        raise typer.BadParameter(
+            "- (standard input) cannot be given with files", param_hint="FILES"
+        )
+    return False
+
+
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 SepOption = Annotated[str, typer.Option(help="Joins the syllables of one word.")]
 ToneStyleOption = Annotated[
@@ -108,6 +137,10 @@ DictionaryOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+TextFieldOption = Annotated[str, typer.Option(help="JSON Lines and Parquet: the text's field.")]
+IdFieldOption = Annotated[str, typer.Option(help="JSON Lines and Parquet: the id's field.")]
 
 
 def _fail(error: InputError) -> None:
@@ -235,7 +268,7 @@ def _segment_stdin(
     epilog="Example: tachtu segment --format masked article.txt  |  echo 'Hà Nội mùa thu' | tachtu segment"
 )
 def segment(
-    files: FilesArgument = None,
+    files: SegmentFilesArgument = None,
     output_format: FormatOption = OutputFormat.TEXT,
     sep: SepOption = "_",
     tone_style: ToneStyleOption = "keep",
@@ -243,34 +276,79 @@ def segment(
     encoding: EncodingOption = "auto",
     model: ModelOption = None,
     dictionary: DictionaryOption = None,
+    text_field: TextFieldOption = "text",
+    id_field: IdFieldOption = "id",
 ) -> None:
     """Word-segment text: one paragraph a line in, one a line out."""
     decode = _decoder(encoding, errors)
+    stdin = _reads_stdin(files)
     try:
         segmenter = Segmenter.load(model, dict=dictionary, tone_style=tone_style)
     except (OSError, ValueError) as error:
         typer.echo(f"tachtu: error: {error}", err=True)
         raise typer.Exit(2) from None
     out = sys.stdout
-    if not files:
+    if stdin:
         if _segment_stdin(segmenter, output_format, sep, decode):
             raise typer.Exit(1)
         return
     failed = False
-    documents = 0
-    for path, text in _read_files(files, decode):
-        if text is None:
+    # In the sentences format a text file is one document, and a blank line comes between two
+    # documents; the documents of a file of records each end with one already.
+    separate = False
+    read = ReadOptions(text_field=text_field, id_field=id_field, decode=decode)
+    for path in text_files(files or []):
+        source = classify(path, default=InputKind.TEXT)
+        if source is not None and (source.kind is not InputKind.TEXT or source.compression):
+            # JSON Lines, Parquet, compressed files: read and written as tachtu corpus does.
+            if separate and output_format is OutputFormat.SENTENCES:
+                out.write("\n")
+            out.flush()
+            failed = _segment_records(source, segmenter, read, output_format, sep) or failed
+            separate = source.kind is InputKind.TEXT
+            continue
+        try:
+            text = read_text_file(path, decode=decode)
+        except InputError as error:
+            _fail(error)
             failed = True
             continue
-        if documents and output_format is OutputFormat.SENTENCES:
-            out.write("\n")  # one file, one document: a blank line between two of them
-        documents += 1
+        if separate and output_format is OutputFormat.SENTENCES:
+            out.write("\n")
+        separate = True
         out.write(document_bounds(path.stem, output_format, InputKind.TEXT)[0])  # as a corpus run
         # line formats without Documents; the same words as a Document's (tests hold this)
         for piece in render_text(text, output_format, segmenter=segmenter, sep=sep, id=path.stem):
             out.write(piece)
     if failed:
         raise typer.Exit(1)
+
+
+def _segment_records(
+    source: InputFile,
+    segmenter: Segmenter,
+    read: ReadOptions,
+    output_format: OutputFormat,
+    sep: str,
+) -> bool:
+    """Segment a file of records (or a compressed file) to standard output, a chunk at a time,
+    with the corpus pipeline's own reading and writing; whether some of it could not be read.
+    A bad record is named on stderr, and the others are written."""
+    # Imported here: the engines bring the worker machinery, which other commands do not need.
+    from tachtu.corpus.engines import ChunkProcessor
+
+    processor = ChunkProcessor(
+        segmenter, read, WriteOptions(output_format=output_format, sep=sep, compression="none")
+    )
+    failed = False
+    for chunk in read_chunks(source, text_field=read.text_field, decode=read.decode):
+        result = processor.process(chunk)
+        sys.stdout.buffer.write(result.data)
+        sys.stdout.buffer.flush()
+        for error in result.errors:
+            _fail(error)
+            failed = True
+    return failed
 
 
 @app.command("normalize", epilog="Example: tachtu normalize --report old-page.txt > clean.txt")
@@ -309,7 +387,9 @@ def normalize_command(
             typer.echo(f"{path}: {listed or 'no changes'}", err=True)
 
     failed = False
-    if not files:
+    stdin = _reads_stdin(files)
+    if stdin:
+        files = []
         changes: Counter[str] = Counter()
         for decoded in _stdin_lines(decode, 256):
             failed = failed or None in decoded
@@ -410,10 +490,8 @@ def corpus(
     encoding: EncodingOption = "auto",
     model: ModelOption = None,
     dictionary: DictionaryOption = None,
-    text_field: Annotated[
-        str, typer.Option(help="JSON Lines and Parquet: the text's field.")
-    ] = "text",
-    id_field: Annotated[str, typer.Option(help="JSON Lines and Parquet: the id's field.")] = "id",
+    text_field: TextFieldOption = "text",
+    id_field: IdFieldOption = "id",
     compression: Annotated[
         str, typer.Option(help="Output compression: same (as the input), none, gzip or zstd.")
     ] = "same",
