@@ -446,6 +446,20 @@ def test_sentences_of_text_files_and_records_are_separated_by_one_blank_line(
     assert result.stdout == "Mưa .\n\nGió .\n\nNắng .\n\nMưa .\n"
 
 
+def test_normalize_and_evaluate_read_compressed_text(tmp_path: Path) -> None:
+    packed = tmp_path / "page.txt.gz"
+    packed.write_bytes(gzip.compress("Ho\u0300a bi\u0300nh\r\n".encode()))
+    result = run("normalize", "--report", packed)
+    assert result.exit_code == 0 and result.stdout == "Hòa bình\n"
+    assert f"{packed}: composed 2, line_ends 1" in result.stderr
+    gold = tmp_path / "gold.txt.gz"
+    gold.write_bytes(gzip.compress("Hà_Nội mưa\n".encode()))
+    assert run("evaluate", gold, "--model", TINY_LEXICON).stdout.startswith("P=100.00")
+    (tmp_path / "broken.txt.gz").write_bytes(b"not gzip")
+    broken = run("normalize", tmp_path / "broken.txt.gz")
+    assert broken.exit_code == 1 and f"{tmp_path / 'broken.txt.gz'}: cannot read" in broken.stderr
+
+
 def test_a_dash_is_standard_input(tmp_path: Path) -> None:
     piped = run("segment", "--model", TINY_LEXICON, "-", stdin="Hà Nội\n")
     assert piped.exit_code == 0 and piped.stdout == "Hà_Nội\n"

@@ -159,12 +159,20 @@ def decode_text(data: bytes, path: str | os.PathLike[str], errors: DecodeErrors 
 def read_text_file(
     path: str | os.PathLike[str], errors: DecodeErrors = "strict", *, decode: Decoder | None = None
 ) -> str:
-    """The text of a file, UTF-8 unless ``decode`` says otherwise; unreadable, binary or
-    undecodable files raise :class:`InputError`."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise InputError(path, error.strerror or str(error)) from None
+    """The text of a file, UTF-8 unless ``decode`` says otherwise, decompressed first when its
+    name ends in ``.gz`` or ``.zst``; unreadable, binary or undecodable files raise
+    :class:`InputError`."""
+    source = classify(Path(path), default=InputKind.TEXT)
+    if source is not None and source.compression is not None:
+        [chunk] = _text_chunks(source)
+        if chunk.error is not None:
+            raise chunk.error
+        data = chunk.records[0][1]
+    else:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as error:
+            raise InputError(path, error.strerror or str(error)) from None
     if decode is not None:
         return decode(data, str(path))
     return decode_text(data, path, errors)
