@@ -299,13 +299,13 @@ def segment(
     read = ReadOptions(text_field=text_field, id_field=id_field, decode=decode)
     for path in text_files(files or []):
         source = classify(path, default=InputKind.TEXT)
-        if source is not None and (source.kind is not InputKind.TEXT or source.compression):
-            # JSON Lines, Parquet, compressed files: read and written as tachtu corpus does.
+        if source is not None and source.kind is not InputKind.TEXT:
+            # JSON Lines and Parquet: read and written as tachtu corpus does.
             if separate and output_format is OutputFormat.SENTENCES:
                 out.write("\n")
             out.flush()
             failed = _segment_records(source, segmenter, read, output_format, sep) or failed
-            separate = source.kind is InputKind.TEXT
+            separate = False
             continue
         try:
             text = read_text_file(path, decode=decode)
@@ -316,9 +316,11 @@ def segment(
         if separate and output_format is OutputFormat.SENTENCES:
             out.write("\n")
         separate = True
-        out.write(document_bounds(path.stem, output_format, InputKind.TEXT)[0])  # as a corpus run
+        # The document's id and what comes before it as a corpus run writes them.
+        document_id = source.stem.as_posix() if source is not None else path.stem
+        out.write(document_bounds(document_id, output_format, InputKind.TEXT)[0])
         # line formats without Documents; the same words as a Document's (tests hold this)
-        for piece in render_text(text, output_format, segmenter=segmenter, sep=sep, id=path.stem):
+        for piece in render_text(text, output_format, segmenter=segmenter, sep=sep, id=document_id):
             out.write(piece)
     if failed:
         raise typer.Exit(1)
@@ -331,7 +333,7 @@ def _segment_records(
     output_format: OutputFormat,
     sep: str,
 ) -> bool:
-    """Segment a file of records (or a compressed file) to standard output, a chunk at a time,
+    """Segment a file of records to standard output, a chunk at a time,
     with the corpus pipeline's own reading and writing; whether some of it could not be read.
     A bad record is named on stderr, and the others are written."""
     # Imported here: the engines bring the worker machinery, which other commands do not need.
