@@ -220,7 +220,7 @@ def clean_characters(text: str) -> str:
 
 
 def drop_repeated_marks(text: str) -> str:
-    """NFC ``text`` without the combining marks that repeat one their letter carries.
+    """NFC ``text`` less each combining mark that repeats a mark its letter already carries.
 
     >>> drop_repeated_marks("huyệ\u0323n Sơ\u031bn"), drop_repeated_marks("đôí\u0300")
     ('huyện Sơn', 'đôí̀')
@@ -238,7 +238,7 @@ def _without_repeats(match: re.Match[str]) -> str:
 
 
 def _kept_marks(letter_and_marks: str) -> list[str]:
-    """The marks after the letter less those it carries already, and less a second of one."""
+    """The marks after the letter, less those it carries already and less any met twice."""
     letter, *marks = letter_and_marks
     carried = set(unicodedata.normalize("NFD", letter)[1:])
     kept = []
