@@ -460,6 +460,27 @@ def test_normalize_and_evaluate_read_compressed_text(tmp_path: Path) -> None:
     assert broken.exit_code == 1 and f"{tmp_path / 'broken.txt.gz'}: cannot read" in broken.stderr
 
 
+def test_normalize_rewrites_each_records_text(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    records = [
+        {"id": "a", "body": "Ho\u0300a bi\u0300nh\u00a0thủy", "tags": ["x"]},
+        {"id": "b", "body": "hòa"},
+    ]
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
+    feed.write_text(lines[0] + "\nnot json\n" + lines[1] + "\n", encoding="utf-8")
+    result = run("normalize", "--text-field", "body", "--tone-style", "new", "--report", feed)
+    assert result.exit_code == 1  # the line that is no JSON is named, the others written
+    assert [json.loads(line) for line in result.stdout.splitlines()] == [
+        {"id": "a", "body": "Hoà bình thuỷ", "tags": ["x"]},
+        {"id": "b", "body": "hoà"},
+    ]
+    assert f"{feed}:2: malformed JSON" in result.stderr
+    assert f"{feed}: composed 2, odd_spaces 1, tone_marks 3" in result.stderr
+    packed = tmp_path / "feed.jsonl.gz"
+    packed.write_bytes(gzip.compress((lines[1] + "\n").encode()))
+    assert json.loads(run("normalize", "--text-field", "body", packed).stdout)["body"] == "hòa"
+
+
 def test_a_dash_is_standard_input(tmp_path: Path) -> None:
     piped = run("segment", "--model", TINY_LEXICON, "-", stdin="Hà Nội\n")
     assert piped.exit_code == 0 and piped.stdout == "Hà_Nội\n"

@@ -7,6 +7,7 @@ was processed); 2 bad usage.
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import re
 import sys
@@ -28,6 +29,7 @@ from tachtu.corpus.readers import (
     ReadOptions,
     classify,
     read_chunks,
+    read_records,
     read_text_file,
     text_files,
 )
@@ -72,13 +74,6 @@ def _global_options(
 
 
 FilesArgument = Annotated[
-    list[Path] | None,
-    typer.Argument(
-        help="Files or folders (their .txt files); none or -: read standard input.",
-        show_default=False,
-    ),
-]
-SegmentFilesArgument = Annotated[
     list[Path] | None,
     typer.Argument(
         help="Files (.txt, .jsonl, .parquet; .gz/.zst too) or folders (their .txt files); "
@@ -219,16 +214,6 @@ def _decoder(encoding: str, errors: DecodeErrors) -> Decoder:
         raise typer.BadParameter(str(error), param_hint="--encoding") from None
 
 
-def _read_files(files: list[Path], decode: Decoder) -> Iterator[tuple[Path, str | None]]:
-    """(path, text) for each input file; ``None`` text for a file reported as unreadable."""
-    for path in text_files(files):
-        try:
-            yield path, read_text_file(path, decode=decode)
-        except InputError as error:
-            _fail(error)
-            yield path, None
-
-
 def _segment_stdin(
     segmenter: Segmenter, output_format: OutputFormat, sep: str, decode: Decoder
 ) -> bool:
@@ -268,7 +253,7 @@ def _segment_stdin(
     epilog="Example: tachtu segment --format masked article.txt  |  echo 'Hà Nội mùa thu' | tachtu segment"
 )
 def segment(
-    files: SegmentFilesArgument = None,
+    files: FilesArgument = None,
     output_format: FormatOption = OutputFormat.TEXT,
     sep: SepOption = "_",
     tone_style: ToneStyleOption = "keep",
@@ -362,8 +347,12 @@ def normalize_command(
     report: Annotated[
         bool, typer.Option("--report", help="Print what changed, kind by kind, to stderr.")
     ] = False,
+    text_field: TextFieldOption = "text",
 ) -> None:
-    """Write clean NFC text: legacy encodings, decomposed input, odd spaces, misplaced tone marks."""
+    """Write clean NFC text: legacy encodings, decomposed input, odd spaces, misplaced tone marks.
+
+    A JSON Lines or Parquet file gives JSON Lines: each record, its text normalized.
+    """
     decode = _decoder(encoding, errors)
     # What decoding changed (mojibake, decomposed characters, ...), by file, for the report:
     # the text that normalization then sees is already clean of it.
@@ -399,11 +388,29 @@ def normalize_command(
             sys.stdout.write(normalized(text, changes))
             sys.stdout.flush()
         print_report(STDIN, changes)
-    for path, text in _read_files(files or [], decode):
-        if text is None:
+    read = ReadOptions(text_field=text_field, decode=decode)
+    for path in text_files(files or []):
+        source = classify(path, default=InputKind.TEXT)
+        changes = Counter()
+        if source is not None and source.kind is not InputKind.TEXT:
+            # JSON Lines and Parquet: each record as a JSON line, its text normalized.
+            for chunk in read_chunks(source, text_field=text_field, decode=read.decode):
+                for item in read_records(chunk, read):
+                    if isinstance(item, InputError):
+                        _fail(item)
+                        failed = True
+                        continue
+                    record, text = item
+                    record[text_field] = normalized(text, changes)
+                    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            print_report(str(path), changes)
+            continue
+        try:
+            text = read_text_file(path, decode=decode)
+        except InputError as error:
+            _fail(error)
             failed = True
             continue
-        changes = Counter()
         text = normalized(text, changes)
         # its last line ended, or it would run on into the next file's first line
         sys.stdout.write(text if not text or text.endswith("\n") else text + "\n")

@@ -56,6 +56,7 @@ __all__ = [
     "parse_texts",
     "read_chunks",
     "read_documents",
+    "read_records",
     "read_text_file",
     "read_utf8_json",
     "text_files",
@@ -657,6 +658,26 @@ def parse_texts(chunk: Chunk, options: ReadOptions) -> Iterator[tuple[str, str] 
     segmenting news)."""
     for item in _records(chunk, options):
         yield item if isinstance(item, InputError) else item[0]
+
+
+def read_records(
+    chunk: Chunk, options: ReadOptions
+) -> Iterator[tuple[dict[str, Any], str] | InputError]:
+    """Each record of a chunk of JSON Lines or Parquet as ``(record, text)``, its values as
+    JSON holds them, or the error that spoils it: for tools that rewrite records whole.
+
+    >>> source = InputFile(Path("a.jsonl"), PurePosixPath("a.jsonl"), InputKind.JSONL)
+    >>> lines = [(1, '{"text": "Hà Nội", "n": 1}'.encode()), (2, b'{"n": 2}')]
+    >>> good, bad = read_records(Chunk(source, 0, lines), ReadOptions())
+    >>> good, str(bad)
+    (({'text': 'Hà Nội', 'n': 1}, 'Hà Nội'), "a.jsonl:2 (document a:2): no field 'text'")
+    """
+    for item in _records(chunk, options):
+        if isinstance(item, InputError):
+            yield item
+        else:
+            (_, text), record = item
+            yield {str(key): _json_value(value) for key, value in record.items()}, text
 
 
 def _records(chunk: Chunk, options: ReadOptions) -> Iterator[Any]:
