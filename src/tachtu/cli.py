@@ -284,7 +284,7 @@ def segment(
     read = ReadOptions(text_field=text_field, id_field=id_field, decode=decode)
     for path in text_files(files or []):
         source = classify(path, default=InputKind.TEXT)
-        if source is not None and source.kind is not InputKind.TEXT:
+        if source.kind is not InputKind.TEXT:
             # JSON Lines and Parquet: read and written as tachtu corpus does.
             if separate and output_format is OutputFormat.SENTENCES:
                 out.write("\n")
@@ -302,7 +302,7 @@ def segment(
             out.write("\n")
         separate = True
         # The document's id and what comes before it as a corpus run writes them.
-        document_id = source.stem.as_posix() if source is not None else path.stem
+        document_id = source.stem.as_posix()
         out.write(document_bounds(document_id, output_format, InputKind.TEXT)[0])
         # line formats without Documents; the same words as a Document's (tests hold this)
         for piece in render_text(text, output_format, segmenter=segmenter, sep=sep, id=document_id):
@@ -380,7 +380,6 @@ def normalize_command(
     failed = False
     stdin = _reads_stdin(files)
     if stdin:
-        files = []
         changes: Counter[str] = Counter()
         for decoded in _stdin_lines(decode, 256):
             failed = failed or None in decoded
@@ -389,10 +388,10 @@ def normalize_command(
             sys.stdout.flush()
         print_report(STDIN, changes)
     read = ReadOptions(text_field=text_field, decode=decode)
-    for path in text_files(files or []):
+    for path in [] if stdin else text_files(files or []):
         source = classify(path, default=InputKind.TEXT)
         changes = Counter()
-        if source is not None and source.kind is not InputKind.TEXT:
+        if source.kind is not InputKind.TEXT:
             # JSON Lines and Parquet: each record as a JSON line, its text normalized.
             for chunk in read_chunks(source, text_field=text_field, decode=read.decode):
                 for item in read_records(chunk, read):

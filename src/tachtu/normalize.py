@@ -122,12 +122,13 @@ _NEEDS_FIXES = re.compile(f"[{_INVISIBLE}{_ODD_SPACES}\u00d0\u00f0\r]")
 # A letter with the Latin combining marks that NFC left beside it. Such a mark is often one the
 # letter already carries, typed twice ("huyệ̣n", "Sơ̛n", "ướ́c": 60 in the 35k news documents),
 # which is dropped; any other (two tones on one vowel, "đôí̀") is kept.
-_LETTER_AND_MARKS = re.compile(r"[^\W\d_][\u0300-\u036f]+")
-_LATIN_MARK = re.compile(r"[\u0300-\u036f]")
+_LATIN_MARKS = "[\u0300-\u036f]"  # the Combining Diacritical Marks block
+_LETTER_AND_MARKS = re.compile(rf"[^\W\d_]{_LATIN_MARKS}+")
+_LATIN_MARK = re.compile(_LATIN_MARKS)
 
 # A run of letters is a candidate syllable for tone-mark handling; a combining mark that NFC could
 # not attach to its letter stays in the run, so that moving a tone never strands it.
-_LETTERS = re.compile(r"(?:[^\W\d_][\u0300-\u036f]*)+")
+_LETTERS = re.compile(rf"(?:[^\W\d_]{_LATIN_MARKS}*)+")
 
 _VOWELS = frozenset("aăâeêioôơuưy")
 _MARKED_VOWELS = frozenset("ăâêôơư")  # vowels with a letter diacritic: they take the tone first

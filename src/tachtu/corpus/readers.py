@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
-from typing import Any, BinaryIO, Literal, Protocol, runtime_checkable
+from typing import Any, BinaryIO, Literal, Protocol, overload, runtime_checkable
 
 from tachtu.document import Document
 from tachtu.encodings import UTF16_BOMS
@@ -164,7 +164,7 @@ def read_text_file(
     name ends in ``.gz`` or ``.zst``; unreadable, binary or undecodable files raise
     :class:`InputError`."""
     source = classify(Path(path), default=InputKind.TEXT)
-    if source is not None and source.compression is not None:
+    if source.compression is not None:
         [chunk] = _text_chunks(source)
         if chunk.error is not None:
             raise chunk.error
@@ -241,6 +241,14 @@ class InputFile:
             return 0
 
 
+@overload
+def classify(
+    path: Path, relative: PurePosixPath | None = None, *, default: InputKind
+) -> InputFile: ...
+@overload
+def classify(
+    path: Path, relative: PurePosixPath | None = None, *, default: None = None
+) -> InputFile | None: ...
 def classify(
     path: Path, relative: PurePosixPath | None = None, *, default: InputKind | None = None
 ) -> InputFile | None:
@@ -275,7 +283,7 @@ def discover_inputs(
             found.extend(_folder_inputs(path, skipped))
         elif path.exists():
             # A file named directly is read as text unless its suffixes say otherwise.
-            found.append(classify(path, default=InputKind.TEXT))  # type: ignore[arg-type]
+            found.append(classify(path, default=InputKind.TEXT))
         else:
             missing.append(InputError(path, "no such file or folder"))
     return found, missing
