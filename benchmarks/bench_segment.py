@@ -10,6 +10,11 @@ pyvi, python_rdrsegmenter; the last needs Java).
 
     python benchmarks/bench_segment.py --output benchmarks/results/segment.md
 
+F1 on other gold files, and on each lower-cased or without its marks, in one run::
+
+    python benchmarks/bench_segment.py --dev ../shared/data/vlsp2013-ws/dev.txt \
+        ../shared/data/ud-vtb/dev.txt --dev-forms as-is lower-cased without-marks
+
 Syllables are counted as :func:`tachtu.syllables.split_syllables` counts them, for every system.
 RDRsegmenter segments tokenized text only, so it gets the text pre-tokenized (its speed leaves
 tokenizing out, which flatters it).
@@ -93,8 +98,8 @@ def load_system(name: str):
     raise ValueError(f"unknown system {name!r}")
 
 
-def measure(name: str, news: list[str], dev_gold: list[str]) -> dict:
-    """Run in the child: pin to one core, load, segment news, then score dev."""
+def measure(name: str, news: list[str], dev_sets: dict[str, list[str]]) -> dict:
+    """Run in the child: pin to one core, load, segment news, then score each dev set."""
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     from tachtu.evaluation import score
     from tachtu.syllables import split_syllables
@@ -120,10 +125,11 @@ def measure(name: str, news: list[str], dev_gold: list[str]) -> dict:
     seconds = getattr(segment, "model_seconds", seconds)
     cpu_seconds = getattr(segment, "model_cpu_seconds", cpu_seconds)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    f1 = None
-    if dev_gold and name != "tachtu-model-only":
-        predicted = segment([g.replace("_", " ") for g in dev_gold])
-        f1 = round(score(dev_gold, predicted).f1 * 100, 2)
+    f1 = {}
+    if name != "tachtu-model-only":
+        for label, gold in dev_sets.items():
+            predicted = segment([g.replace("_", " ") for g in gold])
+            f1[label] = round(score(gold, predicted).f1 * 100, 2)
     return {
         "system": name,
         "load_s": round(load_seconds, 3),
@@ -135,6 +141,32 @@ def measure(name: str, news: list[str], dev_gold: list[str]) -> dict:
         "loaded_mb": round(loaded_mb, 1),
         "dev_f1": f1,
     }
+
+
+DEV_FORMS = ("as-is", "lower-cased", "without-marks")
+
+
+def read_dev_sets(paths: list[str], forms: list[str]) -> dict[str, list[str]]:
+    """Gold lines by label (``vlsp2013-ws/dev.txt lower-cased``), each file in each form.
+
+    The forms are those the training command reports: lower-cased input and gold, and every
+    word of no letter or digit taken out of both (text typed without marks).
+    """
+    from tachtu.model.training import without_marks
+
+    dev_sets = {}
+    for path in paths:
+        gold = [line for line in Path(path).read_text("utf-8").split("\n") if line.strip()]
+        name = "/".join(Path(path).parts[-2:])
+        for form in forms:
+            if form == "as-is":
+                dev_sets[name] = gold
+            elif form == "lower-cased":
+                dev_sets[f"{name} lower-cased"] = [line.lower() for line in gold]
+            else:
+                unmarked = (without_marks(line) for line in gold)
+                dev_sets[f"{name} without marks"] = [line for line in unmarked if line]
+    return dev_sets
 
 
 def resident_mb() -> float:
@@ -161,6 +193,10 @@ def machine() -> str:
 def report(results: list[dict], args) -> str:
     by_name = {r["system"]: r for r in results}
     ours = by_name.get("tachtu")
+    # one set keeps the column's old name, so the committed tables read alike
+    f1_headers = (
+        ["dev F1"] if len(args.dev_labels) == 1 else [f"F1 {label}" for label in args.dev_labels]
+    )
     lines = [
         "# Word segmentation: tachtu and peers",
         "",
@@ -169,13 +205,13 @@ def report(results: list[dict], args) -> str:
         "machine slows every system alike; the CPU-time column is what the process itself used).",
         f"Text: {', '.join(Path(p).name for p in args.news)}; "
         f"tachtu and its model on about {args.syllables:,} syllables, peers on about "
-        f"{args.peer_syllables:,}. Dev: {Path(args.dev).name}. Fastest of {args.rounds} "
+        f"{args.peer_syllables:,}. Dev: {', '.join(args.dev_labels)}. Fastest of {args.rounds} "
         "rounds per system, each in a fresh process.",
         f"Command: `python benchmarks/bench_segment.py {' '.join(sys.argv[1:])}`",
         "",
         "| system | load s | syllables/s | slowest round | syllables/s of CPU time "
-        "| tachtu is × faster | peak MB | load adds MB | dev F1 |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| tachtu is × faster | peak MB | load adds MB | " + " | ".join(f1_headers) + " |",
+        "|---|---|---|---|---|---|---|---|" + "---|" * len(f1_headers),
     ]
     for r in results:
         ratio = (
@@ -183,7 +219,10 @@ def report(results: list[dict], args) -> str:
             if ours and r["system"] not in ("tachtu", "tachtu-model-only")
             else "–"
         )
-        f1 = "–" if r["dev_f1"] is None else f"{r['dev_f1']:.2f}"
+        f1 = " | ".join(
+            f"{r['dev_f1'][label]:.2f}" if label in r["dev_f1"] else "–"
+            for label in args.dev_labels
+        )
         lines.append(
             f"| {r['system']} | {r['load_s']:.2f} | {r['syllables_per_s']:,} | "
             f"{r['slowest_per_s']:,} | {r['cpu_syllables_per_s']:,} | {ratio} | "
@@ -217,7 +256,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--syllables", type=int, default=2_000_000)
     parser.add_argument("--peer-syllables", type=int, default=100_000)
-    parser.add_argument("--dev", default="../shared/data/vlsp2013-ws/dev.txt")
+    parser.add_argument(
+        "--dev", nargs="+", default=["../shared/data/vlsp2013-ws/dev.txt"], help="gold files"
+    )
+    parser.add_argument(
+        "--dev-forms",
+        nargs="+",
+        default=["as-is"],
+        choices=DEV_FORMS,
+        help="each dev file also scored lower-cased or without its marks (input and gold)",
+    )
     parser.add_argument("--systems", nargs="+", default=list(SYSTEMS), choices=SYSTEMS)
     parser.add_argument(
         "--rounds",
@@ -235,7 +283,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     args.load_average = os.getloadavg()[0]
-    dev_gold = [line for line in Path(args.dev).read_text("utf-8").split("\n") if line.strip()]
+    dev_sets = read_dev_sets(args.dev, args.dev_forms)
+    args.dev_labels = list(dev_sets)
     results = []
     for name in args.systems:
         amount = args.syllables if name.startswith("tachtu") else args.peer_syllables
@@ -243,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         rounds = []
         for round_number in range(args.rounds):
             # The dev score does not change from round to round: computed in the first only.
-            request = json.dumps({"news": news, "dev": [] if round_number else dev_gold})
+            request = json.dumps({"news": news, "dev": {} if round_number else dev_sets})
             child = subprocess.run(
                 [sys.executable, __file__, "--child", name],
                 input=request,

@@ -541,16 +541,16 @@ def _punctuation_stripped(lines: Sequence[str], fraction: float) -> list[str]:
         out.append(line)
         # Low-discrepancy picks of their own (the plastic number's), the same on every run.
         if ((i + 0.25) * 0.7548776662466927) % 1.0 < fraction:
-            stripped = _without_marks(line)
+            stripped = without_marks(line)
             if stripped and stripped != line:
                 out.append(stripped)
     return out
 
 
-def _without_marks(line: str) -> str:
+def without_marks(line: str) -> str:
     """A gold line without its words of no letter or digit (its punctuation).
 
-    >>> _without_marks("Hà_Nội ( 2017 ) : mưa .")
+    >>> without_marks("Hà_Nội ( 2017 ) : mưa .")
     'Hà_Nội 2017 mưa'
     """
     return " ".join(word for word in line.split() if any(c.isalnum() for c in word))
@@ -921,7 +921,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m tachtu.model.
         # Lower-cased input and text without punctuation are robustness targets: report them
         # beside the dev files themselves.
         dev[f"{args.dev[0]} lower-cased"] = [line.lower() for line in dev[args.dev[0]]]
-        unmarked = (_without_marks(line) for line in dev[args.dev[0]])
+        unmarked = (without_marks(line) for line in dev[args.dev[0]])
         dev[f"{args.dev[0]} without marks"] = [line for line in unmarked if line]
     extra: list[str] = []
     if args.extra_words:
