@@ -42,6 +42,23 @@ from .conftest import shared_path
             "Yêu ❤\ufe0f lắm 👍🏻 nhà 👨\u200d👩\u200d👧 🇻🇳 ★★ →",
             ["Yêu", "❤\ufe0f", "lắm", "👍🏻", "nhà", "👨\u200d👩\u200d👧", "🇻🇳", "★", "★", "→"],
         ),
+        # A keycap is one too (the digit not read as a number), and a symbol of another block
+        # keeps the selector that shows it as an emoji.
+        (
+            "Bước 1\ufe0f\u20e3 #\ufe0f\u20e3 2\u20e3 9\ufe0f\u20e30 iPhone™\ufe0f ©\ufe0f 2024",
+            [
+                "Bước",
+                "1\ufe0f\u20e3",
+                "#\ufe0f\u20e3",
+                "2\u20e3",
+                "9\ufe0f\u20e3",
+                "0",
+                "iPhone",
+                "™\ufe0f",
+                "©\ufe0f",
+                "2024",
+            ],
+        ),
         # A rule of underscores is one unit, as one of dashes is, not a row of separators.
         ("Hết. ________ ---- Mới _", ["Hết", ".", "________", "----", "Mới", "_"]),
         ("(OSCE) “Xin chào”", ["(", "OSCE", ")", "“", "Xin", "chào", "”"]),
@@ -139,6 +156,8 @@ def test_split_syllables(text: str, units: list[str]) -> None:
         ("“", SyllableKind.QUOTE),
         ("$", SyllableKind.SYMBOL),
         ("👨\u200d👩\u200d👧", SyllableKind.SYMBOL),
+        ("1\ufe0f\u20e3", SyllableKind.SYMBOL),
+        ("™\ufe0f", SyllableKind.SYMBOL),
         ("%", SyllableKind.PUNCTUATION),  # Unicode calls it punctuation (Po)
         ("§", SyllableKind.PUNCTUATION),
     ],

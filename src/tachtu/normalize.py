@@ -41,6 +41,7 @@ except ImportError:  # pragma: no cover - where the C extension is not built
 
 __all__ = [
     "EMOJI",
+    "KEYCAP",
     "Normalized",
     "ToneStyle",
     "check_tone_style",
@@ -103,9 +104,11 @@ _STRAY_JOINER = re.compile(
     f"|{_JOINER}(?![{_PICTOGRAPHS}])"
 )
 _PICTOGRAPH = f"[{_PICTOGRAPHS}][{_VARIATION_SELECTORS}]?[{_SKIN_TONES}]?"
-# One emoji, as a regular expression (the tokenizer's unit): a flag (two regional indicators),
-# or pictographs, each with its selector and skin tone, joined by zero-width joiners.
-EMOJI = f"[\U0001f1e6-\U0001f1ff]{{2}}|{_PICTOGRAPH}(?:{_JOINER}{_PICTOGRAPH})*"
+# A keycap: a digit, # or * in a key (1️⃣, #️⃣), the enclosing keycap mark after it.
+KEYCAP = "[0-9#*]\ufe0f?\u20e3"
+# One emoji, as a regular expression (the tokenizer's unit): a keycap, a flag (two regional
+# indicators), or pictographs, each with its selector and skin tone, joined by zero-width joiners.
+EMOJI = f"{KEYCAP}|[\U0001f1e6-\U0001f1ff]{{2}}|{_PICTOGRAPH}(?:{_JOINER}{_PICTOGRAPH})*"
 
 _CHARACTER_FIXES = str.maketrans(
     {

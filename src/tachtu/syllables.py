@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from tachtu.normalize import EMOJI, ToneStyle, is_vietnamese_syllable, place_tones
+from tachtu.normalize import EMOJI, KEYCAP, ToneStyle, is_vietnamese_syllable, place_tones
 
 __all__ = [
     "ABBREVIATIONS_WITH_A_DOT",
@@ -65,6 +65,7 @@ class Syllable:
 
 
 _LETTER = r"[^\W\d_]"
+_VARIATION_SELECTORS = "\ufe0e\ufe0f"
 _ALNUM = r"[^\W_]"
 
 
@@ -143,6 +144,8 @@ PLAIN_NUMBER = re.compile(_PLAIN_NUMBER)
 
 # Order matters: the first alternative that matches at a position wins.
 _PARTS: list[tuple[SyllableKind, str]] = [
+    # Before numbers, which would take the digit of 1️⃣ and leave its marks as units of their own.
+    (SyllableKind.SYMBOL, KEYCAP),
     (
         SyllableKind.URL,
         r"""(?:https?://|www\.)[^\s<>"“”]*[^\s<>"“”.,;:!?'’)\]}]"""
@@ -215,11 +218,14 @@ _PARTS: list[tuple[SyllableKind, str]] = [
     (SyllableKind.BRACKET, r"[()\[\]{}]"),
     (SyllableKind.QUOTE, r"""["“”„‘’'«»‹›`]"""),
     # An emoji is one unit however many characters it is made of (👍🏻, 🇻🇳, 👨‍👩‍👧). One
-    # character a unit, they were cut apart.
-    (SyllableKind.SYMBOL, rf"{EMOJI}|\S"),
+    # character a unit, they were cut apart. A variation selector stays on the symbol it
+    # selects the look of, as on ™️ and ®️, whose blocks are not the emoji's.
+    (SyllableKind.SYMBOL, rf"{EMOJI}|\S[{_VARIATION_SELECTORS}]?"),
 ]
 
-_NAMED = re.compile("|".join(f"(?P<{kind.name}>{pattern})" for kind, pattern in _PARTS))
+# A group for each part, as a kind can have more than one (the keycap is a symbol).
+_NAMED = re.compile("|".join(f"(?P<p{i}>{pattern})" for i, (_, pattern) in enumerate(_PARTS)))
+_KIND_OF_GROUP = {f"p{i}": kind for i, (kind, _) in enumerate(_PARTS)}
 _PLAIN = re.compile("|".join(f"(?:{pattern})" for _, pattern in _PARTS))
 
 
@@ -279,7 +285,7 @@ def iter_syllables(text: str) -> Iterator[Syllable]:
 ('(', 'bracket'), ('H5N1', 'foreign'), (')', 'bracket')]
     """
     for match in _NAMED.finditer(text):
-        kind = SyllableKind[match.lastgroup]  # type: ignore[misc]
+        kind = _KIND_OF_GROUP[match.lastgroup]  # type: ignore[index]
         unit = match.group()
         if kind is SyllableKind.VIETNAMESE:
             kind = _word_kind(unit)
