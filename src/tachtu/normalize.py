@@ -185,7 +185,8 @@ def normalize(text: RawText, *, encoding: str = "auto", tone_style: ToneStyle = 
 
     Bytes are decoded first: ``encoding`` names one of :data:`tachtu.encodings.ENCODINGS`, or
     ``auto`` detects UTF-8, UTF-16 (by its byte-order mark), TCVN3, VNI, VISCII, Windows-1258
-    or VIQR and repairs mojibake.
+    or VIQR and repairs mojibake. A ``str`` is taken as decoded; one that was decoded with the
+    wrong table upstream is repaired by :func:`tachtu.encodings.repair_mojibake` first.
     ``tone_style`` chooses where tone marks sit in ``oa``/``oe``/``uy`` syllables; ``keep`` leaves
     each syllable as written, after moving a mark that sits where neither style puts it.
 
