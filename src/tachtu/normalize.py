@@ -107,8 +107,13 @@ _PICTOGRAPH = f"[{_PICTOGRAPHS}][{_VARIATION_SELECTORS}]?[{_SKIN_TONES}]?"
 # A keycap: a digit, # or * in a key (1️⃣, #️⃣), the enclosing keycap mark after it.
 KEYCAP = "[0-9#*]\ufe0f?\u20e3"
 # One emoji, as a regular expression (the tokenizer's unit): a keycap, a flag (two regional
-# indicators), or pictographs, each with its selector and skin tone, joined by zero-width joiners.
-EMOJI = f"{KEYCAP}|[\U0001f1e6-\U0001f1ff]{{2}}|{_PICTOGRAPH}(?:{_JOINER}{_PICTOGRAPH})*"
+# indicators), pictographs, each with its selector and skin tone, joined by zero-width joiners,
+# or another symbol with the variation selector that shows it as one (™️, ®️: their blocks are
+# not the pictographs').
+EMOJI = (
+    f"{KEYCAP}|[\U0001f1e6-\U0001f1ff]{{2}}|{_PICTOGRAPH}(?:{_JOINER}{_PICTOGRAPH})*"
+    f"|\\S[{_VARIATION_SELECTORS}]"
+)
 
 _CHARACTER_FIXES = str.maketrans(
     {

@@ -65,7 +65,6 @@ class Syllable:
 
 
 _LETTER = r"[^\W\d_]"
-_VARIATION_SELECTORS = "\ufe0e\ufe0f"
 _ALNUM = r"[^\W_]"
 
 
@@ -217,10 +216,9 @@ _PARTS: list[tuple[SyllableKind, str]] = [
     (SyllableKind.PUNCTUATION, r"\.{2,}|…|-{2,}|_{2,}|[.,;:!?]"),
     (SyllableKind.BRACKET, r"[()\[\]{}]"),
     (SyllableKind.QUOTE, r"""["“”„‘’'«»‹›`]"""),
-    # An emoji is one unit however many characters it is made of (👍🏻, 🇻🇳, 👨‍👩‍👧). One
-    # character a unit, they were cut apart. A variation selector stays on the symbol it
-    # selects the look of, as on ™️ and ®️, whose blocks are not the emoji's.
-    (SyllableKind.SYMBOL, rf"{EMOJI}|\S[{_VARIATION_SELECTORS}]?"),
+    # An emoji is one unit however many characters it is made of (👍🏻, 🇻🇳, 👨‍👩‍👧, ™️). One
+    # character a unit, they were cut apart.
+    (SyllableKind.SYMBOL, rf"{EMOJI}|\S"),
 ]
 
 # A group for each part, as a kind can have more than one (the keycap is a symbol).
