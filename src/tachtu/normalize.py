@@ -235,16 +235,24 @@ def drop_repeated_marks(text: str) -> str:
     >>> drop_repeated_marks("huyệ\u0323n Sơ\u031bn"), drop_repeated_marks("đôí\u0300")
     ('huyện Sơn', 'đôí̀')
     """
-    return _LETTER_AND_MARKS.sub(_without_repeats, text)
+    return _dropping_repeated_marks(text)[0]
 
 
-def _without_repeats(match: re.Match[str]) -> str:
-    run = match.group()
-    kept = _kept_marks(run)
-    if len(kept) == len(run) - 1:
-        return run
-    # Without the repeat, a mark after it may compose with the letter ("ê" + "̂" + "́" is "ế").
-    return unicodedata.normalize("NFC", run[0] + "".join(kept))
+def _dropping_repeated_marks(text: str) -> tuple[str, int]:
+    """:func:`drop_repeated_marks`, and how many marks it dropped (for the report)."""
+    dropped = 0
+
+    def without_repeats(match: re.Match[str]) -> str:
+        nonlocal dropped
+        run = match.group()
+        kept = _kept_marks(run)
+        if len(kept) == len(run) - 1:
+            return run
+        dropped += len(run) - 1 - len(kept)
+        # Without the repeat, a mark after it may compose with the letter ("ê" + "̂" + "́" is "ế").
+        return unicodedata.normalize("NFC", run[0] + "".join(kept))
+
+    return _LETTER_AND_MARKS.sub(without_repeats, text), dropped
 
 
 def _kept_marks(letter_and_marks: str) -> list[str]:
@@ -514,10 +522,8 @@ def normalize_with_report(
     changes["eth_as_d"] += text.count("\u00d0") + text.count("\u00f0")
     composed = unicodedata.normalize("NFC", fixed)
     changes["composed"] += len(fixed) - len(composed)
-    deduplicated = drop_repeated_marks(composed)
-    changes["repeated_marks"] += sum(
-        len(run) - 1 - len(_kept_marks(run)) for run in _LETTER_AND_MARKS.findall(composed)
-    )
+    deduplicated, repeated = _dropping_repeated_marks(composed)
+    changes["repeated_marks"] += repeated
     clean = place_tones(deduplicated, tone_style)
     changes["tone_marks"] += sum(
         a != b
