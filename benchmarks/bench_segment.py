@@ -152,20 +152,19 @@ def read_dev_sets(paths: list[str], forms: list[str]) -> dict[str, list[str]]:
     The forms are those the training command reports: lower-cased input and gold, and every
     word of no letter or digit taken out of both (text typed without marks).
     """
-    from tachtu.model.training import without_marks
+    from tachtu.model.training import robustness_forms
 
     dev_sets = {}
     for path in paths:
         gold = [line for line in Path(path).read_text("utf-8").split("\n") if line.strip()]
         name = "/".join(Path(path).parts[-2:])
+        # the forms in DEV_FORMS's order: as it is, then those the training command reports
+        variants = dict(
+            zip(DEV_FORMS, ({name: gold} | robustness_forms(name, gold)).items(), strict=True)
+        )
         for form in forms:
-            if form == "as-is":
-                dev_sets[name] = gold
-            elif form == "lower-cased":
-                dev_sets[f"{name} lower-cased"] = [line.lower() for line in gold]
-            else:
-                unmarked = (without_marks(line) for line in gold)
-                dev_sets[f"{name} without marks"] = [line for line in unmarked if line]
+            label, lines = variants[form]
+            dev_sets[label] = lines
     return dev_sets
 
 

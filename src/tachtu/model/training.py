@@ -541,16 +541,29 @@ def _punctuation_stripped(lines: Sequence[str], fraction: float) -> list[str]:
         out.append(line)
         # Low-discrepancy picks of their own (the plastic number's), the same on every run.
         if ((i + 0.25) * 0.7548776662466927) % 1.0 < fraction:
-            stripped = without_marks(line)
+            stripped = _without_marks(line)
             if stripped and stripped != line:
                 out.append(stripped)
     return out
 
 
-def without_marks(line: str) -> str:
+def robustness_forms(name: str, gold: Sequence[str]) -> dict[str, list[str]]:
+    """Gold lines ``name`` lower-cased and without their marks (input and gold alike), by label.
+
+    >>> robustness_forms("dev.txt", ["Hà_Nội , mưa ."])
+    {'dev.txt lower-cased': ['hà_nội , mưa .'], 'dev.txt without marks': ['Hà_Nội mưa']}
+    """
+    unmarked = (_without_marks(line) for line in gold)
+    return {
+        f"{name} lower-cased": [line.lower() for line in gold],
+        f"{name} without marks": [line for line in unmarked if line],
+    }
+
+
+def _without_marks(line: str) -> str:
     """A gold line without its words of no letter or digit (its punctuation).
 
-    >>> without_marks("Hà_Nội ( 2017 ) : mưa .")
+    >>> _without_marks("Hà_Nội ( 2017 ) : mưa .")
     'Hà_Nội 2017 mưa'
     """
     return " ".join(word for word in line.split() if any(c.isalnum() for c in word))
@@ -920,9 +933,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m tachtu.model.
     if args.dev:
         # Lower-cased input and text without punctuation are robustness targets: report them
         # beside the dev files themselves.
-        dev[f"{args.dev[0]} lower-cased"] = [line.lower() for line in dev[args.dev[0]]]
-        unmarked = (without_marks(line) for line in dev[args.dev[0]])
-        dev[f"{args.dev[0]} without marks"] = [line for line in unmarked if line]
+        dev |= robustness_forms(args.dev[0], dev[args.dev[0]])
     extra: list[str] = []
     if args.extra_words:
         extra = [w.strip() for w in Path(args.extra_words).read_text("utf-8").split("\n") if w]
