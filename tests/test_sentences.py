@@ -33,6 +33,7 @@ from .conftest import shared_path
         ),
         ("Ông hỏi (lần nữa). Rồi đi.", ["Ông hỏi (lần nữa).", "Rồi đi."]),
         ("Sách, vở v.v. Tất cả.", ["Sách, vở v.v.", "Tất cả."]),
+        ("Sách, vở v.v… Tất cả.", ["Sách, vở v.v…", "Tất cả."]),
         ("khu vực thứ 3. Những nơi này", ["khu vực thứ 3.", "Những nơi này"]),
         # A list item's number is no sentence of its own; a number that ends one still ends it.
         ("1. Lexus RX. 2. Acura MDX.", ["1. Lexus RX.", "2. Acura MDX."]),

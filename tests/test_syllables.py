@@ -33,6 +33,8 @@ from .conftest import shared_path
             ["Bộ", "GD&ĐT", ",", "R&D", ",", "Johnson", "&", "Johnson"],
         ),
         ("sách, vở v.v... rồi", ["sách", ",", "vở", "v.v...", "rồi"]),
+        # An ellipsis for the last dot, as the gold writes it; "v.v….." keeps its other dots.
+        ("cam, quýt, v.v… rồi v.v…..", ["cam", ",", "quýt", ",", "v.v…", "rồi", "v.v…", ".."]),
         ("N.V. Thường và L.A.Đ.", ["N.V.", "Thường", "và", "L.A.Đ."]),
         ("của WTO. Sau đó", ["của", "WTO", ".", "Sau", "đó"]),
         ("chờ... và chờ…", ["chờ", "...", "và", "chờ", "…"]),

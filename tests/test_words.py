@@ -263,6 +263,12 @@ def test_marks_do_not_join_words_in_running_text(text: str) -> None:
             assert all(any(c.isalnum() for c in unit) for unit in units), word
 
 
+def test_an_etc_written_with_an_ellipsis_stays_whole() -> None:
+    segmenter = Segmenter.load()
+    assert segmenter.segment("cam, quýt, v.v… Trong giỏ") == "cam , quýt , v.v… Trong giỏ"
+    assert segmenter.segment("xa lánh.v.v… Mỗi") == "xa_lánh . v.v… Mỗi"
+
+
 def test_no_word_of_the_news_holds_a_mark_but_an_abbreviations_dot() -> None:
     segmenter = Segmenter.load()
     for path in sorted(shared_path("data/news/sample-txt").glob("*.txt")):

@@ -1,8 +1,8 @@
 """Sentences: the syllable units of one paragraph -> sentence spans.
 
-A sentence ends at ``.``, ``!``, ``?``, ``…`` or ``...`` (and at ``v.v.`` or ``etc.``) together with
-the closing quotes and brackets after it, when the next unit can open a sentence: a capital letter,
-a digit, an opening quote or bracket, a dash. Abbreviations (``TP.``, ``N.V.``) are single units, so
+A sentence ends at ``.``, ``!``, ``?``, ``…`` or ``...`` (and at ``v.v.``, ``v.v…`` or ``etc.``)
+together with the closing quotes and brackets after it, when the next unit can open a sentence: a
+capital letter, a digit, an opening quote or bracket, a dash. Abbreviations (``TP.``, ``N.V.``) are single units, so
 their dots never end a sentence, and nor does the dot of a list item's number (one or two digits
 that start a sentence: ``1. Lexus RX. 2. Acura MDX.``). Straight double quotes alternate between
 opening and closing within a paragraph, which is how news writes them.
@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 # Sentence-final marks, and the abbreviations that end a list ("v.v." is always one unit).
-_TERMINAL_TEXTS = frozenset({".", "!", "?", "…", "v.v.", "v.v...", "etc."})
+_TERMINAL_TEXTS = frozenset({".", "!", "?", "…", "v.v.", "v.v...", "v.v…", "etc."})
 _ALWAYS_CLOSING = frozenset({"”", "’", "»", "›", ")", "]", "}"})
 _OPENERS = frozenset({"“", "‘", "«", "‹", "(", "[", "{", "-", "–", "—", "*", "•", "'", '"'})
 

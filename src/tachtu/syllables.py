@@ -157,7 +157,9 @@ _PARTS: list[tuple[SyllableKind, str]] = [
     (SyllableKind.HANDLE, rf"(?<!\w)[#@]{_LETTER}\w{{0,99}}"),
     (
         SyllableKind.ABBREVIATION,
-        r"v\.v\.(?:\.\.)?"
+        # "etc." with its dot, or with an ellipsis for the dot, as the gold writes "v.v…": read
+        # the common way, that came out as "v_. v …".
+        r"v\.v(?:\.(?:\.\.)?|…)"
         rf"|(?:[A-ZĐ]\.){{2,6}}(?!{_LETTER})"  # initials: N.V., U.S.A.
         rf"|(?:[A-ZĐ]{{1,4}}|Tp|Th|Ph|Kh|Ch|Tr|Gs|Ts|Pgs|Ths|ThS)"
         rf"(?:\.{_LETTER}{{1,12}}){{1,5}}(?!\w)"  # dotted: TP.HCM, PGS.TS, N.ẨN, C.C.Chen

@@ -1545,7 +1545,7 @@ static inline int kind_of(Py_UCS4 maxchar)
 
 /* What a unit can do at a sentence boundary: the twin of the sets and tests in tachtu.sentences
  * (a test compares the counts of both on news and on random text). */
-#define ROLE_TERMINAL 1      /* . ! ? … v.v. v.v... etc. and runs of two or more dots */
+#define ROLE_TERMINAL 1      /* . ! ? … v.v. v.v... v.v… etc. and runs of two or more dots */
 #define ROLE_CLOSING 2       /* ” ’ » › ) ] } */
 #define ROLE_OPENER 4        /* “ ‘ « ‹ ( [ { - – — * • and the straight quotes */
 #define ROLE_STARTS 8        /* first character upper case or a digit */
@@ -1591,6 +1591,9 @@ static uint8_t unit_role(PyObject *u)
         return role | ROLE_ENUMERATOR;
     if (ascii_equal(u, "v.v.") || ascii_equal(u, "v.v...") || ascii_equal(u, "etc."))
         return role | ROLE_TERMINAL;
+    if (len == 4 && first == 'v' && second == '.' && PyUnicode_READ(kind, data, 2) == 'v'
+        && PyUnicode_READ(kind, data, 3) == 0x2026)
+        return role | ROLE_TERMINAL; /* v.v… */
     for (Py_ssize_t i = 0; i < len; i++)
         if (PyUnicode_READ(kind, data, i) != '.')
             return role;
