@@ -263,6 +263,13 @@ def test_marks_do_not_join_words_in_running_text(text: str) -> None:
             assert all(any(c.isalnum() for c in unit) for unit in units), word
 
 
+def test_a_city_glued_to_its_abbreviation_stays_one_word() -> None:
+    segmenter = Segmenter.load()
+    assert (
+        segmenter.segment("tại TP.Hà Nội và TP.Hồ Chí Minh") == "tại TP. Hà_Nội và TP. Hồ_Chí_Minh"
+    )
+
+
 def test_an_etc_written_with_an_ellipsis_stays_whole() -> None:
     segmenter = Segmenter.load()
     assert segmenter.segment("cam, quýt, v.v… Trong giỏ") == "cam , quýt , v.v… Trong giỏ"
