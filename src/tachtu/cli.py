@@ -284,22 +284,22 @@ def segment(
     read = ReadOptions(text_field=text_field, id_field=id_field, decode=decode)
     for path in text_files(files or []):
         source = classify(path, default=InputKind.TEXT)
-        if source.kind is not InputKind.TEXT:
+        text = None
+        if source.kind is InputKind.TEXT:
+            try:
+                text = read_text_file(path, decode=decode)
+            except InputError as error:
+                _fail(error)
+                failed = True
+                continue
+        if separate and output_format is OutputFormat.SENTENCES:
+            out.write("\n")
+        if text is None:
             # JSON Lines and Parquet: read and written as tachtu corpus does.
-            if separate and output_format is OutputFormat.SENTENCES:
-                out.write("\n")
             out.flush()
             failed = _segment_records(source, segmenter, read, output_format, sep) or failed
             separate = False
             continue
-        try:
-            text = read_text_file(path, decode=decode)
-        except InputError as error:
-            _fail(error)
-            failed = True
-            continue
-        if separate and output_format is OutputFormat.SENTENCES:
-            out.write("\n")
         separate = True
         # The document's id and what comes before it as a corpus run writes them.
         document_id = source.stem.as_posix()
