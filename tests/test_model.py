@@ -367,6 +367,7 @@ def test_gold_lines_reads_conllu(tmp_path):
         ("Putin", 6),
         ("iPhone", 6),
         ("TP.", 7),
+        ("TP.Hà", 7),
     ],
 )
 def test_syllable_shapes(unit, shape):

@@ -263,11 +263,10 @@ def test_marks_do_not_join_words_in_running_text(text: str) -> None:
             assert all(any(c.isalnum() for c in unit) for unit in units), word
 
 
-def test_a_city_glued_to_its_abbreviation_stays_one_word() -> None:
-    segmenter = Segmenter.load()
-    assert (
-        segmenter.segment("tại TP.Hà Nội và TP.Hồ Chí Minh") == "tại TP. Hà_Nội và TP. Hồ_Chí_Minh"
-    )
+def test_a_place_glued_to_its_abbreviation_is_one_word_with_it() -> None:
+    # as the gold writes Q.Gò_Vấp; an initial and a name stay apart from the next word
+    text = "Ông T.Nhung ở TP.Hà Nội, Q.Gò Vấp và TP.HCM."
+    assert Segmenter.load().segment(text) == "Ông T.Nhung ở TP.Hà_Nội , Q.Gò_Vấp và TP.HCM ."
 
 
 def test_an_etc_written_with_an_ellipsis_stays_whole() -> None:
@@ -478,6 +477,30 @@ def test_the_core_codes_single_characters_and_news_units_as_the_model_does() -> 
         assert model._core.code(unit) == model._code(unit), unit
 
 
+def test_a_prefix_glued_to_a_name_is_coded_as_the_name_unless_it_has_features() -> None:
+    model = _shipped_model()
+    assert model._code("TP.Hà") == model._surfaces["Hà"]
+    assert model._code("Q.Bình") == model._surfaces["Q.Bình"] == model._surfaces["Bình"]
+    # a byline the gold writes often keeps its own features; capitals and foreign names too
+    assert model._surfaces["N.Anh"] != model._surfaces["Anh"]
+    assert model._code("TP.HCM") == model._surfaces["TP.HCM"] != model._surfaces["Hcm"]
+    assert model._code("D.Trump") >> 3 == 0
+    assert model._code("N.Tùng") >> 3 == 0  # an initial and a given name: a person
+
+
+@_needs_core
+def test_the_core_codes_glued_names_as_the_model_does() -> None:
+    model = _shipped_model()
+    prefixes = ["TP", "Tp", "TX", "TT", "PGS", "GS", "TS", "ThS", "BS", "Q", "Đ", "X", "tp", "TPP"]
+    prefixes += ["Ts", "q", "ĐT", "TP.", ""]
+    names = ["Hà", "Gò", "HCM", "Ny", "Trump", "Hà2", "Hà-Nội", "H", "hà", "Hoà", "Hòa", "Nguyễn"]
+    names += ["ǅa", "Ωa", "HÀ", "Hà.", "Thuỷ", "Thủy", "Ngh", ""]
+    for prefix in prefixes:
+        for name in names:
+            unit = f"{prefix}.{name}"
+            assert model._core.code(unit) == model._code(unit), unit
+
+
 @pytest.mark.parametrize("core", ["compiled", "pure_python", "lexicon"])
 def test_a_sentence_start_starts_a_word_on_every_path(core: str) -> None:
     # The phrase joins across a sentence break; the text paths break the word there, as a
@@ -513,6 +536,14 @@ def test_user_dictionary_files_are_read_as_text_is(tmp_path) -> None:
     path.write_bytes("\ufeffbi\u0300nh_xanh_la\u0301\nÐà_Lạt_xanh\n".encode())
     segmenter = Segmenter.load(dict=path)
     assert segmenter.segment("bình xanh lá ở Đà Lạt xanh") == "bình_xanh_lá ở Đà_Lạt_xanh"
+
+
+@pytest.mark.parametrize("pure_python", [False, True])
+def test_user_phrases_match_a_prefix_glued_to_a_name(pure_python: bool) -> None:
+    phrases = ["TP.Hà Nội", "Q.Xyzw_Vấp", "P.Khuýp_Nam"]  # Xyzw and Khuýp: never seen
+    model = PerceptronModel.load(user_dictionary=phrases, pure_python=pure_python)
+    text = "ở TP.Hà Nội, Q.Xyzw Vấp và P.Khuýp Nam"
+    assert Segmenter(model).segment(text) == "ở TP.Hà Nội , Q.Xyzw_Vấp và P.Khuýp_Nam"
 
 
 def test_bad_arguments_are_refused_with_a_clear_error() -> None:

@@ -68,18 +68,6 @@ _LETTER = r"[^\W\d_]"
 _ALNUM = r"[^\W_]"
 
 
-def _latin_letters(upper: bool) -> str:
-    """A character class of the Latin letters of one case, the Vietnamese ones among them:
-    Python's regular expressions have no class for a letter's case."""
-    blocks = (*range(0x41, 0x250), *range(0x1E00, 0x1F00))
-    letters = (chr(c) for c in blocks if chr(c).isalpha())
-    return "[" + "".join(c for c in letters if (c.isupper() if upper else c.islower())) + "]"
-
-
-_UPPER = _latin_letters(upper=True)
-_LOWER = _latin_letters(upper=False)
-
-
 def _combining_marks() -> str:
     """A character class of the combining marks (categories Mn, Mc and Me) of the Basic
     Multilingual Plane, less the variation selectors, which belong to an emoji (see EMOJI).
@@ -173,11 +161,6 @@ _PARTS: list[tuple[SyllableKind, str]] = [
         # the common way, that came out as "v_. v …".
         r"v\.v(?:\.(?:\.\.)?|…)"
         rf"|(?:[A-ZĐ]\.){{2,6}}(?!{_LETTER})"  # initials: N.V., U.S.A.
-        # A place or a title glued to the name after it is the same unit as before a space:
-        # TP.Hà Nội is TP. and Hà Nội, as TP. Hà Nội is, and TS.Nguyễn is TS. and Nguyễn. Read
-        # as one unit, TP.Hà cut the name apart. Capitals after the dot stay one unit with it
-        # (TP.HCM, PGS.TS), as do an initial and a name (L.Anh), as the gold writes them.
-        rf"|(?:TP|Tp|TX|TT|PGS|GS|TS|ThS|BS)\.(?={_UPPER}{_LOWER})"
         rf"|(?:[A-ZĐ]{{1,4}}|Tp|Th|Ph|Kh|Ch|Tr|Gs|Ts|Pgs|Ths|ThS)"
         rf"(?:\.{_LETTER}{{1,12}}){{1,5}}(?!\w)"  # dotted: TP.HCM, PGS.TS, N.ẨN, C.C.Chen
         # TP., Q., H.; before a digit too, as the gold writes "Q. 1" and as "Q.1" means it: read

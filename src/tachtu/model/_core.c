@@ -1230,6 +1230,45 @@ static int spelled_as_syllable(CoreObject *self, PyObject *s)
     return yes;
 }
 
+/* Where the name starts in a unit that is a place, a title or an initial glued to a
+ * capitalized Vietnamese syllable (TP.Hà, Q.Gò): the twin of tachtu.model.features.glued_name,
+ * whose list of prefixes this is. 0 for any other unit, -1 on error. */
+static Py_ssize_t glued_name_start(CoreObject *self, PyObject *s)
+{
+    static const char *const prefixes[] = {"TP", "Tp", "TX", "TT", "PGS", "GS", "TS", "ThS", "BS"};
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(s), dot = 0;
+    while (dot < len && dot < 4 && PyUnicode_READ(kind, data, dot) != '.')
+        dot++;
+    if (!dot || dot == len || dot == 4 || len - dot - 1 < 2)
+        return 0;
+    Py_UCS4 first = PyUnicode_READ(kind, data, 0);
+    int known = dot == 1 && (first == 'Q' || first == 'H' || first == 'P');
+    for (size_t k = 0; !known && k < sizeof prefixes / sizeof *prefixes; k++) {
+        const char *prefix = prefixes[k];
+        if ((Py_ssize_t)strlen(prefix) != dot)
+            continue;
+        known = 1;
+        for (Py_ssize_t i = 0; i < dot; i++)
+            known = known && PyUnicode_READ(kind, data, i) == (Py_UCS4)prefix[i];
+    }
+    Py_ssize_t start = dot + 1;
+    if (!known || !Py_UNICODE_ISUPPER(PyUnicode_READ(kind, data, start)))
+        return 0;
+    for (Py_ssize_t i = start; i < len; i++)
+        if (!Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, i)))
+            return 0;
+    if (!all_cased(kind, data, start + 1, len, 0))
+        return 0;
+    PyObject *name = PyUnicode_Substring(s, start, len);
+    if (!name)
+        return -1;
+    int yes = spelled_as_syllable(self, name);
+    Py_DECREF(name);
+    return yes < 0 ? -1 : yes ? start : 0;
+}
+
 /* The shape class of a unit: the twin of tachtu.model.features.syllable_shape. */
 static int unit_shape(CoreObject *self, PyObject *s)
 {
@@ -1269,7 +1308,7 @@ static int unit_shape(CoreObject *self, PyObject *s)
  * case, tone mark where the new style puts it; 0 when the vocabulary lacks it) and its shape,
  * as the model's fallback finds them (tachtu.model.perceptron.PerceptronModel._code), without
  * running Python code but the tone placement and spelling test of a word not met yet. */
-static long unknown_code(CoreObject *self, PyObject *s)
+static long key_code(CoreObject *self, PyObject *s)
 {
     int shape = unit_shape(self, s);
     if (shape < 0)
@@ -1287,6 +1326,30 @@ static long unknown_code(CoreObject *self, PyObject *s)
     if (v < 0)
         return PyErr_Occurred() ? -1 : shape;
     return v << 3 | shape;
+}
+
+/* key_code, or for a unit without features of its own that is a prefix glued to a name the
+ * model knows (TP.Hà), the name's code: the twin of PerceptronModel._as_glued_name. */
+static long unknown_code(CoreObject *self, PyObject *s)
+{
+    long v = key_code(self, s);
+    if (v < 0)
+        return -1;
+    uint64_t id = (uint64_t)v >> 3;
+    if (id < (uint64_t)self->featmap_len && self->featmap[id] >= 0)
+        return v;
+    Py_ssize_t start = glued_name_start(self, s);
+    if (start <= 0)
+        return start < 0 ? -1 : v;
+    PyObject *name = PyUnicode_Substring(s, start, PyUnicode_GET_LENGTH(s));
+    if (!name)
+        return -1;
+    PyObject *listed = PyDict_GetItemWithError(self->surfaces, name);
+    long named = listed ? PyLong_AsLong(listed) : PyErr_Occurred() ? -1 : key_code(self, name);
+    Py_DECREF(name);
+    if (named < 0)
+        return -1;
+    return named >> 3 ? named : v;
 }
 
 /* The model's id, feature id and shape of one syllable unit (a str). */

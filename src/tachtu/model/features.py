@@ -12,6 +12,7 @@ here must be mirrored in ``_core.c`` and the other way round.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -24,6 +25,7 @@ from tachtu.syllables import glued_quotes
 __all__ = [
     "N_TEMPLATES",
     "PythonCore",
+    "glued_name",
     "join_units",
     "span_hash",
     "syllable_shape",
@@ -52,6 +54,35 @@ _FID_EOS = 9
 _LEX_WORD = 1
 _PHRASE_END = 0x80000000
 _REGISTER_XOR = 0x9E3779B97F4A7C15
+
+
+# A place or a title glued to the name after it: a city, a town (TP.Hà of TP.Hà Nội, TX., TT.),
+# a district, a county, a ward (Q.Gò of Q.Gò Vấp, H., P.), a doctor or a professor (TS.Nguyễn).
+# Not any other capital: an initial glued to a given name (N.Tùng, X.La) is a person's name the
+# gold writes as one word. The compiled core has the same list (glued_name_start).
+_GLUED_PREFIX = re.compile(r"(?:[QHP]|TP|Tp|TX|TT|PGS|GS|TS|ThS|BS)\.")
+
+
+def glued_name(unit: str) -> str:
+    """The name of a unit that is a prefix glued to a capitalized Vietnamese syllable; any other
+    unit as it is.
+
+    >>> glued_name("TP.Hà"), glued_name("Q.Gò"), glued_name("TP.HCM"), glued_name("N.Tùng")
+    ('Hà', 'Gò', 'TP.HCM', 'N.Tùng')
+    """
+    prefix = _GLUED_PREFIX.match(unit)
+    if prefix is None:
+        return unit
+    name = unit[prefix.end() :]
+    if (
+        len(name) > 1
+        and name.isalpha()
+        and name[0].isupper()
+        and name[1:].islower()
+        and is_vietnamese_syllable(name)
+    ):
+        return name
+    return unit
 
 
 def syllable_shape(unit: str) -> int:

@@ -13,8 +13,8 @@ Rebuild the shipped model (run from the repository root; about 40 s on one core)
 
     python -m tachtu.model.training --data ../shared/data
 
-It prints dev F1 for ``vlsp2013-ws/dev.txt`` (98.74), ``ud-vtb/dev.txt`` (98.65), the
-lower-cased VLSP dev set (98.14) and that set without its marks (98.05). Training needs the
+It prints dev F1 for ``vlsp2013-ws/dev.txt`` (98.76), ``ud-vtb/dev.txt`` (98.64), the
+lower-cased VLSP dev set (98.14) and that set without its marks (98.07). Training needs the
 compiled core (``pip install -e .`` builds it).
 
 The legal and political essays of the VLSP training file (``DEFAULT_REGISTER_TEXT``) are written
