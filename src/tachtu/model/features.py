@@ -25,6 +25,7 @@ from tachtu.syllables import glued_quotes
 __all__ = [
     "N_TEMPLATES",
     "PythonCore",
+    "glued_candidates",
     "glued_name",
     "join_units",
     "span_hash",
@@ -60,7 +61,15 @@ _REGISTER_XOR = 0x9E3779B97F4A7C15
 # a district, a county, a ward (Q.Gò of Q.Gò Vấp, H., P.), a doctor or a professor (TS.Nguyễn).
 # Not any other capital: an initial glued to a given name (N.Tùng, X.La) is a person's name the
 # gold writes as one word. The compiled core has the same list (glued_name_start).
-_GLUED_PREFIX = re.compile(r"(?:[QHP]|TP|Tp|TX|TT|PGS|GS|TS|ThS|BS)\.")
+_GLUED_PREFIXES = r"(?:[QHP]|TP|Tp|TX|TT|PGS|GS|TS|ThS|BS)\."
+_GLUED_PREFIX = re.compile(_GLUED_PREFIXES)
+_GLUED_LINE = re.compile(rf"^{_GLUED_PREFIXES}.+$", re.MULTILINE)
+
+
+def glued_candidates(lines: str) -> list[str]:
+    """The lines of a text (one unit a line) that start with a glued prefix: one scan, for the
+    model's tens of thousands of surfaces at load."""
+    return _GLUED_LINE.findall(lines)
 
 
 def glued_name(unit: str) -> str:

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from tachtu.model.features import PythonCore, glued_name, syllable_shape
+from tachtu.model.features import PythonCore, glued_candidates, glued_name, syllable_shape
 from tachtu.normalize import clean_characters, is_vietnamese_syllable, place_tone, tone_key
 from tachtu.syllables import split_syllables
 
@@ -93,9 +93,8 @@ class PerceptronModel:
         self._surfaces = dict(zip(surfaces, arrays["surface_code"].tolist(), strict=True))
         self._featmap = arrays["featmap"]
         self._cache: dict[str, int] = {}
-        for surface, code in self._surfaces.items():
-            if "." in surface[:4]:  # the dot of a glued prefix (TP.Hà) is among them
-                self._surfaces[surface] = self._as_glued_name(surface, code)
+        for surface in glued_candidates("\n".join(surfaces)):
+            self._surfaces[surface] = self._as_glued_name(surface, self._surfaces[surface])
         self.user_phrases = parse_user_dictionary(user_dictionary)
         user_keys, user_masks = self._user_tables(self.user_phrases)
         self.pure_python = pure_python or _CompiledCore is None
