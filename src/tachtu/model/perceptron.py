@@ -67,6 +67,8 @@ class PerceptronModel:
 
     ``user_dictionary`` holds segmented phrases (``"hà_nội"``, ``"phạt trực_tiếp"``) whose inner
     boundaries are forced wherever the phrase's syllables occur (any case, either tone style).
+    A unit is matched as the model codes it: a place glued to its abbreviation as its name
+    (:meth:`_as_glued_name`), so ``"TP.Hà_Nội"`` also forces ``Hà_Nội`` where it stands alone.
     """
 
     def __init__(
