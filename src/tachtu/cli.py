@@ -207,6 +207,16 @@ def _stdin_text(decode: Decoder) -> str:
     return decode(sys.stdin.buffer.read(), STDIN)
 
 
+def _read_or_report(path: Path, decode: Decoder) -> str | None:
+    """A text file's text, or ``None`` once the file (and line) that could not be read is named
+    on stderr."""
+    try:
+        return read_text_file(path, decode=decode)
+    except InputError as error:
+        _fail(error)
+        return None
+
+
 def _decoder(encoding: str, errors: DecodeErrors) -> Decoder:
     try:
         return decoder(encoding, errors)
@@ -286,10 +296,8 @@ def segment(
         source = classify(path, default=InputKind.TEXT)
         text = None
         if source.kind is InputKind.TEXT:
-            try:
-                text = read_text_file(path, decode=decode)
-            except InputError as error:
-                _fail(error)
+            text = _read_or_report(path, decode)
+            if text is None:
                 failed = True
                 continue
         if separate and output_format is OutputFormat.SENTENCES:
@@ -404,10 +412,8 @@ def normalize_command(
                     sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
             print_report(str(path), changes)
             continue
-        try:
-            text = read_text_file(path, decode=decode)
-        except InputError as error:
-            _fail(error)
+        text = _read_or_report(path, decode)
+        if text is None:
             failed = True
             continue
         text = normalized(text, changes)
