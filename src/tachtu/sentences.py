@@ -2,10 +2,10 @@
 
 A sentence ends at ``.``, ``!``, ``?``, ``…`` or ``...`` (and at ``v.v.``, ``v.v…`` or ``etc.``)
 together with the closing quotes and brackets after it, when the next unit can open a sentence: a
-capital letter, a digit, an opening quote or bracket, a dash. Abbreviations (``TP.``, ``N.V.``) are single units, so
-their dots never end a sentence, and nor does the dot of a list item's number (one or two digits
-that start a sentence: ``1. Lexus RX. 2. Acura MDX.``). Straight double quotes alternate between
-opening and closing within a paragraph, which is how news writes them.
+capital letter, a digit, an opening quote or bracket, a dash. Abbreviations (``TP.``, ``N.V.``)
+are single units, so their dots never end a sentence, and nor does the dot of a list item's number
+(one or two digits that start a sentence: ``1. Lexus RX. 2. Acura MDX.``). Straight double quotes
+alternate between opening and closing within a paragraph, which is how news writes them.
 
 >>> sentences('Ông nói: "Tôi đồng ý. Họ cũng vậy". Sau đó, TP. HCM họp lúc 10.30.')
 ['Ông nói: "Tôi đồng ý.', 'Họ cũng vậy".', 'Sau đó, TP. HCM họp lúc 10.30.']

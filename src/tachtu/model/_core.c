@@ -1230,8 +1230,8 @@ static int spelled_as_syllable(CoreObject *self, PyObject *s)
     return yes;
 }
 
-/* Where the name starts in a unit that is a place, a title or an initial glued to a
- * capitalized Vietnamese syllable (TP.Hà, Q.Gò): the twin of tachtu.model.features.glued_name,
+/* Where the name starts in a unit that is a place or a title glued to a capitalized
+ * Vietnamese syllable (TP.Hà, Q.Gò): the twin of tachtu.model.features.glued_name,
  * whose list of prefixes this is. 0 for any other unit, -1 on error. */
 static Py_ssize_t glued_name_start(CoreObject *self, PyObject *s)
 {

@@ -277,7 +277,7 @@ class PerceptronModel:
         """The code of a unit the model has no features for that is a prefix glued to a name the
         model knows (``TP.Hà``, ``Q.Gò``: :func:`~tachtu.model.features.glued_name`): the name's.
 
-        The gold seldom writes such a unit (62 times in the training files, ``Q.Gò_Vấp``), so the
+        The gold seldom writes such a unit (14 times in the training files, ``Q.Gò_Vấp``), so the
         model knew ``TP.Hà`` as a rare capitalized unit and cut the name it starts apart
         (``TP.Hà Nội``). Coded as ``Hà``, it joins as ``Hà Nội`` does, into ``TP.Hà_Nội``, as
         the gold writes ``Q.Gò_Vấp``. Only units without features of their own are coded so, at
