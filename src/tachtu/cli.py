@@ -294,15 +294,15 @@ def segment(
     read = ReadOptions(text_field=text_field, id_field=id_field, decode=decode)
     for path in text_files(files or []):
         source = classify(path, default=InputKind.TEXT)
-        text = None
-        if source.kind is InputKind.TEXT:
+        records = source.kind is not InputKind.TEXT
+        if not records:
             text = _read_or_report(path, decode)
             if text is None:
                 failed = True
                 continue
         if separate and output_format is OutputFormat.SENTENCES:
             out.write("\n")
-        if text is None:
+        if records:
             # JSON Lines and Parquet: read and written as tachtu corpus does.
             out.flush()
             failed = _segment_records(source, segmenter, read, output_format, sep) or failed

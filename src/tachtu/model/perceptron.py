@@ -269,9 +269,12 @@ class PerceptronModel:
         if code is None:
             if len(self._cache) >= _CACHE_LIMIT:
                 self._cache.clear()
-            code = self.syllable_id(unit) << 3 | syllable_shape(unit)
-            code = self._cache[unit] = self._as_glued_name(unit, code)
+            code = self._cache[unit] = self._as_glued_name(unit, self._key_code(unit))
         return code
+
+    def _key_code(self, unit: str) -> int:
+        """``id << 3 | shape`` of a unit by its own key (``key_code`` in the compiled core)."""
+        return self.syllable_id(unit) << 3 | syllable_shape(unit)
 
     def _as_glued_name(self, unit: str, code: int) -> int:
         """The code of a unit the model has no features for that is a prefix glued to a name the
@@ -291,7 +294,7 @@ class PerceptronModel:
             return code
         named = self._surfaces.get(name)
         if named is None:
-            named = self.syllable_id(name) << 3 | syllable_shape(name)
+            named = self._key_code(name)
         return named if named >> 3 else code
 
     def _user_tables(self, phrases: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
