@@ -23,7 +23,7 @@ from .conftest import shared_path
         ("PGS.TS Nguyễn V. A", ["PGS.TS", "Nguyễn", "V.", "A"]),
         ("Tp. HCM, Q. 1", ["Tp.", "HCM", ",", "Q.", "1"]),
         # Glued to the number it abbreviates for, it is the same unit: its dot ends nothing.
-        ("Q.1, P.4, U.23, No.1", ["Q.", "1", ",", "P.", "4", ",", "U.", "23", ",", "No.", "1"]),
+        ("Q.1, P.4, No.1", ["Q.", "1", ",", "P.", "4", ",", "No.", "1"]),
         # Nor does the dot of a version, an f-number, days of a month or a title.
         ("v3.0, F1.7 và PM2.5.", ["v3.0", ",", "F1.7", "và", "PM2.5", "."]),
         ("ngày 14-18.5 và 4-8.6.2017.", ["ngày", "14-18.5", "và", "4-8.6.2017", "."]),
@@ -117,6 +117,11 @@ from .conftest import shared_path
         ),
         ("bài III.2.b; ST.319.", ["bài", "III.2.b", ";", "ST.319", "."]),
         ("QL.1A2 và WTO. 10", ["QL", ".", "1A2", "và", "WTO", ".", "10"]),
+        # A team by its age is one unit, as U23 is; not with more digits.
+        (
+            "đội U.23 Việt Nam, U.19. U.234 và U.2",
+            ["đội", "U.23", "Việt", "Nam", ",", "U.19", ".", "U.", "234", "và", "U.", "2"],
+        ),
         ("Phóng viên VOV-TP.HCM", ["Phóng", "viên", "VOV-TP.HCM"]),
         ("EU-WTO.Sau đó", ["EU-WTO", ".", "Sau", "đó"]),
         # A title glued to a name is read as before a space.
@@ -150,6 +155,7 @@ def test_split_syllables(text: str, units: list[str]) -> None:
         ("TP.HCM", SyllableKind.ABBREVIATION),
         ("GD&ĐT", SyllableKind.ABBREVIATION),
         ("QL.1A", SyllableKind.ABBREVIATION),
+        ("U.23", SyllableKind.ABBREVIATION),
         ("VOV-TP.HCM", SyllableKind.ABBREVIATION),
         ("2017-05-22", SyllableKind.NUMBER),
         ("...", SyllableKind.PUNCTUATION),

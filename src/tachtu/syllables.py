@@ -163,8 +163,11 @@ _PARTS: list[tuple[SyllableKind, str]] = [
         rf"|(?:[A-ZĐ]\.){{2,6}}(?!{_LETTER})"  # initials: N.V., U.S.A.
         rf"|(?:[A-ZĐ]{{1,4}}|Tp|Th|Ph|Kh|Ch|Tr|Gs|Ts|Pgs|Ths|ThS)"
         rf"(?:\.{_LETTER}{{1,12}}){{1,5}}(?!\w)"  # dotted: TP.HCM, PGS.TS, N.ẨN, C.C.Chen
+        # A team by its age (U.23, U.19) is one unit, as U23 is: read as the abbreviation U.
+        # and a number, it came out as "U. 23" (588 times in the news).
+        r"|(?>U\.\d{2})(?!\w|[.,]\d)"
         # TP., Q., H.; before a digit too, as the gold writes "Q. 1" and as "Q.1" means it: read
-        # as Q, a full stop and 1, the dot of Q.1, P.4 or U.23 ended the sentence.
+        # as Q, a full stop and 1, the dot of Q.1 or P.4 ended the sentence.
         rf"|(?:{'|'.join(_KNOWN_ABBREVIATIONS)}|[A-ZĐ])\.(?!{_LETTER}|\.)"
         # A title glued to the name after it is the same unit as before a space: its dot is
         # no full stop (Mr.Bull, Dr.No).
