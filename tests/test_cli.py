@@ -111,6 +111,40 @@ def test_evaluate_with_and_without_prediction(tmp_path: Path) -> None:
     assert run("evaluate", gold, predicted).exit_code == 1
 
 
+def test_evaluate_lists_where_the_prediction_differs(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.txt"
+    gold.write_text("Hà_Nội là thủ_đô\nthủ_đô .\nmưa to\n", encoding="utf-8")
+    predicted = tmp_path / "pred.txt"
+    predicted.write_text("Hà_Nội là_thủ đô\nthủ đô .\nmưa to\n", encoding="utf-8")
+    result = run("evaluate", gold, predicted, "--top", "5")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[1:] == [
+        "2 places differ; the most frequent, gold -> predicted:",
+        "      1  là thủ_đô  ->  là_thủ đô",
+        "      1  thủ_đô  ->  thủ đô",
+    ]
+    assert run("evaluate", gold, gold, "--top", "5").stdout.endswith(
+        "\n0 places differ; the most frequent, gold -> predicted:\n"
+    )
+
+
+def test_evaluate_reads_conllu_and_a_user_dictionary(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.conllu"
+    gold.write_text(
+        "# text = Hà Nội là thủ đô\n1\tHà Nội\t_\n2\tlà\t_\n3\tthủ đô\t_\n\n1\tmưa\t_\n2\tto\t_\n",
+        encoding="utf-8",
+    )
+    plain = tmp_path / "gold.txt"
+    plain.write_text("Hà_Nội là thủ_đô\nmưa to\n", encoding="utf-8")
+    assert run("evaluate", gold, plain).stdout.startswith("P=100.00 R=100.00 F1=100.00 lines=2")
+    split = tmp_path / "split.txt"
+    split.write_text("thủ đô\n", encoding="utf-8")
+    assert run("evaluate", gold).stdout.startswith("P=100.00 R=100.00")
+    assert run("evaluate", "--dict", split, gold).stdout.startswith("P=66.67 R=80.00")
+    missing = run("evaluate", "--dict", tmp_path / "none.txt", gold)
+    assert missing.exit_code == 2 and "none.txt" in missing.stderr
+
+
 def test_evaluate_reads_legacy_encodings_and_refuses_gold_without_words(tmp_path: Path) -> None:
     from tachtu.encodings import encode
 

@@ -34,7 +34,7 @@ from tachtu.corpus.readers import (
     text_files,
 )
 from tachtu.corpus.writers import WriteOptions, document_bounds
-from tachtu.evaluation import score
+from tachtu.evaluation import conllu_lines, disagreements, score
 from tachtu.formats import OutputFormat, render_text
 from tachtu.normalize import ToneStyle, normalize, normalize_with_report
 from tachtu.words import Segmenter
@@ -427,34 +427,51 @@ def normalize_command(
 @app.command()
 def evaluate(
     gold: Annotated[
-        Path, typer.Argument(help="Gold segmented text, one sentence a line, words joined by _.")
+        Path,
+        typer.Argument(
+            help="Gold segmented text, one sentence a line, words joined by _; or CoNLL-U "
+            "(.conllu), a word's syllables in its FORM."
+        ),
     ],
     predicted: Annotated[
         Path | None,
         typer.Argument(
-            help="Predicted segmentation; none: segment the gold text itself.", show_default=False
+            help="Predicted segmentation, in either form; none: segment the gold text itself.",
+            show_default=False,
         ),
     ] = None,
     model: ModelOption = None,
+    dictionary: DictionaryOption = None,
+    top: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Also list the N most frequent places where the prediction differs from the "
+            "gold, each as the gold and the prediction wrote it.",
+        ),
+    ] = 0,
     errors: ErrorsOption = "strict",
     encoding: EncodingOption = "auto",
 ) -> None:
     """Print precision, recall and F1 over words, as the VLSP 2013 scorer does."""
     decode = _decoder(encoding, errors)
     try:
-        gold_lines = read_text_file(gold, decode=decode).rstrip("\n").split("\n")
+        gold_lines = _segmented_lines(gold, decode)
         if not any(line.strip() for line in gold_lines):
             raise InputError(gold, "no gold words to score")
         if predicted is None:
-            segmenter = Segmenter.load(model)
+            segmenter = Segmenter.load(model, dict=dictionary)
             predicted_lines = segmenter.segment_batch(
                 [line.replace("_", " ") for line in gold_lines]
             )
         else:
-            predicted_lines = read_text_file(predicted, decode=decode).rstrip("\n").split("\n")
+            predicted_lines = _segmented_lines(predicted, decode)
     except InputError as error:
         _fail(error)
         raise typer.Exit(1) from None
+    except (OSError, ValueError) as error:  # the model or the dictionary
+        typer.echo(f"tachtu: error: {error}", err=True)
+        raise typer.Exit(2) from None
     if len(gold_lines) != len(predicted_lines):
         typer.echo(
             f"tachtu: error: {len(gold_lines)} gold lines, {len(predicted_lines)} predicted",
@@ -462,6 +479,26 @@ def evaluate(
         )
         raise typer.Exit(1)
     typer.echo(str(score(gold_lines, predicted_lines)))
+    if top:
+        places = disagreements(gold_lines, predicted_lines)
+        typer.echo(_disagreement_listing(places, top), nl=False)
+
+
+def _segmented_lines(path: Path, decode) -> list[str]:
+    """The lines of a segmented file; a CoNLL-U file's sentences as lines."""
+    text = read_text_file(path, decode=decode)
+    name = path.name.lower().removesuffix(".gz").removesuffix(".zst")
+    if name.endswith(".conllu"):
+        return conllu_lines(text)
+    return text.rstrip("\n").split("\n")
+
+
+def _disagreement_listing(places: Counter[tuple[str, str]], top: int) -> str:
+    """The ``top`` most frequent places of disagreement, a line each: how often, the gold's
+    words, the predicted words."""
+    out = [f"{places.total()} places differ; the most frequent, gold -> predicted:"]
+    out += [f"{n:>7}  {gold}  ->  {predicted}" for (gold, predicted), n in places.most_common(top)]
+    return "\n".join(out) + "\n"
 
 
 @app.command(

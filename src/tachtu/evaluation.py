@@ -7,15 +7,18 @@ as the reference scorer computes it, to the last digit.
 
 >>> str(score(["Hà_Nội là thủ_đô"], ["Hà_Nội là thủ đô"]))
 'P=50.00 R=66.67 F1=57.14 lines=1 misaligned=0'
+
+:func:`disagreements` says where the two differ, and how each wrote it.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Score", "score", "word_spans"]
+__all__ = ["Score", "conllu_lines", "disagreements", "score", "word_spans"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +38,53 @@ class Score:
 
 def word_spans(line: str) -> tuple[set[tuple[int, int]], int]:
     """Character spans of the words of a segmented line, and the line's length without separators."""
-    spans = set()
+    words, length = _located_words(line)
+    return {span for span, _ in words}, length
+
+
+def _located_words(line: str) -> tuple[list[tuple[tuple[int, int], str]], int]:
+    """Each word of a segmented line with its character span, and the line's length."""
+    words = []
     position = 0
     for word in line.split():
         length = len(unicodedata.normalize("NFC", word).replace("_", ""))
-        spans.add((position, position + length))
+        words.append(((position, position + length), word))
         position += length
-    return spans, position
+    return words, position
+
+
+def disagreements(
+    gold_lines: Iterable[str], predicted_lines: Iterable[str]
+) -> Counter[tuple[str, str]]:
+    """The places where the prediction segments otherwise than the gold, each as (the gold's
+    words, the predicted words) between the nearest boundaries the two share; lines whose
+    characters differ are left out (they have no spans in common to compare).
+
+    >>> disagreements(["Hà_Nội là thủ_đô", "thủ_đô ."], ["Hà_Nội là_thủ đô", "thủ đô ."])
+    Counter({('là thủ_đô', 'là_thủ đô'): 1, ('thủ_đô', 'thủ đô'): 1})
+    """
+    places: Counter[tuple[str, str]] = Counter()
+    for gold, predicted in zip(gold_lines, predicted_lines, strict=True):
+        gold_words, gold_length = _located_words(gold)
+        predicted_words, predicted_length = _located_words(predicted)
+        if gold_length != predicted_length:
+            continue
+        shared = {end for (_, end), _ in gold_words} & {end for (_, end), _ in predicted_words}
+        g = p = 0
+        while g < len(gold_words):
+            # the words of each side up to the next boundary both have
+            first_g, first_p = g, p
+            while gold_words[g][0][1] not in shared:
+                g += 1
+            while predicted_words[p][0][1] not in shared:
+                p += 1
+            g, p = g + 1, p + 1
+            if g - first_g > 1 or p - first_p > 1:
+                places[
+                    " ".join(w for _, w in gold_words[first_g:g]),
+                    " ".join(w for _, w in predicted_words[first_p:p]),
+                ] += 1
+    return places
 
 
 def score(gold_lines: Iterable[str], predicted_lines: Iterable[str]) -> Score:
@@ -59,3 +102,29 @@ def score(gold_lines: Iterable[str], predicted_lines: Iterable[str]) -> Score:
     recall = correct / gold_words if gold_words else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return Score(precision, recall, f1, lines, misaligned)
+
+
+def conllu_lines(text: str) -> list[str]:
+    """The sentences of a CoNLL-U text as segmented lines: a word's syllables joined by ``_``.
+
+    >>> conllu_lines("# text = Hà Nội đẹp\\n1\\tHà Nội\\t_\\n2\\tđẹp\\t_\\n\\n")
+    ['Hà_Nội đẹp']
+    """
+    lines: list[str] = []
+    words: list[str] = []
+    for row in text.split("\n"):
+        row = row.strip()
+        if not row:
+            if words:
+                lines.append(" ".join(words))
+                words = []
+            continue
+        if row.startswith("#"):
+            continue
+        columns = row.split("\t")
+        # Multi-word token ranges ("3-4") and empty nodes ("5.1") are not surface words.
+        if len(columns) > 1 and columns[0].isdigit():
+            words.append("_".join(columns[1].split()))
+    if words:
+        lines.append(" ".join(words))
+    return lines

@@ -48,7 +48,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tachtu.evaluation import score
+from tachtu.evaluation import conllu_lines, score
 from tachtu.model.features import N_TEMPLATES, syllable_shape
 from tachtu.model.perceptron import FORMAT_VERSION, PerceptronModel, encode_lines
 from tachtu.normalize import normalize, place_tone, tone_key
@@ -113,29 +113,8 @@ def gold_lines(path: str | Path) -> list[str]:
     """
     text = Path(path).read_text(encoding="utf-8")
     if str(path).endswith(".conllu"):
-        return _conllu_lines(text)
+        return conllu_lines(text)
     return [line for line in (raw.strip() for raw in text.split("\n")) if line]
-
-
-def _conllu_lines(text: str) -> list[str]:
-    lines: list[str] = []
-    words: list[str] = []
-    for row in text.split("\n"):
-        row = row.strip()
-        if not row:
-            if words:
-                lines.append(" ".join(words))
-                words = []
-            continue
-        if row.startswith("#"):
-            continue
-        columns = row.split("\t")
-        # Multi-word token ranges ("3-4") and empty nodes ("5.1") are not surface words.
-        if len(columns) > 1 and columns[0].isdigit():
-            words.append("_".join(columns[1].split()))
-    if words:
-        lines.append(" ".join(words))
-    return lines
 
 
 def labeled_units(line: str) -> tuple[list[str], list[int]]:
