@@ -109,6 +109,10 @@ def test_evaluate_with_and_without_prediction(tmp_path: Path) -> None:
     assert own.stdout == "P=100.00 R=100.00 F1=100.00 lines=2 misaligned=0\n"
     predicted.write_text("one line\n", encoding="utf-8")
     assert run("evaluate", gold, predicted).exit_code == 1
+    predicted.write_text("Hà_Nội là thủ_đô\nViệt_Nam\n", encoding="utf-8")
+    result = run("evaluate", gold, predicted)
+    assert result.exit_code == 0 and "misaligned=1" in result.stdout
+    assert "pred.txt: line 2 with other characters than the gold's" in result.stderr
 
 
 def test_evaluate_lists_where_the_prediction_differs(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from tachtu.evaluation import score
+from tachtu.evaluation import disagreements, score
 
 from .conftest import shared_path
 
@@ -28,6 +28,23 @@ from .conftest import shared_path
 )
 def test_score(gold: list[str], predicted: list[str], expected: str) -> None:
     assert str(score(gold, predicted)) == expected
+
+
+def test_misaligned_lines_are_numbered() -> None:
+    scores = score(["a", "b_c", "d ."], ["a", "b_c .", "d"])
+    assert (scores.misaligned, scores.misaligned_lines) == (2, (2, 3))
+
+
+def test_disagreements_are_cut_at_the_boundaries_both_sides_share() -> None:
+    gold = ["Hà_Nội là thủ_đô của Việt_Nam", "cơ_quan_hành_chính nhà_nước", "a b"]
+    predicted = ["Hà Nội là thủ_đô của_Việt Nam", "cơ_quan hành_chính nhà_nước", "a b ."]
+    assert disagreements(gold, predicted) == {
+        ("Hà_Nội", "Hà Nội"): 1,
+        ("của Việt_Nam", "của_Việt Nam"): 1,
+        ("cơ_quan_hành_chính", "cơ_quan hành_chính"): 1,
+    }
+    # Each place is one entry however many words it holds; agreeing lines give none.
+    assert disagreements(gold, gold) == {}
 
 
 def test_agrees_with_reference_scorer() -> None:

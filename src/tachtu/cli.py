@@ -478,7 +478,17 @@ def evaluate(
             err=True,
         )
         raise typer.Exit(1)
-    typer.echo(str(score(gold_lines, predicted_lines)))
+    scores = score(gold_lines, predicted_lines)
+    typer.echo(str(scores))
+    if scores.misaligned:
+        shown = ", ".join(map(str, scores.misaligned_lines[:5]))
+        more = ", …" if scores.misaligned > 5 else ""
+        lines = "line" if scores.misaligned == 1 else f"{scores.misaligned} lines"
+        typer.echo(
+            f"tachtu: warning: {predicted or 'the segmented text'}: {lines} {shown}{more} "
+            "with other characters than the gold's; their words that differ count as errors",
+            err=True,
+        )
     if top:
         places = disagreements(gold_lines, predicted_lines)
         typer.echo(_disagreement_listing(places, top), nl=False)

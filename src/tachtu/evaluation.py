@@ -28,6 +28,7 @@ class Score:
     f1: float
     lines: int
     misaligned: int  # lines whose characters differ between gold and prediction
+    misaligned_lines: tuple[int, ...] = ()  # their numbers, from 1
 
     def __str__(self) -> str:
         return (
@@ -89,11 +90,13 @@ def disagreements(
 
 def score(gold_lines: Iterable[str], predicted_lines: Iterable[str]) -> Score:
     """Score predicted segmented lines against gold ones, line by line."""
-    correct = gold_words = predicted_words = misaligned = lines = 0
+    correct = gold_words = predicted_words = lines = 0
+    misaligned: list[int] = []
     for gold, predicted in zip(gold_lines, predicted_lines, strict=True):
         gold_spans, gold_length = word_spans(gold)
         predicted_spans, predicted_length = word_spans(predicted)
-        misaligned += gold_length != predicted_length
+        if gold_length != predicted_length:
+            misaligned.append(lines + 1)
         correct += len(gold_spans & predicted_spans)
         gold_words += len(gold_spans)
         predicted_words += len(predicted_spans)
@@ -101,7 +104,7 @@ def score(gold_lines: Iterable[str], predicted_lines: Iterable[str]) -> Score:
     precision = correct / predicted_words if predicted_words else 0.0
     recall = correct / gold_words if gold_words else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return Score(precision, recall, f1, lines, misaligned)
+    return Score(precision, recall, f1, lines, len(misaligned), tuple(misaligned))
 
 
 def conllu_lines(text: str) -> list[str]:
