@@ -43,8 +43,10 @@ def test_disagreements_are_cut_at_the_boundaries_both_sides_share() -> None:
         ("của Việt_Nam", "của_Việt Nam"): 1,
         ("cơ_quan_hành_chính", "cơ_quan hành_chính"): 1,
     }
-    # Each place is one entry however many words it holds; agreeing lines give none.
+    # Each place is one entry however many words it holds; agreeing lines give none, nor do
+    # words only spelt apart.
     assert disagreements(gold, gold) == {}
+    assert disagreements(["Gía_trần _ cao"], ["Giá_trần _ cao"]) == {}
 
 
 def test_agrees_with_reference_scorer() -> None:

@@ -13,6 +13,7 @@ as the reference scorer computes it, to the last digit.
 
 from __future__ import annotations
 
+import bisect
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -70,22 +71,31 @@ def disagreements(
         predicted_words, predicted_length = _located_words(predicted)
         if gold_length != predicted_length:
             continue
-        shared = {end for (_, end), _ in gold_words} & {end for (_, end), _ in predicted_words}
-        g = p = 0
-        while g < len(gold_words):
-            # the words of each side up to the next boundary both have
-            first_g, first_p = g, p
-            while gold_words[g][0][1] not in shared:
-                g += 1
-            while predicted_words[p][0][1] not in shared:
-                p += 1
-            g, p = g + 1, p + 1
-            if g - first_g > 1 or p - first_p > 1:
-                places[
-                    " ".join(w for _, w in gold_words[first_g:g]),
-                    " ".join(w for _, w in predicted_words[first_p:p]),
-                ] += 1
+        shared = sorted({end for (_, end), _ in gold_words} & {e for (_, e), _ in predicted_words})
+        # each word goes with the first boundary both sides share at or after its end
+        gold_groups = _grouped(gold_words, shared)
+        predicted_groups = _grouped(predicted_words, shared)
+        for boundary in shared:
+            gold_part = gold_groups.get(boundary, [])
+            predicted_part = predicted_groups.get(boundary, [])
+            # compared by their spans: a word the two spell apart (Gía, Giá) is still the same
+            if [span for span, _ in gold_part] != [span for span, _ in predicted_part]:
+                places[_written(gold_part), _written(predicted_part)] += 1
     return places
+
+
+def _grouped(
+    words: list[tuple[tuple[int, int], str]], boundaries: list[int]
+) -> dict[int, list[tuple[tuple[int, int], str]]]:
+    groups: dict[int, list[tuple[tuple[int, int], str]]] = {}
+    for span, word in words:
+        boundary = boundaries[bisect.bisect_left(boundaries, span[1])]
+        groups.setdefault(boundary, []).append((span, word))
+    return groups
+
+
+def _written(words: list[tuple[tuple[int, int], str]]) -> str:
+    return " ".join(word for _, word in words)
 
 
 def score(gold_lines: Iterable[str], predicted_lines: Iterable[str]) -> Score:
