@@ -277,11 +277,7 @@ def segment(
     """Word-segment text: one paragraph a line in, one a line out."""
     decode = _decoder(encoding, errors)
     stdin = _reads_stdin(files)
-    try:
-        segmenter = Segmenter.load(model, dict=dictionary, tone_style=tone_style)
-    except (OSError, ValueError) as error:
-        typer.echo(f"tachtu: error: {error}", err=True)
-        raise typer.Exit(2) from None
+    segmenter = _load_segmenter(model, dictionary, tone_style)
     out = sys.stdout
     if stdin:
         if _segment_stdin(segmenter, output_format, sep, decode):
@@ -455,12 +451,12 @@ def evaluate(
 ) -> None:
     """Print precision, recall and F1 over words, as the VLSP 2013 scorer does."""
     decode = _decoder(encoding, errors)
+    segmenter = _load_segmenter(model, dictionary) if predicted is None else None
     try:
         gold_lines = _segmented_lines(gold, decode)
         if not any(line.strip() for line in gold_lines):
             raise InputError(gold, "no gold words to score")
-        if predicted is None:
-            segmenter = Segmenter.load(model, dict=dictionary)
+        if segmenter is not None:
             predicted_lines = segmenter.segment_batch(
                 [line.replace("_", " ") for line in gold_lines]
             )
@@ -469,9 +465,6 @@ def evaluate(
     except InputError as error:
         _fail(error)
         raise typer.Exit(1) from None
-    except (OSError, ValueError) as error:  # the model or the dictionary
-        typer.echo(f"tachtu: error: {error}", err=True)
-        raise typer.Exit(2) from None
     if len(gold_lines) != len(predicted_lines):
         typer.echo(
             f"tachtu: error: {len(gold_lines)} gold lines, {len(predicted_lines)} predicted",
@@ -494,11 +487,23 @@ def evaluate(
         typer.echo(_disagreement_listing(places, top), nl=False)
 
 
+def _load_segmenter(
+    model: Path | None, dictionary: Path | None, tone_style: ToneStyle = "keep"
+) -> Segmenter:
+    """The segmenter of a command's options; a model or dictionary that cannot be read is bad
+    usage (exit 2)."""
+    try:
+        return Segmenter.load(model, dict=dictionary, tone_style=tone_style)
+    except (OSError, ValueError) as error:
+        typer.echo(f"tachtu: error: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
 def _segmented_lines(path: Path, decode) -> list[str]:
-    """The lines of a segmented file; a CoNLL-U file's sentences as lines."""
+    """The lines of a segmented file; a CoNLL-U file's sentences as lines (its name without
+    the compression suffix ends in ``.conllu``)."""
     text = read_text_file(path, decode=decode)
-    name = path.name.lower().removesuffix(".gz").removesuffix(".zst")
-    if name.endswith(".conllu"):
+    if classify(path, default=InputKind.TEXT).stem.name.lower().endswith(".conllu"):
         return conllu_lines(text)
     return text.rstrip("\n").split("\n")
 

@@ -28,8 +28,12 @@ class Score:
     recall: float
     f1: float
     lines: int
-    misaligned: int  # lines whose characters differ between gold and prediction
-    misaligned_lines: tuple[int, ...] = ()  # their numbers, from 1
+    misaligned_lines: tuple[int, ...] = ()  # lines whose characters differ, numbered from 1
+
+    @property
+    def misaligned(self) -> int:
+        """How many lines hold other characters in the gold and the prediction."""
+        return len(self.misaligned_lines)
 
     def __str__(self) -> str:
         return (
@@ -114,7 +118,7 @@ def score(gold_lines: Iterable[str], predicted_lines: Iterable[str]) -> Score:
     precision = correct / predicted_words if predicted_words else 0.0
     recall = correct / gold_words if gold_words else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return Score(precision, recall, f1, lines, len(misaligned), tuple(misaligned))
+    return Score(precision, recall, f1, lines, tuple(misaligned))
 
 
 def conllu_lines(text: str) -> list[str]:
