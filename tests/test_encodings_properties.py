@@ -142,6 +142,9 @@ def test_detection_of_a_paragraph(text, encoding):
 @settings(max_examples=300)
 @given(vietnamese_texts())
 def test_repair_leaves_clean_text_alone(text):
+    # "a Ã”" is a capital Ã and a closing quote, and the mojibake of "Ô" too; text that reads as
+    # UTF-8 mojibake is repaired, as in test_detection_of_a_paragraph.
+    assume(not could_hold_utf8_mojibake(text))
     assert repair_mojibake(text) == (text, 0)
 
 

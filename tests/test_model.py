@@ -325,6 +325,11 @@ def test_user_dictionary_forces_joins_and_splits(shipped, pure_python):
         ("tăng 15. Sau đó", ["tăng", "15", ".", "Sau", "đó"]),
         # A dot after letters may end a word: the gold's lower-case abbreviations and initials.
         ("đại học Kinh tế tp. HCM", ["đại_học", "Kinh_tế", "tp_.", "HCM"]),
+        ("chị Nguyễn Thị Ng. nói", ["chị", "Nguyễn_Thị_Ng_.", "nói"]),
+        # but not after two letters that spell a syllable, where it is a full stop: the model
+        # wrote "Hạ_Vi_." and "sư_." (the gold has no "Vi." or "sư.").
+        ("hẹn hò Hạ Vi. Gần đây", ["hẹn_hò", "Hạ_Vi", ".", "Gần", "đây"]),
+        ("của nhà sư. Ông", ["của", "nhà_sư", ".", "Ông"]),
         # but not after a slash, where the letters are a unit of measure: the model wrote "l_.".
         (
             "tiêu thụ 47,4 km/l. Đứng thứ ba",

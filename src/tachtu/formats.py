@@ -28,7 +28,7 @@ from typing import Any
 from tachtu.document import Document, Paragraph, ParagraphSpan, paragraph_spans, read_document
 from tachtu.model.features import join_masked
 from tachtu.normalize import clean_characters, normalize
-from tachtu.syllables import SyllableKind
+from tachtu.syllables import SyllableKind, word_form
 from tachtu.words import LinePer, Segmenter, TextCounts, unit_codes
 
 __all__ = [
@@ -301,7 +301,7 @@ def _jsonl(
         [
             ", ".join(
                 [
-                    f'{{"form": {_json_string(sep.join(units))}, "start": {start}, '
+                    f'{{"form": {_json_string(word_form(units, sep))}, "start": {start}, '
                     f'"end": {end}, "kind": "{_KIND_NAMES[kind]}"}}'
                     for units, start, end, kind in words
                 ]

@@ -33,10 +33,12 @@ __all__ = [
     "SyllableKind",
     "chunk_units",
     "glued_quotes",
+    "is_mark",
     "iter_syllables",
     "split_syllable_runs",
     "split_syllables",
     "syllables",
+    "word_form",
 ]
 
 
@@ -248,6 +250,28 @@ def split_syllables(text: str) -> list[str]:
         else:
             units.extend(_PLAIN.findall(chunk))
     return units
+
+
+def is_mark(unit: str) -> bool:
+    """Whether a unit holds no letter or digit: punctuation, a bracket, a symbol.
+
+    >>> is_mark("."), is_mark("..."), is_mark("Ng"), is_mark("5%")
+    (True, True, False, False)
+    """
+    return not any(map(str.isalnum, unit))
+
+
+def word_form(units: Sequence[str], sep: str) -> str:
+    """The units of one word as corpus text: ``sep`` between them, but a mark is glued to the
+    unit before it as the text writes it (the dot of an initial or an abbreviation, ``Ng.``,
+    ``tp.``), which the gold too writes as one token, not as a syllable of its own.
+
+    >>> word_form(["Hà", "Nội"], "_"), word_form(["Nguyễn", "Thị", "Ng", "."], "_")
+    ('Hà_Nội', 'Nguyễn_Thị_Ng.')
+    """
+    if len(units) == 1:
+        return units[0]
+    return "".join(unit if not k or is_mark(unit) else sep + unit for k, unit in enumerate(units))
 
 
 def glued_quotes(units: Sequence[str], offset: int = 0) -> Iterator[int]:

@@ -41,6 +41,7 @@ from tachtu.syllables import (
     chunk_units,
     split_syllable_runs,
     split_syllables,
+    word_form,
 )
 
 __all__ = ["LinePer", "Segmenter", "TextCounts", "Word"]
@@ -59,8 +60,8 @@ class Word:
     kind: SyllableKind
 
     def form(self, sep: str = "_") -> str:
-        """The word as corpus text: ``Hà_Nội``."""
-        return sep.join(self.syllables)
+        """The word as corpus text: ``Hà_Nội``, ``Ng.`` (see :func:`~tachtu.syllables.word_form`)."""
+        return word_form(self.syllables, sep)
 
 
 @dataclass(frozen=True, slots=True)

@@ -682,7 +682,7 @@ static Py_ssize_t decode(const Params *p, Work *w, Py_ssize_t n, const uint8_t *
 typedef struct {
     uint32_t full_stop;    /* the id of ".", or UINT32_MAX when the vocabulary has none */
     uint32_t slash;        /* the id of "/", or UINT32_MAX when the vocabulary has none */
-    const uint8_t *short_; /* by id: 1 for a unit of one or two letters (tp, h, Q, Ng) */
+    const uint8_t *short_; /* by id: 1 for a letter, or two that are no syllable (tp, h, Q, Ng) */
     Py_ssize_t short_len;
 } MarkRules;
 
@@ -696,10 +696,11 @@ static void apply_user_phrases(const uint64_t *keys, const uint32_t *masks, uint
     memset(w->forced, 0, (size_t)n);
     /* Nothing joins a mark that comes before it: a sentence never ends inside a word, so the
      * words of a paragraph are the words of its sentences. Nor does a mark join the unit before
-     * it, but for a dot after one or two letters: the gold writes the abbreviations and
-     * initials that the tokenizer splits off their dot ("tp.", "h.", "Ng.") as
-     * one word. A dot after anything else is a full stop: the model, which had learnt the
-     * join from those, wrote "FBI_.", "EU_." and "Hồi_giáo_." at the end of sentences. Nor
+     * it, but for a dot after one letter, or two that spell no syllable: the gold writes the
+     * abbreviations and initials that the tokenizer splits off their dot ("tp.", "h.", "Ng.")
+     * as one word. A dot after anything else is a full stop: the model, which had learnt the
+     * join from those, wrote "FBI_.", "EU_.", "Hạ_Vi_." and "Hồi_giáo_." at the end of
+     * sentences. Nor
      * after a slash, where the letters are a unit of measure ("km / l .", "m3 / s ."). */
     for (Py_ssize_t i = 1; i < n; i++) {
         uint8_t before = w->shapes[i - 1];
@@ -1030,7 +1031,17 @@ static void Core_dealloc(CoreObject *self)
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
-/* The ids that MarkRules needs, from the vocabulary's surfaces (str -> id << 3 | shape). */
+/* Whether a unit of two letters may be an abbreviation: not a syllable, nor all capitals (an
+ * "EU." ends a sentence). Units of one id differ only in case ("vi", "Vi", "VI"), so an id is
+ * short by the units that qualify, and the rule checks the unit's own shape again. */
+static int two_letter_abbreviation(long shape)
+{
+    return shape != SHAPE_LOWER && shape != SHAPE_TITLE && shape != SHAPE_UPPER;
+}
+
+/* The ids that MarkRules needs, from the vocabulary's surfaces (str -> id << 3 | shape). Of
+ * two letters, only those that spell no Vietnamese syllable (Ng, tp, Kh) take the dot: the
+ * gold writes no "Vi." or "sư.", and the dot after such a syllable ends a sentence ("Hạ Vi."). */
 static int mark_rules(CoreObject *self, PyObject *surfaces)
 {
     PyObject *key, *value;
@@ -1061,7 +1072,8 @@ static int mark_rules(CoreObject *self, PyObject *surfaces)
         else if (length == 1 && PyUnicode_READ_CHAR(key, 0) == '/')
             self->marks.slash = (uint32_t)id;
         else if (length <= 2 && Py_UNICODE_ISALPHA(PyUnicode_READ_CHAR(key, 0)) &&
-                 Py_UNICODE_ISALPHA(PyUnicode_READ_CHAR(key, length - 1)))
+                 Py_UNICODE_ISALPHA(PyUnicode_READ_CHAR(key, length - 1)) &&
+                 (length == 1 || two_letter_abbreviation(PyLong_AsLong(value) & 7)))
             self->short_units[id] = 1;
     }
     self->marks.short_ = self->short_units;
@@ -2079,6 +2091,7 @@ static Py_ssize_t line_sentences(Line *line, Py_ssize_t n_chunks, Py_ssize_t n, 
  * their join flags. */
 typedef struct {
     Py_ssize_t n, n_chunks, length, joined; /* units, chunks, characters of the units, joins */
+    Py_ssize_t glued; /* joins written without sep: a mark that ends a word ("Ng.") */
     Py_UCS4 maxchar;
 } Decided;
 
@@ -2150,9 +2163,11 @@ static int decide_line(CoreObject *self, Line *line, ChunkTable *table, PyObject
     Py_ssize_t sentences = line_sentences(line, n_chunks, n, w->labels);
     if (sentences < 0)
         return -1;
-    Py_ssize_t joined = 0;
-    for (Py_ssize_t i = 1; i < n; i++)
+    Py_ssize_t joined = 0, glued = 0;
+    for (Py_ssize_t i = 1; i < n; i++) {
         joined += w->labels[i] == 1;
+        glued += w->labels[i] == 1 && w->shapes[i] == SHAPE_PUNCT;
+    }
     if (line->counting) {
         line->paragraphs++;
         line->sentences += sentences;
@@ -2160,6 +2175,7 @@ static int decide_line(CoreObject *self, Line *line, ChunkTable *table, PyObject
         line->units += n;
     }
     out->joined = joined;
+    out->glued = glued;
     return 0;
 }
 
@@ -2174,13 +2190,14 @@ static PyObject *segment_line(CoreObject *self, Line *line, ChunkTable *table, P
         return PyUnicode_New(0, 0);
     Work *w = &line->work;
     Py_ssize_t n = d.n, n_chunks = d.n_chunks, length = d.length, joined = d.joined;
+    Py_ssize_t separated = joined - d.glued; /* the joins written with sep */
     Py_UCS4 maxchar = d.maxchar;
     Py_ssize_t sep_len = PyUnicode_GET_LENGTH(sep);
-    if (joined && sep_len && PyUnicode_MAX_CHAR_VALUE(sep) > maxchar)
+    if (separated && sep_len && PyUnicode_MAX_CHAR_VALUE(sep) > maxchar)
         maxchar = PyUnicode_MAX_CHAR_VALUE(sep);
     if (joined < n - 1 && maxchar < 0x7f)
         maxchar = 0x7f; /* a space */
-    PyObject *out = PyUnicode_New(length + joined * sep_len + (n - 1 - joined), maxchar);
+    PyObject *out = PyUnicode_New(length + separated * sep_len + (n - 1 - joined), maxchar);
     if (!out)
         return NULL;
     int out_kind = PyUnicode_KIND(out), sep_kind = PyUnicode_KIND(sep);
@@ -2196,7 +2213,7 @@ static PyObject *segment_line(CoreObject *self, Line *line, ChunkTable *table, P
             } else if (w->labels[i] != 1) {
                 PyUnicode_WRITE(out_kind, out_data, pos, ' ');
                 pos++;
-            } else if (sep_len) {
+            } else if (sep_len && w->shapes[i] != SHAPE_PUNCT) {
                 copy_chars(out_data, out_kind, pos, sep_data, sep_kind, sep_len);
                 pos += sep_len;
             }
@@ -2294,7 +2311,7 @@ static NOINLINE int write_line(CoreObject *self, Line *line, ChunkTable *table, 
         return -1;
     if (!d.n)
         return 0;
-    const uint8_t *labels = line->work.labels;
+    const uint8_t *labels = line->work.labels, *shapes = line->work.shapes;
     /* at most 4 bytes a character, the glue, and the newline */
     char *p = bytes_reserve(out, 4 * d.length + d.joined * sep_len + (d.n - d.joined) + 1);
     if (!p)
@@ -2310,7 +2327,7 @@ static NOINLINE int write_line(CoreObject *self, Line *line, ChunkTable *table, 
                 *p++ = ' ';
             } else if (labels[i] == LABEL_SENTENCE_START) {
                 *p++ = sentence_glue;
-            } else {
+            } else if (shapes[i] != SHAPE_PUNCT) { /* a mark ends its word glued on: "Ng." */
                 memcpy(p, sep, (size_t)sep_len);
                 p += sep_len;
             }
@@ -2455,9 +2472,11 @@ static int write_masked_line(CoreObject *self, Line *line, ChunkTable *table, Py
         Py_ssize_t start = 0;
         for (Py_ssize_t k = 0; k < c->n; k++, i++) {
             Py_ssize_t end = c->ends[k];
-            if (i && labels[i] == 1) { /* the word goes on */
-                memcpy(p, sep, (size_t)sep_len);
-                p += sep_len;
+            if (i && labels[i] == 1) { /* the word goes on, a mark glued on */
+                if (line->work.shapes[i] != SHAPE_PUNCT) {
+                    memcpy(p, sep, (size_t)sep_len);
+                    p += sep_len;
+                }
             } else {
                 if (i && labels[i] == LABEL_SENTENCE_START) {
                     memcpy(p, " .", 2);
@@ -2851,7 +2870,7 @@ static ALWAYS_INLINE char *put_word_units(char *p, const Line *line, Py_ssize_t 
 {
     for (Py_ssize_t u = 0; u < units; u++) {
         const Chunk *c = line->chunks[*j];
-        if (u) {
+        if (u && c->shapes[*k] != SHAPE_PUNCT) { /* a mark ends its word glued on: "Ng." */
             memcpy(p, sep, (size_t)sep_len);
             p += sep_len;
         }

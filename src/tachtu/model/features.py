@@ -20,7 +20,7 @@ import numpy as np
 
 from tachtu.normalize import is_vietnamese_syllable
 from tachtu.sentences import break_at_sentences, split_units
-from tachtu.syllables import glued_quotes
+from tachtu.syllables import glued_quotes, is_mark, word_form
 
 __all__ = [
     "N_TEMPLATES",
@@ -42,6 +42,8 @@ SHAPE_FOREIGN = 5  # lower-case letters that spell no Vietnamese syllable, or ot
 SHAPE_NAME = 6  # capitalized foreign word or mixed case (Putin, iPhone)
 SHAPE_DOTTED = 7  # capitalized unit with inner punctuation (TP., N.V., Mác-Lênin)
 _CAPITALIZED = frozenset({SHAPE_TITLE, SHAPE_UPPER, SHAPE_NAME, SHAPE_DOTTED})
+# Two letters that end a sentence before a dot: a syllable (Hạ Vi.), capitals (EU.).
+_NOT_ABBREVIATIONS = frozenset({SHAPE_LOWER, SHAPE_TITLE, SHAPE_UPPER})
 
 N_TEMPLATES = 32
 _MASK = (1 << 64) - 1
@@ -117,15 +119,16 @@ def syllable_shape(unit: str) -> int:
 
 
 def join_units(units: Sequence[str], joins: Sequence[bool], sep: str) -> str:
-    """Units as text: ``sep`` before a unit that continues a word, one space before any other.
+    """Units as text: ``sep`` before a unit that continues a word (nothing before a mark that
+    does, as :func:`~tachtu.syllables.word_form` writes it), one space before any other.
 
-    >>> join_units(["Hà", "Nội", "đẹp"], [False, True, False], "_")
-    'Hà_Nội đẹp'
+    >>> join_units(["Hà", "Nội", "đẹp", "Ng", "."], [False, True, False, False, True], "_")
+    'Hà_Nội đẹp Ng.'
     """
     parts = []
     for i, (unit, joined) in enumerate(zip(units, joins, strict=True)):
         if i:
-            parts.append(sep if joined else " ")
+            parts.append(" " if not joined else "" if is_mark(unit) else sep)
         parts.append(unit)
     return "".join(parts)
 
@@ -172,7 +175,7 @@ def join_masked(
                 end += 1
             piece = masks[start].strip() if end - start == 1 else ""
             if not (piece == "7" and _ends_mark_run(pieces)):
-                pieces.append(piece or sep.join(units[start:end]))
+                pieces.append(piece or word_form(units[start:end], sep))
             start = end
     return " ".join(pieces) + "."
 
@@ -330,8 +333,14 @@ class PythonCore:
         self._surfaces = surfaces
         self._full_stop = surfaces.get(".", 0) >> 3 or -1
         self._slash = surfaces.get("/", 0) >> 3 or -1
+        # Of two letters, only those that spell no Vietnamese syllable take the dot (Ng., tp.,
+        # not the full stop of Hạ Vi.), as in the compiled core. The units of an id differ in
+        # case only (vi, Vi, VI): the id is short by the units that qualify.
         self._short_units = {
-            code >> 3 for unit, code in surfaces.items() if len(unit) <= 2 and unit.isalpha()
+            code >> 3
+            for unit, code in surfaces.items()
+            if unit.isalpha()
+            and (len(unit) == 1 or (len(unit) == 2 and code & 7 not in _NOT_ABBREVIATIONS))
         } - {0}
         self._fallback = fallback
         self._templates = templates
@@ -496,8 +505,8 @@ class PythonCore:
 
     def _mark_splits(self, ids: list[int], shapes: list[int], i: int) -> bool:
         """Whether a mark keeps units ``i - 1`` and ``i`` apart: nothing joins a mark before it,
-        nor a mark the unit before it but a dot after one or two letters that do not follow a
-        slash (see the compiled core)."""
+        nor a mark the unit before it but a dot after one letter, or two that spell no syllable,
+        that do not follow a slash (see the compiled core)."""
         if shapes[i - 1] == SHAPE_PUNCT:
             return True
         if shapes[i] != SHAPE_PUNCT:
