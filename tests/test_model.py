@@ -3,6 +3,7 @@ user dictionaries, pickling."""
 
 from __future__ import annotations
 
+import gzip
 import pickle
 import random
 
@@ -357,6 +358,24 @@ def test_gold_lines_reads_conllu(tmp_path):
         "# sent_id = 1\n1\tHà Nội\t_\n2\tđẹp\t_\n\n1\tTôi\t_\n2-3\tx\t_\n2\tđi\t_\n", "utf-8"
     )
     assert gold_lines(path) == ["Hà_Nội đẹp", "Tôi đi"]
+
+
+def test_gold_lines_reads_compressed_files_as_evaluate_does(tmp_path):
+    conllu = "# sent_id = 1\n1\tHà Nội\t_\n2\tđẹp\t_\n\n"
+    (tmp_path / "gold.conllu.gz").write_bytes(gzip.compress(conllu.encode()))
+    (tmp_path / "gold.txt.gz").write_bytes(gzip.compress("Hà_Nội đẹp\n\nTôi đi\n".encode()))
+    assert gold_lines(tmp_path / "gold.conllu.gz") == ["Hà_Nội đẹp"]
+    assert gold_lines(tmp_path / "gold.txt.gz") == ["Hà_Nội đẹp", "Tôi đi"]
+
+
+def test_training_command_names_the_gold_file_and_line_it_cannot_read(tmp_path, capsys):
+    (tmp_path / "gold.txt").write_text("Hà_Nội là thủ_đô .\n", "utf-8")
+    (tmp_path / "bad.txt").write_bytes("Hà_Nội .\n".encode() + b"th\xff .\n")
+    argv = ["--data", str(tmp_path), "--train", "gold.txt", "bad.txt", "--dev", "--no-save"]
+    assert training_main(argv) == 1
+    message = capsys.readouterr().err.splitlines()[-1]
+    assert f": error: {tmp_path / 'bad.txt'}:2: invalid UTF-8 at byte 14" in message
+    assert "--errors" not in message
 
 
 @pytest.mark.parametrize(

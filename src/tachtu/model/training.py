@@ -48,6 +48,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tachtu.corpus.readers import InputError, InputKind, classify, read_text_file
 from tachtu.evaluation import conllu_lines, score
 from tachtu.model.features import N_TEMPLATES, syllable_shape
 from tachtu.model.perceptron import FORMAT_VERSION, PerceptronModel, encode_lines
@@ -102,7 +103,10 @@ class TrainingReport:
 
 
 def gold_lines(path: str | Path) -> list[str]:
-    """Gold sentences of a file as ``_``-joined lines; CoNLL-U files are converted.
+    """Gold sentences of a file as ``_``-joined lines; CoNLL-U files (``.conllu``) are
+    converted. UTF-8, compressed too (``.gz``, ``.zst``), read as ``tachtu evaluate`` reads its
+    files; a file that cannot be read raises :class:`~tachtu.corpus.readers.InputError`, which
+    names it and the line.
 
     >>> import tempfile, os
     >>> with tempfile.NamedTemporaryFile("w", suffix=".conllu", delete=False) as f:
@@ -111,8 +115,8 @@ def gold_lines(path: str | Path) -> list[str]:
     ['Hà_Nội đẹp']
     >>> os.unlink(f.name)
     """
-    text = Path(path).read_text(encoding="utf-8")
-    if str(path).endswith(".conllu"):
+    text = read_text_file(path)
+    if classify(Path(path), default=InputKind.TEXT).stem.name.lower().endswith(".conllu"):
         return conllu_lines(text)
     return [line for line in (raw.strip() for raw in text.split("\n")) if line]
 
@@ -906,9 +910,16 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m tachtu.model.
         if not Path(path).resolve().parent.is_dir():
             parser.error(f"{option} {path}: no such folder {Path(path).parent}")
     lines: list[str] = []
-    for name in args.train:
-        lines += gold_lines(data / name)
-    dev = {name: gold_lines(data / name) for name in args.dev}
+    try:
+        for name in args.train:
+            lines += gold_lines(data / name)
+        dev = {name: gold_lines(data / name) for name in args.dev}
+    except InputError as error:
+        # Gold is read strictly: training has no --errors to suggest.
+        where = f"{error.path}:{error.line}" if error.line is not None else error.path
+        reason = error.reason.removesuffix("; try --errors replace")
+        print(f"{parser.prog}: error: {where}: {reason}", file=sys.stderr)
+        return 1
     if args.dev:
         # Lower-cased input and text without punctuation are robustness targets: report them
         # beside the dev files themselves.
