@@ -360,7 +360,7 @@ def test_gold_lines_reads_conllu(tmp_path):
     assert gold_lines(path) == ["Hà_Nội đẹp", "Tôi đi"]
 
 
-def test_gold_lines_reads_compressed_files_as_evaluate_does(tmp_path):
+def test_gold_lines_reads_gzipped_files(tmp_path):
     conllu = "# sent_id = 1\n1\tHà Nội\t_\n2\tđẹp\t_\n\n"
     (tmp_path / "gold.conllu.gz").write_bytes(gzip.compress(conllu.encode()))
     (tmp_path / "gold.txt.gz").write_bytes(gzip.compress("Hà_Nội đẹp\n\nTôi đi\n".encode()))
@@ -375,7 +375,9 @@ def test_training_command_names_the_gold_file_and_line_it_cannot_read(tmp_path, 
     assert training_main(argv) == 1
     message = capsys.readouterr().err.splitlines()[-1]
     assert f": error: {tmp_path / 'bad.txt'}:2: invalid UTF-8 at byte 14" in message
-    assert "--errors" not in message
+    (tmp_path / "plain.txt.gz").write_text("Hà_Nội .\n", "utf-8")
+    assert training_main([*argv[:3], "plain.txt.gz", "--dev", "--no-save"]) == 1
+    assert f"{tmp_path / 'plain.txt.gz'}: not gzip" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

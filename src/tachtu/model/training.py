@@ -48,7 +48,6 @@ from pathlib import Path
 
 import numpy as np
 
-from tachtu.corpus.readers import InputError, InputKind, classify, read_text_file
 from tachtu.evaluation import conllu_lines, score
 from tachtu.model.features import N_TEMPLATES, syllable_shape
 from tachtu.model.perceptron import FORMAT_VERSION, PerceptronModel, encode_lines
@@ -57,6 +56,7 @@ from tachtu.syllables import split_syllables
 
 __all__ = [
     "DEFAULT_TRAINING_FILES",
+    "GoldFileError",
     "TrainingReport",
     "gold_lines",
     "main",
@@ -102,11 +102,14 @@ class TrainingReport:
     seconds: float = 0.0
 
 
+class GoldFileError(ValueError):
+    """A gold file that cannot be read as UTF-8 text; the message names the file and line."""
+
+
 def gold_lines(path: str | Path) -> list[str]:
     """Gold sentences of a file as ``_``-joined lines; CoNLL-U files (``.conllu``) are
-    converted. UTF-8, compressed too (``.gz``, ``.zst``), read as ``tachtu evaluate`` reads its
-    files; a file that cannot be read raises :class:`~tachtu.corpus.readers.InputError`, which
-    names it and the line.
+    converted. UTF-8, gzipped too (``.gz``); a file that is not raises :class:`GoldFileError`,
+    which names it and the line.
 
     >>> import tempfile, os
     >>> with tempfile.NamedTemporaryFile("w", suffix=".conllu", delete=False) as f:
@@ -115,8 +118,23 @@ def gold_lines(path: str | Path) -> list[str]:
     ['Hà_Nội đẹp']
     >>> os.unlink(f.name)
     """
-    text = read_text_file(path)
-    if classify(Path(path), default=InputKind.TEXT).stem.name.lower().endswith(".conllu"):
+    path = Path(path)
+    data = path.read_bytes()
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as error:
+            raise GoldFileError(f"{path}: not gzip ({error})") from None
+        name = name.removesuffix(".gz")
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise GoldFileError(f"{path}:{line}: invalid UTF-8 at byte {error.start}") from None
+    # Line ends as reading the file in text mode gives them: CR LF and a lone CR are one LF.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if name.endswith(".conllu"):
         return conllu_lines(text)
     return [line for line in (raw.strip() for raw in text.split("\n")) if line]
 
@@ -914,11 +932,8 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m tachtu.model.
         for name in args.train:
             lines += gold_lines(data / name)
         dev = {name: gold_lines(data / name) for name in args.dev}
-    except InputError as error:
-        # Gold is read strictly: training has no --errors to suggest.
-        where = f"{error.path}:{error.line}" if error.line is not None else error.path
-        reason = error.reason.removesuffix("; try --errors replace")
-        print(f"{parser.prog}: error: {where}: {reason}", file=sys.stderr)
+    except GoldFileError as error:
+        print(f"{parser.prog}: error: {error}", file=sys.stderr)
         return 1
     if args.dev:
         # Lower-cased input and text without punctuation are robustness targets: report them
