@@ -700,8 +700,8 @@ static void apply_user_phrases(const uint64_t *keys, const uint32_t *masks, uint
      * abbreviations and initials that the tokenizer splits off their dot ("tp.", "h.", "Ng.")
      * as one word. A dot after anything else is a full stop: the model, which had learnt the
      * join from those, wrote "FBI_.", "EU_.", "Hạ_Vi_." and "Hồi_giáo_." at the end of
-     * sentences. Nor
-     * after a slash, where the letters are a unit of measure ("km / l .", "m3 / s ."). */
+     * sentences. Nor after a slash, where the letters are a unit of measure ("km / l .",
+     * "m3 / s ."). The writers glue the dot that ends a word to it, as the text does: "Ng.". */
     for (Py_ssize_t i = 1; i < n; i++) {
         uint8_t before = w->shapes[i - 1];
         uint32_t id = w->ids[i - 1];
