@@ -40,6 +40,11 @@ from .conftest import shared_path
         ("Năm 2016. 12. Ông về.", ["Năm 2016.", "12. Ông về."]),
         ("Top 10. 120. Hết.", ["Top 10.", "120.", "Hết."]),
         ("Dòng một.\nDòng hai", ["Dòng một.", "Dòng hai"]),
+        # A temperature's scale holds the full stop (the tokenizer reads C. as an initial); an
+        # initial after a name does not.
+        ("Trời nóng 38 độ C. Ngày mai mát.", ["Trời nóng 38 độ C.", "Ngày mai mát."]),
+        ("Nước sôi ở 212 ĐỘ F. Hết.", ["Nước sôi ở 212 ĐỘ F.", "Hết."]),
+        ("Ông Nguyễn Văn C. Đến sau.", ["Ông Nguyễn Văn C. Đến sau."]),
         ("", []),
     ],
 )

@@ -758,7 +758,7 @@ typedef struct {
     Py_ssize_t *ends;    /* unit k is text[ends[k - 1]:ends[k]] */
     uint32_t *ids, *fids;
     uint8_t *shapes;
-    uint8_t *roles;      /* ROLE_* of each unit, for counting sentences */
+    uint16_t *roles;     /* ROLE_* of each unit, for counting sentences */
     /* The masked format's class of each unit ('1' number, '6' bracket, '7' other marks, 0
      * none), known when masks_ready: the core's own for the chunks it splits itself, asked of
      * the call's masks_of for the others, when the masked format first needs them. */
@@ -1628,13 +1628,15 @@ static inline int kind_of(Py_UCS4 maxchar)
 #define ROLE_SQUOTE 32       /* ' : closes when glued to the unit before it */
 #define ROLE_FULL_STOP 64    /* . */
 #define ROLE_ENUMERATOR 128  /* one or two ASCII digits: a list item's number before its "." */
+#define ROLE_DEGREE 512      /* độ, any case */
+#define ROLE_SCALE 1024      /* C. F. c. f.: after độ, a temperature's scale and a full stop */
 
 static int ascii_equal(PyObject *u, const char *text)
 {
     return PyUnicode_IS_ASCII(u) && !strcmp((const char *)PyUnicode_DATA(u), text);
 }
 
-static uint8_t unit_role(PyObject *u)
+static uint16_t unit_role(PyObject *u)
 {
     Py_ssize_t len = PyUnicode_GET_LENGTH(u);
     if (!len)
@@ -1642,7 +1644,7 @@ static uint8_t unit_role(PyObject *u)
     int kind = PyUnicode_KIND(u);
     const void *data = PyUnicode_DATA(u);
     Py_UCS4 first = PyUnicode_READ(kind, data, 0);
-    uint8_t role = Py_UNICODE_ISUPPER(first) || Py_UNICODE_ISDIGIT(first) ? ROLE_STARTS : 0;
+    uint16_t role = Py_UNICODE_ISUPPER(first) || Py_UNICODE_ISDIGIT(first) ? ROLE_STARTS : 0;
     if (len == 1) {
         switch (first) {
         case '.':
@@ -1664,6 +1666,10 @@ static uint8_t unit_role(PyObject *u)
     Py_UCS4 second = PyUnicode_READ(kind, data, 1);
     if (len == 2 && first >= '0' && first <= '9' && second >= '0' && second <= '9')
         return role | ROLE_ENUMERATOR;
+    if (len == 2 && (first == 0x111 || first == 0x110) && (second == 0x1ED9 || second == 0x1ED8))
+        return role | ROLE_DEGREE; /* độ */
+    if (len == 2 && second == '.' && (first == 'C' || first == 'F' || first == 'c' || first == 'f'))
+        return role | ROLE_SCALE;
     if (ascii_equal(u, "v.v.") || ascii_equal(u, "v.v...") || ascii_equal(u, "etc."))
         return role | ROLE_TERMINAL;
     if (len == 4 && first == 'v' && second == '.' && PyUnicode_READ(kind, data, 2) == 'v'
@@ -1882,12 +1888,13 @@ static Chunk *chunk_new(CoreObject *self, PyObject *line, Py_ssize_t start, Py_s
     }
     int text_kind = kind_of(maxchar), key_kind = PyUnicode_KIND(key);
     Py_ssize_t key_len = keep_key ? PyUnicode_GET_LENGTH(key) : 0;
-    /* one block: the struct, then 8-, 4- and 1-byte arrays */
+    /* one block: the struct, then 8-, 4-, 2- and 1-byte arrays */
     size_t at_ends = ALIGN8(sizeof(Chunk)), at_ids = at_ends + (size_t)n * sizeof(Py_ssize_t);
-    size_t at_fids = at_ids + (size_t)n * 4, at_key = at_fids + (size_t)n * 4;
+    size_t at_fids = at_ids + (size_t)n * 4, at_roles = at_fids + (size_t)n * 4;
+    size_t at_key = at_roles + (size_t)n * 2;
     size_t at_text = ALIGN8(at_key + (size_t)(key_len * key_kind));
-    size_t at_shapes = at_text + (size_t)(length * text_kind), at_roles = at_shapes + (size_t)n;
-    size_t at_masks = at_roles + (size_t)n, at_kinds = at_masks + (size_t)n;
+    size_t at_shapes = at_text + (size_t)(length * text_kind);
+    size_t at_masks = at_shapes + (size_t)n, at_kinds = at_masks + (size_t)n;
     size_t bytes = at_kinds + (size_t)n;
     char *block = PyMem_Malloc(bytes);
     if (!block) {
@@ -1899,7 +1906,7 @@ static Chunk *chunk_new(CoreObject *self, PyObject *line, Py_ssize_t start, Py_s
                  .maxchar = maxchar, .key_kind = key_kind, .text_kind = text_kind,
                  .ends = (Py_ssize_t *)(block + at_ends), .ids = (uint32_t *)(block + at_ids),
                  .fids = (uint32_t *)(block + at_fids), .shapes = (uint8_t *)(block + at_shapes),
-                 .roles = (uint8_t *)(block + at_roles), .masks = (uint8_t *)(block + at_masks),
+                 .roles = (uint16_t *)(block + at_roles), .masks = (uint8_t *)(block + at_masks),
                  .kinds = (uint8_t *)(block + at_kinds), .key = block + at_key,
                  .text = block + at_text};
     memcpy(c->key, PyUnicode_DATA(key), (size_t)(key_len * key_kind));
@@ -2061,6 +2068,9 @@ static Py_ssize_t line_sentences(Line *line, Py_ssize_t n_chunks, Py_ssize_t n, 
                     role |= ROLE_CLOSES_QUOTE;
                 open_double = !open_double;
             }
+            /* "30 độ C. Ngày mai": the tokenizer's initial C. holds the full stop */
+            if ((role & ROLE_SCALE) && i && (r[i - 1] & ROLE_DEGREE))
+                role |= ROLE_TERMINAL;
             any_terminal |= role;
             r[i] = role;
         }
