@@ -59,6 +59,7 @@ def test_same_output_and_counts_on_news(segmenter: Segmenter, output_format: str
         "Mưa.” Gió.’ to.» Mưa?› 3! “Gió” – to. — Mưa. * Gió. • to",
         "1. Mưa. 12. Gió. 123. Mưa 3. Gió 1.Mưa. 2 . Gió 1! Mưa",
         "Nóng 38 độ C. Mưa ĐỘ F.) Gió độ C.C. Mưa Độ K. Gió độ c. Mưa độ C.\nGió Văn C. Mưa",
+        "bảng A. Mưa BẢNG Ä. Gió Serie A.” Mưa quý I. Gió gan B. mưa Tİa X. Gió TIA X. Mưa",
     ],
 )
 @pytest.mark.parametrize("output_format", FORMATS)
@@ -72,7 +73,8 @@ def test_same_counts_at_sentence_boundaries(
 # Every unit that matters to a sentence boundary, in any order and spacing.
 # (Numbers of one, two and three digits, and a digit that is not ASCII, for list items' numbers.)
 _UNITS = ["Mưa", "to", "Hà", "3", "12", "123", "٣", ".", "!", "?", "…", "..", "...", "v.v."]
-_UNITS += ["v.v...", "v.v…", "etc.", "TP.", "độ", "ĐỘ", "C.", "F.", "c.", "C", "K."]
+_UNITS += ["v.v...", "v.v…", "etc.", "TP.", "độ", "ĐỘ", "C.", "F.", "c.", "C", "K.", "Bảng", "quý"]
+_UNITS += ["vitamin", "độC.", "Ä."]
 _sentence_tokens = st.lists(
     st.tuples(
         st.sampled_from([*_UNITS, *"”’»›)]}“‘«‹([{-–—*•'\""]),

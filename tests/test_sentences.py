@@ -40,11 +40,15 @@ from .conftest import shared_path
         ("Năm 2016. 12. Ông về.", ["Năm 2016.", "12. Ông về."]),
         ("Top 10. 120. Hết.", ["Top 10.", "120.", "Hết."]),
         ("Dòng một.\nDòng hai", ["Dòng một.", "Dòng hai"]),
-        # A temperature's scale holds the full stop (the tokenizer reads C. as an initial); an
-        # initial after a name does not.
+        # A letter that is a label holds the full stop (the tokenizer reads C. as an initial):
+        # a temperature's scale, a group, a vitamin; an initial after a name does not.
         ("Trời nóng 38 độ C. Ngày mai mát.", ["Trời nóng 38 độ C.", "Ngày mai mát."]),
-        ("Nước sôi ở 212 ĐỘ F. Hết.", ["Nước sôi ở 212 ĐỘ F.", "Hết."]),
+        ("Nước sôi ở 212 độ F. Hết.", ["Nước sôi ở 212 độ F.", "Hết."]),
+        ("Đội nhất bảng A. Trận sau hoà.", ["Đội nhất bảng A.", "Trận sau hoà."]),
+        ("Uống Vitamin C. Ngoài ra ăn rau.", ["Uống Vitamin C.", "Ngoài ra ăn rau."]),
+        ("Nhà thơ Ấn Độ R. Tagore đến.", ["Nhà thơ Ấn Độ R. Tagore đến."]),
         ("Ông Nguyễn Văn C. Đến sau.", ["Ông Nguyễn Văn C. Đến sau."]),
+        ("Thi khối A. đạt 27 điểm.", ["Thi khối A. đạt 27 điểm."]),
         ("", []),
     ],
 )

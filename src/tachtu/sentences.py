@@ -4,8 +4,9 @@ A sentence ends at ``.``, ``!``, ``?``, ``…`` or ``...`` (and at ``v.v.``, ``v
 together with the closing quotes and brackets after it, when the next unit can open a sentence: a
 capital letter, a digit, an opening quote or bracket, a dash. Abbreviations (``TP.``, ``N.V.``)
 are single units, so their dots never end a sentence, and nor does the dot of a list item's number
-(one or two digits that start a sentence: ``1. Lexus RX. 2. Acura MDX.``). A degree's ``C.`` or
-``F.`` after ``độ`` is the scale and a full stop, not an initial. Straight double quotes
+(one or two digits that start a sentence: ``1. Lexus RX. 2. Acura MDX.``). A letter and a dot
+after a word that takes a letter for a label (``độ C.``, ``bảng A.``, ``vitamin C.``) is that
+label and a full stop, not an initial. Straight double quotes
 alternate between opening and closing within a paragraph, which is how news writes them.
 
 >>> sentences('Ông nói: "Tôi đồng ý. Họ cũng vậy". Sau đó, TP. HCM họp lúc 10.30.')
@@ -31,11 +32,16 @@ __all__ = [
 _TERMINAL_TEXTS = frozenset({".", "!", "?", "…", "v.v.", "v.v...", "v.v…", "etc."})
 _ALWAYS_CLOSING = frozenset({"”", "’", "»", "›", ")", "]", "}"})
 _OPENERS = frozenset({"“", "‘", "«", "‹", "(", "[", "{", "-", "–", "—", "*", "•", "'", '"'})
-# The scale of a temperature with the full stop after it: the tokenizer reads "C." as an initial
+# Words that take a letter for a label: the tokenizer reads a letter and its dot as an initial
 # (Nguyễn Văn C.), whose dot ends nothing, and "30 độ C. Ngày mai" was one sentence (about 900
-# times in the news). The compiled core has the same test (ROLE_SCALE).
-_DEGREE = "độ"
-_DEGREE_SCALES = frozenset({"C.", "F.", "c.", "f."})
+# times in the news; "bảng A.", "vitamin C.", "khối A.", "Serie A." some 250 more). After these
+# words the letter is a label, a temperature's scale, a group, and its dot a full stop. As
+# written, not in any case: "Độ" is also the end of "Ấn Độ", before the initial of a name ("nhà
+# thơ Ấn Độ R. Tagore"). The compiled core has the same list (label_heads).
+_LABEL_HEADS = frozenset(
+    {"độ", "bảng", "Bảng", "vitamin", "Vitamin", "Serie", "khối", "Khối", "chữ", "quý", "Quý"}
+    | {"hạng", "gan", "tia", "type", "Type", "loại"}
+)
 
 
 def sentence_spans(units: Sequence[Syllable]) -> list[tuple[int, int]]:
@@ -71,7 +77,7 @@ def split_units(texts: Sequence[str], glued_quotes: Set[int]) -> list[tuple[int,
         for i, t in enumerate(texts)
         if t in _TERMINAL_TEXTS
         or t[:2] == ".."
-        or (t in _DEGREE_SCALES and _after_degree(texts, i))
+        or (_is_letter_and_dot(t) and _after_label_head(texts, i))
     ]
     if not terminals:
         return [(0, n)] if n else []
@@ -80,7 +86,7 @@ def split_units(texts: Sequence[str], glued_quotes: Set[int]) -> list[tuple[int,
     start = 0
     reached = 0
     for i in terminals:
-        if i < reached or not (_is_terminal(texts[i]) or texts[i] in _DEGREE_SCALES):
+        if i < reached or not (_is_terminal(texts[i]) or _is_letter_and_dot(texts[i])):
             continue
         if i == start + 1 and texts[i] == "." and _is_enumerator(texts[start]):
             continue  # "1. Lexus RX. 2. Acura MDX.": a list item's number
@@ -131,8 +137,12 @@ def _is_terminal(text: str) -> bool:
     return text in _TERMINAL_TEXTS or (text[:2] == ".." and not text.strip("."))
 
 
-def _after_degree(texts: Sequence[str], i: int) -> bool:
-    return i > 0 and texts[i - 1].lower() == _DEGREE
+def _is_letter_and_dot(text: str) -> bool:
+    return len(text) == 2 and text[1] == "." and text[0].isalpha()
+
+
+def _after_label_head(texts: Sequence[str], i: int) -> bool:
+    return i > 0 and texts[i - 1] in _LABEL_HEADS
 
 
 def _is_enumerator(text: str) -> bool:

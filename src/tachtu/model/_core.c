@@ -14,6 +14,7 @@
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
+#include <uchar.h>
 
 #include "_json.h"
 #include "_spelling.h"
@@ -1628,8 +1629,27 @@ static inline int kind_of(Py_UCS4 maxchar)
 #define ROLE_SQUOTE 32       /* ' : closes when glued to the unit before it */
 #define ROLE_FULL_STOP 64    /* . */
 #define ROLE_ENUMERATOR 128  /* one or two ASCII digits: a list item's number before its "." */
-#define ROLE_DEGREE 512      /* độ, any case */
-#define ROLE_SCALE 1024      /* C. F. c. f.: after độ, a temperature's scale and a full stop */
+#define ROLE_LETTER_DOT 512  /* a letter and a dot: after a label head, the label and a full stop */
+
+/* The words of tachtu.sentences._LABEL_HEADS, as written (a test holds the counts of both paths
+ * equal on them): after them a letter and its dot is a label ("độ C.", "bảng A.", "vitamin C.")
+ * and a full stop, not an initial. */
+static const char32_t *const label_heads[] = {
+    U"độ",   U"bảng", U"Bảng", U"vitamin", U"Vitamin", U"Serie", U"khối", U"Khối", U"chữ",
+    U"quý",  U"Quý",  U"hạng", U"gan",     U"tia",     U"type",  U"Type", U"loại"};
+
+static int is_label_head(int kind, const void *data, Py_ssize_t len)
+{
+    for (size_t h = 0; h < sizeof label_heads / sizeof *label_heads; h++) {
+        const char32_t *head = label_heads[h];
+        Py_ssize_t i = 0;
+        while (i < len && head[i] && (Py_UCS4)head[i] == PyUnicode_READ(kind, data, i))
+            i++;
+        if (i == len && !head[i])
+            return 1;
+    }
+    return 0;
+}
 
 static int ascii_equal(PyObject *u, const char *text)
 {
@@ -1666,10 +1686,8 @@ static uint16_t unit_role(PyObject *u)
     Py_UCS4 second = PyUnicode_READ(kind, data, 1);
     if (len == 2 && first >= '0' && first <= '9' && second >= '0' && second <= '9')
         return role | ROLE_ENUMERATOR;
-    if (len == 2 && (first == 0x111 || first == 0x110) && (second == 0x1ED9 || second == 0x1ED8))
-        return role | ROLE_DEGREE; /* độ */
-    if (len == 2 && second == '.' && (first == 'C' || first == 'F' || first == 'c' || first == 'f'))
-        return role | ROLE_SCALE;
+    if (len == 2 && second == '.' && Py_UNICODE_ISALPHA(first))
+        return role | ROLE_LETTER_DOT;
     if (ascii_equal(u, "v.v.") || ascii_equal(u, "v.v...") || ascii_equal(u, "etc."))
         return role | ROLE_TERMINAL;
     if (len == 4 && first == 'v' && second == '.' && PyUnicode_READ(kind, data, 2) == 'v'
@@ -2039,6 +2057,19 @@ static Py_ssize_t line_spans(Line *line, const ChunkTable *table, int kind, cons
  * starts a word and a sentence (write_lines can put a line break there). */
 #define LABEL_SENTENCE_START 2
 
+/* Whether the unit before unit k of the line's chunk j is one of label_heads. */
+static NOINLINE int after_label_head(const Line *line, Py_ssize_t j, Py_ssize_t k)
+{
+    const Chunk *c = line->chunks[j];
+    if (!k) {
+        c = line->chunks[j - 1];
+        k = c->n;
+    }
+    Py_ssize_t from = k >= 2 ? c->ends[k - 2] : 0;
+    const char *text = (const char *)c->text + from * c->text_kind;
+    return is_label_head(c->text_kind, text, c->ends[k - 1] - from);
+}
+
 /* The sentences of one line of n units: tachtu.sentences.split_units, counted; the unit that
  * starts each sentence after the first gets label 0, for a sentence start always starts a word
  * (as in tachtu.document.read_document). */
@@ -2068,8 +2099,9 @@ static Py_ssize_t line_sentences(Line *line, Py_ssize_t n_chunks, Py_ssize_t n, 
                     role |= ROLE_CLOSES_QUOTE;
                 open_double = !open_double;
             }
-            /* "30 độ C. Ngày mai": the tokenizer's initial C. holds the full stop */
-            if ((role & ROLE_SCALE) && i && (r[i - 1] & ROLE_DEGREE))
+            /* "30 độ C. Ngày mai": the tokenizer's initial C. holds the full stop. Rare, so the
+             * unit before is only looked at here. */
+            if ((role & ROLE_LETTER_DOT) && i && after_label_head(line, j, k))
                 role |= ROLE_TERMINAL;
             any_terminal |= role;
             r[i] = role;
