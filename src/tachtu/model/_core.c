@@ -14,7 +14,6 @@
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
-#include <uchar.h>
 
 #include "_json.h"
 #include "_spelling.h"
@@ -1634,14 +1633,16 @@ static inline int kind_of(Py_UCS4 maxchar)
 /* The words of tachtu.sentences._LABEL_HEADS, as written (a test holds the counts of both paths
  * equal on them): after them a letter and its dot is a label ("độ C.", "bảng A.", "vitamin C.")
  * and a full stop, not an initial. */
-static const char32_t *const label_heads[] = {
+/* UTF-32 literals, whose type is uint_least32_t: <uchar.h>, which names it char32_t, is not on
+ * every platform. */
+static const uint_least32_t *const label_heads[] = {
     U"độ",   U"bảng", U"Bảng", U"vitamin", U"Vitamin", U"Serie", U"khối", U"Khối", U"chữ",
     U"quý",  U"Quý",  U"hạng", U"gan",     U"tia",     U"type",  U"Type", U"loại"};
 
 static int is_label_head(int kind, const void *data, Py_ssize_t len)
 {
     for (size_t h = 0; h < sizeof label_heads / sizeof *label_heads; h++) {
-        const char32_t *head = label_heads[h];
+        const uint_least32_t *head = label_heads[h];
         Py_ssize_t i = 0;
         while (i < len && head[i] && (Py_UCS4)head[i] == PyUnicode_READ(kind, data, i))
             i++;
