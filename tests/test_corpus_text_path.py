@@ -74,7 +74,7 @@ def test_same_counts_at_sentence_boundaries(
 # (Numbers of one, two and three digits, and a digit that is not ASCII, for list items' numbers.)
 _UNITS = ["Mưa", "to", "Hà", "3", "12", "123", "٣", ".", "!", "?", "…", "..", "...", "v.v."]
 _UNITS += ["v.v...", "v.v…", "etc.", "TP.", "độ", "ĐỘ", "C.", "F.", "c.", "C", "K.", "Bảng", "quý"]
-_UNITS += ["vitamin", "độC.", "Ä."]
+_UNITS += ["vitamin", "độC.", "Ä.", "°", "o"]
 _sentence_tokens = st.lists(
     st.tuples(
         st.sampled_from([*_UNITS, *"”’»›)]}“‘«‹([{-–—*•'\""]),

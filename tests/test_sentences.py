@@ -44,6 +44,7 @@ from .conftest import shared_path
         # a temperature's scale, a group, a vitamin; an initial after a name does not.
         ("Trời nóng 38 độ C. Ngày mai mát.", ["Trời nóng 38 độ C.", "Ngày mai mát."]),
         ("Nước sôi ở 212 độ F. Hết.", ["Nước sôi ở 212 độ F.", "Hết."]),
+        ("Trời nóng 38° C. Mai 30 o C. Hết.", ["Trời nóng 38° C.", "Mai 30 o C.", "Hết."]),
         ("Đội nhất bảng A. Trận sau hoà.", ["Đội nhất bảng A.", "Trận sau hoà."]),
         ("Uống Vitamin C. Ngoài ra ăn rau.", ["Uống Vitamin C.", "Ngoài ra ăn rau."]),
         ("Nhà thơ Ấn Độ R. Tagore đến.", ["Nhà thơ Ấn Độ R. Tagore đến."]),

@@ -41,6 +41,8 @@ _OPENERS = frozenset({"“", "‘", "«", "‹", "(", "[", "{", "-", "–", "—
 _LABEL_HEADS = frozenset(
     {"độ", "bảng", "Bảng", "vitamin", "Vitamin", "Serie", "khối", "Khối", "chữ", "quý", "Quý"}
     | {"hạng", "gan", "tia", "type", "Type", "loại"}
+    # the degree sign, and the letter o typed for it, before the scale: "30° C.", "30 o C."
+    | {"°", "o"}
 )
 
 

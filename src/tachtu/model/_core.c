@@ -1637,7 +1637,8 @@ static inline int kind_of(Py_UCS4 maxchar)
  * every platform. */
 static const uint_least32_t *const label_heads[] = {
     U"độ",   U"bảng", U"Bảng", U"vitamin", U"Vitamin", U"Serie", U"khối", U"Khối", U"chữ",
-    U"quý",  U"Quý",  U"hạng", U"gan",     U"tia",     U"type",  U"Type", U"loại"};
+    U"quý",  U"Quý",  U"hạng", U"gan",     U"tia",     U"type",  U"Type", U"loại",
+    U"°",    U"o"}; /* the degree sign, and the letter o typed for it: "30° C.", "30 o C." */
 
 static int is_label_head(int kind, const void *data, Py_ssize_t len)
 {
