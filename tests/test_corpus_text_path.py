@@ -60,6 +60,7 @@ def test_same_output_and_counts_on_news(segmenter: Segmenter, output_format: str
         "1. Mưa. 12. Gió. 123. Mưa 3. Gió 1.Mưa. 2 . Gió 1! Mưa",
         "Nóng 38 độ C. Mưa ĐỘ F.) Gió độ C.C. Mưa Độ K. Gió độ c. Mưa độ C.\nGió Văn C. Mưa",
         "bảng A. Mưa BẢNG Ä. Gió Serie A.” Mưa quý I. Gió gan B. mưa Tİa X. Gió TIA X. Mưa",
+        "Ảnh: N.D. Mưa Ảnh :C.T.V. Gió ảnh: P. Mưa Ảnh N.D. Gió Ảnh: Ä.Ö. Mưa ẢNH:\nM.U. Gió",
     ],
 )
 @pytest.mark.parametrize("output_format", FORMATS)
@@ -74,7 +75,7 @@ def test_same_counts_at_sentence_boundaries(
 # (Numbers of one, two and three digits, and a digit that is not ASCII, for list items' numbers.)
 _UNITS = ["Mưa", "to", "Hà", "3", "12", "123", "٣", ".", "!", "?", "…", "..", "...", "v.v."]
 _UNITS += ["v.v...", "v.v…", "etc.", "TP.", "độ", "ĐỘ", "C.", "F.", "c.", "C", "K.", "Bảng", "quý"]
-_UNITS += ["vitamin", "độC.", "Ä.", "°", "o"]
+_UNITS += ["vitamin", "độC.", "Ä.", "°", "o", "Ảnh", ":", "N.D.", "C.T.V.", "Ảnh:"]
 _sentence_tokens = st.lists(
     st.tuples(
         st.sampled_from([*_UNITS, *"”’»›)]}“‘«‹([{-–—*•'\""]),

@@ -50,6 +50,9 @@ from .conftest import shared_path
         ("Nhà thơ Ấn Độ R. Tagore đến.", ["Nhà thơ Ấn Độ R. Tagore đến."]),
         ("Ông Nguyễn Văn C. Đến sau.", ["Ông Nguyễn Văn C. Đến sau."]),
         ("Thi khối A. đạt 27 điểm.", ["Thi khối A. đạt 27 điểm."]),
+        # A photo's credit in initials ends the caption; one letter is an initial before a name.
+        ("Xe hỏng. Ảnh: N.D. Hai ngày qua, mưa.", ["Xe hỏng.", "Ảnh: N.D.", "Hai ngày qua, mưa."]),
+        ("Ảnh: P. Hùng Chiều nay mưa.", ["Ảnh: P. Hùng Chiều nay mưa."]),
         ("", []),
     ],
 )

@@ -44,6 +44,10 @@ _LABEL_HEADS = frozenset(
     # the degree sign, and the letter o typed for it, before the scale: "30° C.", "30 o C."
     | {"°", "o"}
 )
+# A photo's credit in initials ends the caption's sentence: "Ảnh: N.D. Hai ngày qua, …" (126
+# times in the news). Initials alone are not enough (one letter is an initial before a name,
+# "Ảnh: P. Hùng"; "M.U." ends a sentence or not). The compiled core has the same test.
+_CREDIT_WORDS = frozenset({"Ảnh", "ảnh", "ẢNH"})
 
 
 def sentence_spans(units: Sequence[Syllable]) -> list[tuple[int, int]]:
@@ -80,6 +84,7 @@ def split_units(texts: Sequence[str], glued_quotes: Set[int]) -> list[tuple[int,
         if t in _TERMINAL_TEXTS
         or t[:2] == ".."
         or (_is_letter_and_dot(t) and _after_label_head(texts, i))
+        or (_is_initials(t) and _after_credit(texts, i))
     ]
     if not terminals:
         return [(0, n)] if n else []
@@ -88,7 +93,9 @@ def split_units(texts: Sequence[str], glued_quotes: Set[int]) -> list[tuple[int,
     start = 0
     reached = 0
     for i in terminals:
-        if i < reached or not (_is_terminal(texts[i]) or _is_letter_and_dot(texts[i])):
+        if i < reached or not (
+            _is_terminal(texts[i]) or _is_letter_and_dot(texts[i]) or _is_initials(texts[i])
+        ):
             continue
         if i == start + 1 and texts[i] == "." and _is_enumerator(texts[start]):
             continue  # "1. Lexus RX. 2. Acura MDX.": a list item's number
@@ -145,6 +152,19 @@ def _is_letter_and_dot(text: str) -> bool:
 
 def _after_label_head(texts: Sequence[str], i: int) -> bool:
     return i > 0 and texts[i - 1] in _LABEL_HEADS
+
+
+def _is_initials(text: str) -> bool:
+    return (
+        len(text) >= 4
+        and not len(text) % 2
+        and all(c.isupper() for c in text[::2])
+        and text[1::2] == "." * (len(text) // 2)
+    )
+
+
+def _after_credit(texts: Sequence[str], i: int) -> bool:
+    return i > 1 and texts[i - 1] == ":" and texts[i - 2] in _CREDIT_WORDS
 
 
 def _is_enumerator(text: str) -> bool:

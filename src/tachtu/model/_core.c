@@ -1629,6 +1629,7 @@ static inline int kind_of(Py_UCS4 maxchar)
 #define ROLE_FULL_STOP 64    /* . */
 #define ROLE_ENUMERATOR 128  /* one or two ASCII digits: a list item's number before its "." */
 #define ROLE_LETTER_DOT 512  /* a letter and a dot: after a label head, the label and a full stop */
+#define ROLE_INITIALS 1024   /* N.D., C.T.V.: after "Ảnh :", a photo's credit and a full stop */
 
 /* The words of tachtu.sentences._LABEL_HEADS, as written (a test holds the counts of both paths
  * equal on them): after them a letter and its dot is a label ("độ C.", "bảng A.", "vitamin C.")
@@ -1640,17 +1641,35 @@ static const uint_least32_t *const label_heads[] = {
     U"quý",  U"Quý",  U"hạng", U"gan",     U"tia",     U"type",  U"Type", U"loại",
     U"°",    U"o"}; /* the degree sign, and the letter o typed for it: "30° C.", "30 o C." */
 
-static int is_label_head(int kind, const void *data, Py_ssize_t len)
+/* The words of tachtu.sentences._CREDIT_WORDS: "Ảnh: N.D." credits a photo, and the initials
+ * end the caption's sentence. */
+static const uint_least32_t *const credit_words[] = {U"Ảnh", U"ảnh", U"ẢNH"};
+
+/* Whether a unit's text is one of `words`, as written. */
+static int is_one_of(const uint_least32_t *const *words, size_t count, int kind, const void *data,
+                     Py_ssize_t len)
 {
-    for (size_t h = 0; h < sizeof label_heads / sizeof *label_heads; h++) {
-        const uint_least32_t *head = label_heads[h];
+    for (size_t h = 0; h < count; h++) {
+        const uint_least32_t *word = words[h];
         Py_ssize_t i = 0;
-        while (i < len && head[i] && (Py_UCS4)head[i] == PyUnicode_READ(kind, data, i))
+        while (i < len && word[i] && (Py_UCS4)word[i] == PyUnicode_READ(kind, data, i))
             i++;
-        if (i == len && !head[i])
+        if (i == len && !word[i])
             return 1;
     }
     return 0;
+}
+
+/* Whether a unit is initials, two or more capitals each with its dot (N.D., C.T.V.). */
+static int is_initials(int kind, const void *data, Py_ssize_t len)
+{
+    if (len < 4 || len % 2)
+        return 0;
+    for (Py_ssize_t i = 0; i < len; i += 2)
+        if (!Py_UNICODE_ISUPPER(PyUnicode_READ(kind, data, i)) ||
+            PyUnicode_READ(kind, data, i + 1) != '.')
+            return 0;
+    return 1;
 }
 
 static int ascii_equal(PyObject *u, const char *text)
@@ -1690,6 +1709,8 @@ static uint16_t unit_role(PyObject *u)
         return role | ROLE_ENUMERATOR;
     if (len == 2 && second == '.' && Py_UNICODE_ISALPHA(first))
         return role | ROLE_LETTER_DOT;
+    if (is_initials(kind, data, len))
+        return role | ROLE_INITIALS;
     if (ascii_equal(u, "v.v.") || ascii_equal(u, "v.v...") || ascii_equal(u, "etc."))
         return role | ROLE_TERMINAL;
     if (len == 4 && first == 'v' && second == '.' && PyUnicode_READ(kind, data, 2) == 'v'
@@ -2060,16 +2081,42 @@ static Py_ssize_t line_spans(Line *line, const ChunkTable *table, int kind, cons
 #define LABEL_SENTENCE_START 2
 
 /* Whether the unit before unit k of the line's chunk j is one of label_heads. */
-static NOINLINE int after_label_head(const Line *line, Py_ssize_t j, Py_ssize_t k)
+/* The text of the unit `back` units before unit k of the line's chunk j (there is one): its
+ * kind and length in *kind and *len. */
+static const void *unit_before(const Line *line, Py_ssize_t j, Py_ssize_t k, Py_ssize_t back,
+                               int *kind, Py_ssize_t *len)
 {
     const Chunk *c = line->chunks[j];
-    if (!k) {
-        c = line->chunks[j - 1];
+    while (back > k) {
+        back -= k;
+        c = line->chunks[--j];
         k = c->n;
     }
-    Py_ssize_t from = k >= 2 ? c->ends[k - 2] : 0;
-    const char *text = (const char *)c->text + from * c->text_kind;
-    return is_label_head(c->text_kind, text, c->ends[k - 1] - from);
+    Py_ssize_t at = k - back, from = at ? c->ends[at - 1] : 0;
+    *kind = c->text_kind;
+    *len = c->ends[at] - from;
+    return (const char *)c->text + from * c->text_kind;
+}
+
+/* Whether the unit before unit k of the line's chunk j is one of label_heads. */
+static NOINLINE int after_label_head(const Line *line, Py_ssize_t j, Py_ssize_t k)
+{
+    int kind;
+    Py_ssize_t len;
+    const void *text = unit_before(line, j, k, 1, &kind, &len);
+    return is_one_of(label_heads, sizeof label_heads / sizeof *label_heads, kind, text, len);
+}
+
+/* Whether the two units before unit k of the line's chunk j are a credit word and ":". */
+static NOINLINE int after_credit(const Line *line, Py_ssize_t j, Py_ssize_t k)
+{
+    int kind;
+    Py_ssize_t len;
+    const void *text = unit_before(line, j, k, 1, &kind, &len);
+    if (len != 1 || PyUnicode_READ(kind, text, 0) != ':')
+        return 0;
+    text = unit_before(line, j, k, 2, &kind, &len);
+    return is_one_of(credit_words, sizeof credit_words / sizeof *credit_words, kind, text, len);
 }
 
 /* The sentences of one line of n units: tachtu.sentences.split_units, counted; the unit that
@@ -2105,6 +2152,8 @@ static Py_ssize_t line_sentences(Line *line, Py_ssize_t n_chunks, Py_ssize_t n, 
              * unit before is only looked at here. */
             if ((role & ROLE_LETTER_DOT) && i && after_label_head(line, j, k))
                 role |= ROLE_TERMINAL;
+            if ((role & ROLE_INITIALS) && i >= 2 && after_credit(line, j, k))
+                role |= ROLE_TERMINAL; /* "Ảnh : N.D. Hai ngày qua" */
             any_terminal |= role;
             r[i] = role;
         }
