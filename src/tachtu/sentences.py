@@ -78,13 +78,11 @@ def split_units(texts: Sequence[str], glued_quotes: Set[int]) -> list[tuple[int,
     before them."""
     n = len(texts)
     # Only terminal marks can end a sentence: find them first, then look around each one.
+    # (A unit that ends in a dot is seldom a word: the label tests run on few.)
     terminals = [
         i
         for i, t in enumerate(texts)
-        if t in _TERMINAL_TEXTS
-        or t[:2] == ".."
-        or (_is_letter_and_dot(t) and _after_label_head(texts, i))
-        or (_is_initials(t) and _after_credit(texts, i))
+        if t in _TERMINAL_TEXTS or t[:2] == ".." or (t[-1:] == "." and _ends_with_label(texts, i))
     ]
     if not terminals:
         return [(0, n)] if n else []
@@ -93,9 +91,7 @@ def split_units(texts: Sequence[str], glued_quotes: Set[int]) -> list[tuple[int,
     start = 0
     reached = 0
     for i in terminals:
-        if i < reached or not (
-            _is_terminal(texts[i]) or _is_letter_and_dot(texts[i]) or _is_initials(texts[i])
-        ):
+        if i < reached or not (_is_terminal(texts[i]) or _ends_with_label(texts, i)):
             continue
         if i == start + 1 and texts[i] == "." and _is_enumerator(texts[start]):
             continue  # "1. Lexus RX. 2. Acura MDX.": a list item's number
@@ -144,6 +140,15 @@ def sentences(text: str) -> list[str]:
 def _is_terminal(text: str) -> bool:
     # A run of dots ("...") is one punctuation unit; other units starting with ".." are not marks.
     return text in _TERMINAL_TEXTS or (text[:2] == ".." and not text.strip("."))
+
+
+def _ends_with_label(texts: Sequence[str], i: int) -> bool:
+    """Whether unit ``i`` is a label that holds the full stop: a letter after a label word
+    (``độ C.``), initials after a photo's credit (``Ảnh: N.D.``)."""
+    text = texts[i]
+    return (_is_letter_and_dot(text) and _after_label_head(texts, i)) or (
+        _is_initials(text) and _after_credit(texts, i)
+    )
 
 
 def _is_letter_and_dot(text: str) -> bool:
