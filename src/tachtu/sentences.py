@@ -77,12 +77,14 @@ def split_units(texts: Sequence[str], glued_quotes: Set[int]) -> list[tuple[int,
     """:func:`sentence_spans` over unit strings; ``glued_quotes``: the ``'`` units with no space
     before them."""
     n = len(texts)
-    # Only terminal marks can end a sentence: find them first, then look around each one.
-    # (A unit that ends in a dot is seldom a word: the label tests run on few.)
+    # Only terminal marks can end a sentence: find them first, then look around each one. (The
+    # tests after the first run on few units: those that start with two dots or end in one.)
     terminals = [
         i
         for i, t in enumerate(texts)
-        if t in _TERMINAL_TEXTS or t[:2] == ".." or (t[-1:] == "." and _ends_with_label(texts, i))
+        if t in _TERMINAL_TEXTS
+        or (t[:2] == ".." and not t.strip("."))
+        or (t[-1:] == "." and _ends_with_label(texts, i))
     ]
     if not terminals:
         return [(0, n)] if n else []
@@ -91,7 +93,7 @@ def split_units(texts: Sequence[str], glued_quotes: Set[int]) -> list[tuple[int,
     start = 0
     reached = 0
     for i in terminals:
-        if i < reached or not (_is_terminal(texts[i]) or _ends_with_label(texts, i)):
+        if i < reached:
             continue
         if i == start + 1 and texts[i] == "." and _is_enumerator(texts[start]):
             continue  # "1. Lexus RX. 2. Acura MDX.": a list item's number

@@ -1633,9 +1633,8 @@ static inline int kind_of(Py_UCS4 maxchar)
 
 /* The words of tachtu.sentences._LABEL_HEADS, as written (a test holds the counts of both paths
  * equal on them): after them a letter and its dot is a label ("độ C.", "bảng A.", "vitamin C.")
- * and a full stop, not an initial. */
-/* UTF-32 literals, whose type is uint_least32_t: <uchar.h>, which names it char32_t, is not on
- * every platform. */
+ * and a full stop, not an initial. UTF-32 literals, whose type is uint_least32_t: <uchar.h>,
+ * which names it char32_t, is not on every platform. */
 static const uint_least32_t *const label_heads[] = {
     U"độ",   U"bảng", U"Bảng", U"vitamin", U"Vitamin", U"Serie", U"khối", U"Khối", U"chữ",
     U"quý",  U"Quý",  U"hạng", U"gan",     U"tia",     U"type",  U"Type", U"loại",
@@ -2080,7 +2079,6 @@ static Py_ssize_t line_spans(Line *line, const ChunkTable *table, int kind, cons
  * starts a word and a sentence (write_lines can put a line break there). */
 #define LABEL_SENTENCE_START 2
 
-/* Whether the unit before unit k of the line's chunk j is one of label_heads. */
 /* The text of the unit `back` units before unit k of the line's chunk j (there is one): its
  * kind and length in *kind and *len. */
 static const void *unit_before(const Line *line, Py_ssize_t j, Py_ssize_t k, Py_ssize_t back,

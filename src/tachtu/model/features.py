@@ -105,7 +105,7 @@ def syllable_shape(unit: str) -> int:
     # No letter is a digit, so units of letters only (most of them) skip the two scans below.
     if not unit.isalpha() and any(map(str.isdigit, unit)):
         return SHAPE_NUMBER
-    if not unit.isalpha() and not any(map(str.isalnum, unit)):
+    if not unit.isalpha() and is_mark(unit):
         return SHAPE_PUNCT
     if unit.isalpha():
         if unit.islower():
