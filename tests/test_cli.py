@@ -149,6 +149,29 @@ def test_evaluate_reads_conllu_and_a_user_dictionary(tmp_path: Path) -> None:
     assert missing.exit_code == 2 and "none.txt" in missing.stderr
 
 
+def test_evaluate_reads_conll_x_by_its_name_or_its_rows(tmp_path: Path) -> None:
+    # VnDT: CoNLL-X, ten columns, the syllables of a form joined by "_"
+    rows = [
+        ("Hà_Nội", "Np", "2", "sub"),
+        ("là", "V", "0", "root"),
+        ("thủ_đô", "N", "2", "dob"),
+        (".", "CH", "2", "punct"),
+    ]
+    conll = "".join(
+        f"{i}\t{form}\t{form}\t{tag}\t{tag}\t_\t{head}\t{rel}\t_\t_\n"
+        for i, (form, tag, head, rel) in enumerate(rows, 1)
+    )
+    plain = tmp_path / "pred.txt"
+    plain.write_text("Hà_Nội là thủ đô .\n", encoding="utf-8")
+    for name in ("test.conll", "test.conllx", "test.txt", "test"):
+        gold = tmp_path / name
+        gold.write_text("# sent_id = 1\n" + conll + "\n", encoding="utf-8")
+        result = run("evaluate", gold, plain)
+        assert result.exit_code == 0, name
+        assert result.stdout.startswith("P=60.00 R=75.00 F1=66.67 lines=1 misaligned=0"), name
+        assert run("evaluate", plain, gold).stdout.startswith("P=75.00 R=60.00"), name
+
+
 def test_evaluate_reads_legacy_encodings_and_refuses_gold_without_words(tmp_path: Path) -> None:
     from tachtu.encodings import encode
 

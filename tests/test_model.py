@@ -360,6 +360,16 @@ def test_gold_lines_reads_conllu(tmp_path):
     assert gold_lines(path) == ["Hà_Nội đẹp", "Tôi đi"]
 
 
+def test_gold_lines_reads_conll_x_by_its_name_or_its_rows(tmp_path):
+    rows = "1\tHà_Nội\tHà_Nội\tNp\tNp\t_\t2\tsub\t_\t_\n2\tđẹp\tđẹp\tA\tA\t_\t0\troot\t_\t_\n"
+    for name in ("vndt.conll", "vndt.txt"):
+        (tmp_path / name).write_text(rows + "\n" + rows, "utf-8")
+        assert gold_lines(tmp_path / name) == ["Hà_Nội đẹp", "Hà_Nội đẹp"]
+    # text whose first word is a number is still text
+    (tmp_path / "gold.txt").write_text("1 người_dân\n", "utf-8")
+    assert gold_lines(tmp_path / "gold.txt") == ["1 người_dân"]
+
+
 def test_gold_lines_reads_gzipped_files(tmp_path):
     conllu = "# sent_id = 1\n1\tHà Nội\t_\n2\tđẹp\t_\n\n"
     (tmp_path / "gold.conllu.gz").write_bytes(gzip.compress(conllu.encode()))

@@ -34,7 +34,7 @@ from tachtu.corpus.readers import (
     text_files,
 )
 from tachtu.corpus.writers import WriteOptions, document_bounds
-from tachtu.evaluation import conllu_lines, disagreements, score
+from tachtu.evaluation import conllu_lines, disagreements, is_conll, score
 from tachtu.formats import OutputFormat, render_text
 from tachtu.normalize import ToneStyle, normalize, normalize_with_report
 from tachtu.words import Segmenter
@@ -426,7 +426,7 @@ def evaluate(
         Path,
         typer.Argument(
             help="Gold segmented text, one sentence a line, words joined by _; or CoNLL-U "
-            "(.conllu), a word's syllables in its FORM."
+            "(.conllu) or CoNLL-X (.conll, as VnDT), a word's syllables in its FORM."
         ),
     ],
     predicted: Annotated[
@@ -500,10 +500,10 @@ def _load_segmenter(
 
 
 def _segmented_lines(path: Path, decode) -> list[str]:
-    """The lines of a segmented file; a CoNLL-U file's sentences as lines (its name without
-    the compression suffix ends in ``.conllu``)."""
+    """The lines of a segmented file; a CoNLL-U or CoNLL-X file's sentences as lines (told by
+    its name without the compression suffix, or by its rows)."""
     text = read_text_file(path, decode=decode)
-    if classify(path, default=InputKind.TEXT).stem.name.lower().endswith(".conllu"):
+    if is_conll(classify(path, default=InputKind.TEXT).stem.name, text):
         return conllu_lines(text)
     return text.rstrip("\n").split("\n")
 

@@ -14,12 +14,14 @@ as the reference scorer computes it, to the last digit.
 from __future__ import annotations
 
 import bisect
+import io
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Score", "conllu_lines", "disagreements", "score", "word_spans"]
+__all__ = ["Score", "conllu_lines", "disagreements", "is_conll", "score", "word_spans"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,10 +123,39 @@ def score(gold_lines: Iterable[str], predicted_lines: Iterable[str]) -> Score:
     return Score(precision, recall, f1, lines, tuple(misaligned))
 
 
+# CoNLL-U (UD Vietnamese: "Hà Nội") and CoNLL-X (VnDT: "Hà_Nội"), by how their files are named.
+CONLL_SUFFIXES = (".conllu", ".conll", ".conllx")
+# A token row: its number (a range "3-4" or an empty node "5.1" too), a tab, the form, a tab.
+_CONLL_ROW = re.compile(r"\d+(?:[-.]\d+)?\t[^\t]*\t")
+
+
+def is_conll(name: str, text: str) -> bool:
+    """Whether a segmented file is CoNLL-U or CoNLL-X: by its name (``name``, any compression
+    suffix taken off, ends in one of :data:`CONLL_SUFFIXES`), or else by its first row that is
+    neither blank nor a comment, which is a token row. Segmented text has no tabs, so a file of
+    either kind is told under any name, and never scored as text.
+
+    >>> is_conll("test.conll", ""), is_conll("gold.txt", "# sent_id = 1\\n1\\tHà_Nội\\tNp\\n")
+    (True, True)
+    >>> is_conll("gold.txt", "Hà_Nội là thủ_đô .\\n")
+    False
+    """
+    if name.lower().endswith(CONLL_SUFFIXES):
+        return True
+    for row in io.StringIO(text):
+        row = row.strip(" \r\n")
+        if row and not row.startswith("#"):
+            return _CONLL_ROW.match(row) is not None
+    return False
+
+
 def conllu_lines(text: str) -> list[str]:
-    """The sentences of a CoNLL-U text as segmented lines: a word's syllables joined by ``_``.
+    """The sentences of a CoNLL-U or CoNLL-X text as segmented lines: a word's syllables joined
+    by ``_``, whether its form separates them by spaces (UD) or by ``_`` already (VnDT).
 
     >>> conllu_lines("# text = Hà Nội đẹp\\n1\\tHà Nội\\t_\\n2\\tđẹp\\t_\\n\\n")
+    ['Hà_Nội đẹp']
+    >>> conllu_lines("1\\tHà_Nội\\tHà_Nội\\tNp\\n2\\tđẹp\\tđẹp\\tA\\n")
     ['Hà_Nội đẹp']
     """
     lines: list[str] = []

@@ -1,7 +1,8 @@
 """Train the perceptron word model from gold segmented text.
 
 Gold text is one sentence a line with the syllables of a word joined by ``_`` (VLSP style), or
-CoNLL-U (a ``.conllu`` file; multi-syllable forms have spaces). Each line is tokenized the way the
+CoNLL-U or CoNLL-X (``.conllu``, ``.conll``; a form's syllables separated by spaces, as in UD,
+or by ``_``, as in VnDT). Each line is tokenized the way the
 segmenter tokenizes raw text (:func:`tachtu.syllables.split_syllables` on the line with ``_`` made
 a space), and every unit gets a label: does it continue the gold word of the unit before it?
 
@@ -48,7 +49,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tachtu.evaluation import conllu_lines, score
+from tachtu.evaluation import conllu_lines, is_conll, score
 from tachtu.model.features import N_TEMPLATES, syllable_shape
 from tachtu.model.perceptron import FORMAT_VERSION, PerceptronModel, encode_lines
 from tachtu.normalize import normalize, place_tone, tone_key
@@ -107,8 +108,8 @@ class GoldFileError(ValueError):
 
 
 def gold_lines(path: str | Path) -> list[str]:
-    """Gold sentences of a file as ``_``-joined lines; CoNLL-U files (``.conllu``) are
-    converted. UTF-8, gzipped too (``.gz``); a file that is not raises :class:`GoldFileError`,
+    """Gold sentences of a file as ``_``-joined lines; CoNLL-U and CoNLL-X files (``.conllu``,
+    ``.conll``, or told by their rows) are converted. UTF-8, gzipped too (``.gz``); a file that is not raises :class:`GoldFileError`,
     which names it and the line.
 
     >>> import tempfile, os
@@ -134,7 +135,7 @@ def gold_lines(path: str | Path) -> list[str]:
         raise GoldFileError(f"{path}:{line}: invalid UTF-8 at byte {error.start}") from None
     # Line ends as reading the file in text mode gives them: CR LF and a lone CR are one LF.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if name.endswith(".conllu"):
+    if is_conll(name, text):
         return conllu_lines(text)
     return [line for line in (raw.strip() for raw in text.split("\n")) if line]
 
@@ -836,7 +837,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m tachtu.model.
         "--train",
         nargs="+",
         default=list(DEFAULT_TRAINING_FILES),
-        help="gold files (_-joined text or .conllu), relative to --data or absolute",
+        help="gold files (_-joined text, .conllu or .conll), relative to --data or absolute",
     )
     parser.add_argument("--dev", nargs="*", default=list(DEFAULT_DEV_FILES))
     parser.add_argument(
