@@ -13,7 +13,7 @@ import pytest
 from tachtu.model import WordModel, load_model, perceptron
 from tachtu.model.features import syllable_shape
 from tachtu.model.perceptron import PerceptronModel, compiled_core_available
-from tachtu.model.training import gold_lines, labeled_units, parse_templates, train
+from tachtu.model.training import GoldFileError, gold_lines, labeled_units, parse_templates, train
 from tachtu.model.training import main as training_main
 from tachtu.syllables import split_syllables
 
@@ -376,6 +376,19 @@ def test_gold_lines_reads_gzipped_files(tmp_path):
     (tmp_path / "gold.txt.gz").write_bytes(gzip.compress("Hà_Nội đẹp\n\nTôi đi\n".encode()))
     assert gold_lines(tmp_path / "gold.conllu.gz") == ["Hà_Nội đẹp"]
     assert gold_lines(tmp_path / "gold.txt.gz") == ["Hà_Nội đẹp", "Tôi đi"]
+
+
+def test_gold_lines_reads_zstd_files_of_several_frames(tmp_path):
+    zstandard = pytest.importorskip("zstandard")
+    compress = zstandard.ZstdCompressor().compress
+    conllu = "1\tHà Nội\t_\n2\tđẹp\t_\n\n"
+    (tmp_path / "gold.conllu.zst").write_bytes(compress(conllu.encode()) * 2)
+    (tmp_path / "gold.txt.zst").write_bytes(compress("Hà_Nội đẹp\n".encode()))
+    assert gold_lines(tmp_path / "gold.conllu.zst") == ["Hà_Nội đẹp", "Hà_Nội đẹp"]
+    assert gold_lines(tmp_path / "gold.txt.zst") == ["Hà_Nội đẹp"]
+    (tmp_path / "bad.txt.zst").write_bytes(b"not zstd")
+    with pytest.raises(GoldFileError, match=r"bad\.txt\.zst: not zstd"):
+        gold_lines(tmp_path / "bad.txt.zst")
 
 
 def test_training_command_names_the_gold_file_and_line_it_cannot_read(tmp_path, capsys):

@@ -109,8 +109,8 @@ class GoldFileError(ValueError):
 
 def gold_lines(path: str | Path) -> list[str]:
     """Gold sentences of a file as ``_``-joined lines; CoNLL-U and CoNLL-X files (``.conllu``,
-    ``.conll``, or told by their rows) are converted. UTF-8, gzipped too (``.gz``); a file that is not raises :class:`GoldFileError`,
-    which names it and the line.
+    ``.conll``, or told by their rows) are converted. UTF-8, compressed too (``.gz``, ``.zst``);
+    a file that is not raises :class:`GoldFileError`, which names it and the line.
 
     >>> import tempfile, os
     >>> with tempfile.NamedTemporaryFile("w", suffix=".conllu", delete=False) as f:
@@ -128,6 +128,9 @@ def gold_lines(path: str | Path) -> list[str]:
         except (OSError, EOFError) as error:
             raise GoldFileError(f"{path}: not gzip ({error})") from None
         name = name.removesuffix(".gz")
+    elif name.endswith((".zst", ".zstd")):
+        data = _zstd_decompressed(path, data)
+        name = name.rsplit(".", 1)[0]
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
@@ -138,6 +141,21 @@ def gold_lines(path: str | Path) -> list[str]:
     if is_conll(name, text):
         return conllu_lines(text)
     return [line for line in (raw.strip() for raw in text.split("\n")) if line]
+
+
+def _zstd_decompressed(path: Path, data: bytes) -> bytes:
+    """A zstd file's bytes, all its frames (the corpus writers write several), decompressed."""
+    try:
+        import zstandard
+    except ImportError:
+        raise GoldFileError(
+            f"{path}: reading .zst needs zstandard: pip install 'tachtu[zstd]'"
+        ) from None
+    try:
+        reader = zstandard.ZstdDecompressor().stream_reader(data, read_across_frames=True)
+        return reader.read()
+    except zstandard.ZstdError as error:
+        raise GoldFileError(f"{path}: not zstd ({error})") from None
 
 
 def labeled_units(line: str) -> tuple[list[str], list[int]]:
