@@ -132,6 +132,23 @@ def test_evaluate_lists_where_the_prediction_differs(tmp_path: Path) -> None:
     )
 
 
+def test_evaluate_by_length(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.txt"
+    gold.write_text("Hà_Nội là thủ_đô\ncơ_quan_hành_chính .\n", encoding="utf-8")
+    predicted = tmp_path / "pred.txt"
+    predicted.write_text("Hà_Nội là thủ đô\ncơ_quan hành_chính .\n", encoding="utf-8")
+    result = run("evaluate", gold, predicted, "--by-length")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[1:] == [
+        "syllables     gold    found  recall  predicted  correct  precision",
+        "1                2        2  100.00          4        2      50.00",
+        "2                2        1   50.00          3        1      33.33",
+        "3                0        0    0.00          0        0       0.00",
+        "4                1        0    0.00          0        0       0.00",
+        "5+               0        0    0.00          0        0       0.00",
+    ]
+
+
 def test_evaluate_reads_conllu_and_a_user_dictionary(tmp_path: Path) -> None:
     gold = tmp_path / "gold.conllu"
     gold.write_text(

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from tachtu.evaluation import disagreements, score
+from tachtu.evaluation import by_length, disagreements, score
 
 from .conftest import shared_path
 
@@ -47,6 +47,36 @@ def test_disagreements_are_cut_at_the_boundaries_both_sides_share() -> None:
     # words only spelt apart.
     assert disagreements(gold, gold) == {}
     assert disagreements(["Gía_trần _ cao"], ["Giá_trần _ cao"]) == {}
+
+
+def test_by_length_counts_words_by_their_syllables() -> None:
+    gold = ["cơ_quan_hành_chính nhà_nước ___ Uỷ_ban_thường_vụ_Quốc_hội", "mưa to"]
+    predicted = ["cơ_quan hành_chính nhà_nước ___ Uỷ_ban_thường_vụ_Quốc_hội", "mưa_to"]
+    rows = by_length(gold, predicted, longest=4)
+    # (syllables, gold, found, predicted, correct); a rule of underscores is one unit, and the
+    # five syllables of Uỷ_ban_thường_vụ_Quốc_hội count with the 4+
+    assert [(r.syllables, r.gold, r.found, r.predicted, r.correct) for r in rows] == [
+        (1, 3, 1, 1, 1),
+        (2, 1, 1, 4, 1),
+        (3, 0, 0, 0, 0),
+        (4, 2, 1, 1, 1),
+    ]
+    assert (rows[0].recall, rows[1].precision, rows[2].recall) == (1 / 3, 0.25, 0.0)
+
+
+def test_by_length_adds_up_to_the_score() -> None:
+    gold = shared_path("data/vlsp2013-ws/dev.txt").read_text(encoding="utf-8").splitlines()[:300]
+    rng = random.Random(1)
+    predicted = [
+        "".join(c if c not in " _" or rng.random() > 0.1 else {" ": "_", "_": " "}[c] for c in line)
+        for line in gold
+    ]
+    rows = by_length(gold, predicted)
+    ours = score(gold, predicted)
+    found, gold_words = sum(r.found for r in rows), sum(r.gold for r in rows)
+    assert sum(r.correct for r in rows) == found
+    assert found / gold_words == ours.recall
+    assert found / sum(r.predicted for r in rows) == ours.precision
 
 
 def test_agrees_with_reference_scorer() -> None:

@@ -34,7 +34,14 @@ from tachtu.corpus.readers import (
     text_files,
 )
 from tachtu.corpus.writers import WriteOptions, document_bounds
-from tachtu.evaluation import conllu_lines, disagreements, is_conll, score
+from tachtu.evaluation import (
+    LengthScore,
+    by_length,
+    conllu_lines,
+    disagreements,
+    is_conll,
+    score,
+)
 from tachtu.formats import OutputFormat, render_text
 from tachtu.normalize import ToneStyle, normalize, normalize_with_report
 from tachtu.words import Segmenter
@@ -446,6 +453,13 @@ def evaluate(
             "gold, each as the gold and the prediction wrote it.",
         ),
     ] = 0,
+    lengths: Annotated[
+        bool,
+        typer.Option(
+            "--by-length",
+            help="Also print recall and precision by a word's length in syllables (1 to 5+).",
+        ),
+    ] = False,
     errors: ErrorsOption = "strict",
     encoding: EncodingOption = "auto",
 ) -> None:
@@ -485,6 +499,8 @@ def evaluate(
     if top:
         places = disagreements(gold_lines, predicted_lines)
         typer.echo(_disagreement_listing(places, top), nl=False)
+    if lengths:
+        typer.echo(_length_table(by_length(gold_lines, predicted_lines)), nl=False)
 
 
 def _load_segmenter(
@@ -506,6 +522,19 @@ def _segmented_lines(path: Path, decode) -> list[str]:
     if is_conll(classify(path, default=InputKind.TEXT).stem.name, text):
         return conllu_lines(text)
     return text.rstrip("\n").split("\n")
+
+
+def _length_table(rows: list[LengthScore]) -> str:
+    """One line for each word length: the gold words, how many were found, the recall; the
+    predicted words, how many are gold words, the precision."""
+    out = ["syllables     gold    found  recall  predicted  correct  precision"]
+    for row in rows:
+        name = f"{row.syllables}+" if row is rows[-1] else str(row.syllables)
+        out.append(
+            f"{name:<9} {row.gold:>8,} {row.found:>8,} {row.recall * 100:>7.2f} "
+            f"{row.predicted:>10,} {row.correct:>8,} {row.precision * 100:>10.2f}"
+        )
+    return "\n".join(out) + "\n"
 
 
 def _disagreement_listing(places: Counter[tuple[str, str]], top: int) -> str:
