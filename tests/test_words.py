@@ -140,6 +140,20 @@ def test_fused_compiled_and_pure_python_agree_on_news(compiled_model, python_mod
     ]
 
 
+@pytest.mark.parametrize("core", ["compiled", "pure_python"])
+def test_segment_sentences_gives_the_sentences_of_the_document(
+    core: str, compiled_model, python_model
+) -> None:
+    segmenter = Segmenter(compiled_model if core == "compiled" else python_model)
+    for text in news_samples()[:30]:
+        document = read_document(text, segmenter=segmenter)
+        expected = [" ".join(w.form("+") for w in s.words) for s in document.sentences()]
+        assert segmenter.segment_sentences(text, sep="+") == expected
+    assert segmenter.segment_sentences("") == segmenter.segment_sentences(" \n\n") == []
+    with pytest.raises(ValueError, match="newline"):
+        segmenter.segment_sentences("Hà Nội.", sep="\n")
+
+
 @needs_core
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(raw_text, st.text()), max_size=6), separators, tone_styles)

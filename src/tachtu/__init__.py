@@ -37,6 +37,7 @@ __all__ = [
     "read_document",
     "render",
     "segment",
+    "segment_sentences",
     "sentences",
     "split_syllables",
     "syllables",
@@ -52,6 +53,15 @@ def _default_segmenter() -> Segmenter:
 def segment(text: str, *, sep: str = "_") -> str:
     """Word-segment ``text`` with the shipped model; lines stay lines."""
     return _default_segmenter().segment(text, sep=sep)
+
+
+def segment_sentences(text: str, *, sep: str = "_") -> list[str]:
+    """Each sentence of ``text`` word-segmented with the shipped model, a string each.
+
+    >>> segment_sentences("Hà Nội là thủ đô. Đà Nẵng ở miền Trung.")
+    ['Hà_Nội là thủ_đô .', 'Đà_Nẵng ở miền Trung .']
+    """
+    return _default_segmenter().segment_sentences(text, sep=sep)
 
 
 def iter_segment(texts: Iterable[str], *, sep: str = "_", batch_size: int = 256) -> Iterator[str]:

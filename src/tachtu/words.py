@@ -144,6 +144,22 @@ class Segmenter:
         """Segmented text: words joined by ``sep`` inside, one space between; lines kept."""
         return "\n".join(self._segment_lines(clean_characters(text).split("\n"), sep))
 
+    def segment_sentences(self, text: str, *, sep: str = "_") -> list[str]:
+        """Each sentence of ``text`` segmented, a string each, in order: the input of
+        PhoBERT-style models, as VnCoreNLP's ``word_segment`` gives it. Paragraphs and lines
+        are not kept (:meth:`segment` keeps them).
+
+        >>> from tachtu.model.lexicon import LongestMatchModel
+        >>> segmenter = Segmenter(LongestMatchModel(["hà nội"]))
+        >>> segmenter.segment_sentences("Hà Nội mưa. Gió to.\\n\\nNắng.")
+        ['Hà_Nội mưa .', 'Gió to .', 'Nắng .']
+        """
+        if "\n" in sep:
+            raise ValueError("sep may not hold a newline: sentences are told apart by newlines")
+        data, _ = self.segment_encoded([text], sep=sep, line_per="sentence")
+        # every sentence line ends in a newline, and no line is blank
+        return data.decode("utf-8").split("\n")[:-1]
+
     def segment_counted(self, text: str, *, sep: str = "_") -> tuple[list[str], TextCounts]:
         """The lines of :meth:`segment`, and what the text holds.
 
