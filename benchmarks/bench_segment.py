@@ -101,7 +101,7 @@ def load_system(name: str):
 def measure(name: str, news: list[str], dev_sets: dict[str, list[str]]) -> dict:
     """Run in the child: pin to one core, load, segment news, then score each dev set."""
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    from tachtu.evaluation import score
+    from tachtu.evaluation import by_length, score
     from tachtu.syllables import split_syllables
 
     before_mb = resident_mb()
@@ -125,11 +125,12 @@ def measure(name: str, news: list[str], dev_sets: dict[str, list[str]]) -> dict:
     seconds = getattr(segment, "model_seconds", seconds)
     cpu_seconds = getattr(segment, "model_cpu_seconds", cpu_seconds)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    f1 = {}
+    f1, lengths = {}, {}
     if name != "tachtu-model-only":
         for label, gold in dev_sets.items():
             predicted = segment([g.replace("_", " ") for g in gold])
             f1[label] = round(score(gold, predicted).f1 * 100, 2)
+            lengths[label] = [(row.gold, row.found) for row in by_length(gold, predicted)]
     return {
         "system": name,
         "load_s": round(load_seconds, 3),
@@ -140,6 +141,7 @@ def measure(name: str, news: list[str], dev_sets: dict[str, list[str]]) -> dict:
         "peak_mb": round(peak_mb, 1),
         "loaded_mb": round(loaded_mb, 1),
         "dev_f1": f1,
+        "dev_by_length": lengths,
     }
 
 
@@ -245,7 +247,43 @@ def report(results: list[dict], args) -> str:
         "on. On the held-out VLSP 2013 test set they score 97.95 and 97.90 (FINDINGS).",
         "",
     ]
-    return "\n".join(lines)
+    return "\n".join(lines + _length_tables(results, args.dev_labels))
+
+
+def _length_tables(results: list[dict], labels: list[str]) -> list[str]:
+    """Recall of each system by a gold word's length in syllables, a table a dev set."""
+    scored = [r for r in results if r.get("dev_by_length")]
+    if not scored:
+        return []
+    lines = [
+        "## Recall by word length",
+        "",
+        "The share of the gold's words of 1, 2, 3, 4 and 5 or more syllables that each system "
+        "found with both boundaries (`tachtu.evaluation.by_length`, as `tachtu evaluate "
+        "--by-length` prints it). Long words are few and the hardest; legal and political "
+        "writing has more of them than news.",
+        "",
+    ]
+    for label in labels:
+        rows = [r for r in scored if label in r["dev_by_length"]]
+        if not rows:
+            continue
+        counts = [gold for gold, _ in rows[0]["dev_by_length"][label]]
+        lines += [
+            f"{label}:",
+            "",
+            "| system | 1 | 2 | 3 | 4 | 5+ |",
+            "|---|---|---|---|---|---|",
+            "| gold words | " + " | ".join(f"{n:,}" for n in counts) + " |",
+        ]
+        for r in rows:
+            recalls = (
+                f"{100 * found / gold:.2f}" if gold else "–"
+                for gold, found in r["dev_by_length"][label]
+            )
+            lines.append(f"| {r['system']} | " + " | ".join(recalls) + " |")
+        lines.append("")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -312,6 +350,7 @@ def main(argv: list[str] | None = None) -> int:
                     "peak_mb": max(r["peak_mb"] for r in rounds),
                     "slowest_per_s": min(r["syllables_per_s"] for r in rounds),
                     "dev_f1": rounds[0]["dev_f1"],
+                    "dev_by_length": rounds[0]["dev_by_length"],
                 }
             )
     args.load_average_end = os.getloadavg()[0]
