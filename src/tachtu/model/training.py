@@ -53,7 +53,7 @@ from tachtu.evaluation import conllu_lines, is_conll, score
 from tachtu.model.features import N_TEMPLATES, syllable_shape
 from tachtu.model.perceptron import FORMAT_VERSION, PerceptronModel, encode_lines
 from tachtu.normalize import normalize, place_tone, tone_key
-from tachtu.syllables import split_syllables
+from tachtu.syllables import is_mark, split_syllables
 
 __all__ = [
     "DEFAULT_TRAINING_FILES",
@@ -586,7 +586,7 @@ def _without_marks(line: str) -> str:
     >>> _without_marks("Hà_Nội ( 2017 ) : mưa .")
     'Hà_Nội 2017 mưa'
     """
-    return " ".join(word for word in line.split() if any(c.isalnum() for c in word))
+    return " ".join(word for word in line.split() if not is_mark(word))
 
 
 def _case_augmented(lines: Sequence[str], fraction: float) -> list[str]:
