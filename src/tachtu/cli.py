@@ -297,20 +297,20 @@ def segment(
     read = ReadOptions(text_field=text_field, id_field=id_field, decode=decode)
     for path in text_files(files or []):
         source = classify(path, default=InputKind.TEXT)
-        records = source.kind is not InputKind.TEXT
-        if not records:
-            text = _read_or_report(path, decode)
-            if text is None:
-                failed = True
-                continue
-        if separate and output_format is OutputFormat.SENTENCES:
-            out.write("\n")
-        if records:
+        if source.kind is not InputKind.TEXT:
             # JSON Lines and Parquet: read and written as tachtu corpus does.
+            if separate and output_format is OutputFormat.SENTENCES:
+                out.write("\n")
             out.flush()
             failed = _segment_records(source, segmenter, read, output_format, sep) or failed
             separate = False
             continue
+        text = _read_or_report(path, decode)
+        if text is None:
+            failed = True
+            continue
+        if separate and output_format is OutputFormat.SENTENCES:
+            out.write("\n")
         separate = True
         # The document's id and what comes before it as a corpus run writes them.
         document_id = source.stem.as_posix()
@@ -415,11 +415,11 @@ def normalize_command(
                     sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
             print_report(str(path), changes)
             continue
-        text = _read_or_report(path, decode)
-        if text is None:
+        file_text = _read_or_report(path, decode)
+        if file_text is None:
             failed = True
             continue
-        text = normalized(text, changes)
+        text = normalized(file_text, changes)
         # its last line ended, or it would run on into the next file's first line
         sys.stdout.write(text if not text or text.endswith("\n") else text + "\n")
         print_report(str(path), changes)
@@ -470,12 +470,13 @@ def evaluate(
         gold_lines = _segmented_lines(gold, decode)
         if not any(line.strip() for line in gold_lines):
             raise InputError(gold, "no gold words to score")
-        if segmenter is not None:
+        if predicted is not None:
+            predicted_lines = _segmented_lines(predicted, decode)
+        else:
+            assert segmenter is not None  # loaded above, before any file is read
             predicted_lines = segmenter.segment_batch(
                 [line.replace("_", " ") for line in gold_lines]
             )
-        else:
-            predicted_lines = _segmented_lines(predicted, decode)
     except InputError as error:
         _fail(error)
         raise typer.Exit(1) from None
@@ -609,8 +610,10 @@ def corpus(
     from tachtu.corpus.progress import progress_bar
     from tachtu.corpus.runner import ERRORS_FILE
 
-    choices = {"--compression": (compression, ("same", "none", "gzip", "zstd"))}
-    choices["--engine"] = (engine, ("local", "dask"))
+    choices: dict[str, tuple[str, tuple[str, ...]]] = {
+        "--compression": (compression, ("same", "none", "gzip", "zstd")),
+        "--engine": (engine, ("local", "dask")),
+    }
     for option, (value, allowed) in choices.items():
         if value not in allowed:
             raise typer.BadParameter(

@@ -288,7 +288,7 @@ def _spans(document: Document) -> list[ParagraphSpan]:
 _units_of = itemgetter(0)  # of a word's span
 _KIND_NAMES = {kind: kind.value for kind in SyllableKind}  # an enum's .value is a slow property
 # What json.dumps(..., ensure_ascii=False) writes for a string.
-_json_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_json_string = json.encoder.encode_basestring
 
 
 def _jsonl(

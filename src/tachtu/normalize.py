@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Literal, get_args
 if TYPE_CHECKING:
     from tachtu.encodings import Decoded
 
+_compiled_place_tone: Callable[[str, str], str | None] | None
 try:
     # One pass in C over the characters answers for nearly all clean text (see clean_characters).
     from tachtu.model._core import is_clean_text as _is_clean_text
@@ -33,7 +34,7 @@ try:
     from tachtu.model._core import place_tone as _compiled_place_tone
 except ImportError:  # pragma: no cover - where the C extension is not built
 
-    def _is_clean_text(text: str) -> bool:
+    def _is_clean_text(text: str, /) -> bool:
         return False
 
     _compiled_place_tone = None
@@ -257,9 +258,9 @@ def _dropping_repeated_marks(text: str) -> tuple[str, int]:
 
 def _kept_marks(letter_and_marks: str) -> list[str]:
     """The marks after the letter, less those it carries already and less any met twice."""
-    letter, *marks = letter_and_marks
+    letter, marks = letter_and_marks[0], letter_and_marks[1:]
     carried = set(unicodedata.normalize("NFD", letter)[1:])
-    kept = []
+    kept: list[str] = []
     for mark in marks:
         if mark not in carried:
             carried.add(mark)

@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -66,7 +67,7 @@ class Manifest:
         self.partial_folder = self.folder / "partial"
         self.files: dict[str, FileRecord] = {}
         self.seconds = 0.0
-        self._journal = None
+        self._journal: io.BufferedWriter | None = None
         self._lock: int | None = None
 
     def open(self, config: dict[str, Any]) -> None:

@@ -32,8 +32,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
-from types import MappingProxyType
-from typing import Any, BinaryIO, Literal, Protocol, overload, runtime_checkable
+from types import MappingProxyType, ModuleType
+from typing import Any, Literal, Protocol, overload, runtime_checkable
 
 from tachtu.document import Document
 from tachtu.encodings import UTF16_BOMS
@@ -328,9 +328,11 @@ class ReadOptions:
 
     def describe(self) -> dict[str, str]:
         """What a rerun must match to resume: a different decoder gives different output."""
-        decode, arguments = self.decode, ""
-        if isinstance(decode, functools.partial):
-            decode, arguments = decode.func, f"{decode.args}{sorted(decode.keywords.items())}"
+        decode: Callable[..., Any] = self.decode
+        arguments = ""
+        if isinstance(self.decode, functools.partial):
+            bound = self.decode
+            decode, arguments = bound.func, f"{bound.args}{sorted(bound.keywords.items())}"
         name = getattr(decode, "__qualname__", None)
         return {
             "text_field": self.text_field,
@@ -422,7 +424,7 @@ def _sample(source: InputFile) -> bytes:
     try:
         with _open(source) as (stream, _):
             data = stream.read(_SAMPLE_BYTES)
-    except (*_READ_ERRORS, InputError):
+    except _FILE_ERRORS:
         return b""  # reading the file proper reports what is wrong with it
     cut = data.rfind(b"\n") + 1
     return data[:cut] if cut and len(data) == _SAMPLE_BYTES else data
@@ -431,7 +433,7 @@ def _sample(source: InputFile) -> bytes:
 class _CountingReader(io.RawIOBase):
     """A file that counts the bytes read from disk, for progress through compressed files."""
 
-    def __init__(self, raw: BinaryIO) -> None:
+    def __init__(self, raw: io.BufferedReader) -> None:
         self.raw = raw
         self.count = 0
 
@@ -459,7 +461,8 @@ try:
     # 30% less time than decoding each line and parsing it with json.
     import msgspec
 except ImportError:  # the standard library's json reads them all the same
-    msgspec = None
+    msgspec = None  # type: ignore[assignment]
+_flat_json_object: Callable[[bytes], dict[str, Any] | None] | None
 try:
     # Most corpus records are flat objects of strings: the core reads those in one pass over
     # the line, each string unescaped and decoded at once (a news file's records 256M -> 159M
@@ -467,6 +470,7 @@ try:
     from tachtu.model._core import json_object as _flat_json_object
 except ImportError:  # pragma: no cover - where the C extension is not built
     _flat_json_object = None
+gzip_codec: ModuleType
 try:
     # The gzip of corpus files, read here and written by tachtu.corpus.writers: ISA-L reads
     # about three times as fast as zlib (on a news corpus that is most of what the main process
@@ -474,18 +478,20 @@ try:
     from isal import igzip as gzip_codec
     from isal.isal_zlib import error as _isal_error
 
-    _READ_ERRORS += (_isal_error,)
+    _READ_ERRORS += (_isal_error,)  # type: ignore[operator]  # its stubs call the class an instance
 except ImportError:  # a platform with no isal wheel: the standard library does both
-    gzip_codec = gzip  # type: ignore[no-redef]
+    gzip_codec = gzip
+# What reading a file may raise that is reported as the file's error.
+_FILE_ERRORS: tuple[type[BaseException], ...] = (*_READ_ERRORS, InputError)
 
 
 @contextlib.contextmanager
-def _open(source: InputFile) -> Iterator[tuple[BinaryIO, _CountingReader]]:
+def _open(source: InputFile) -> Iterator[tuple[io.BufferedIOBase, _CountingReader]]:
     counter = _CountingReader(open(source.path, "rb"))  # noqa: SIM115 -- closed below
     try:
         match source.compression:
             case "gzip":
-                stream: BinaryIO = gzip_codec.GzipFile(fileobj=counter, mode="rb")  # type: ignore[arg-type]
+                stream: io.BufferedIOBase = gzip_codec.GzipFile(fileobj=counter, mode="rb")
             case "zstd":
                 stream = io.BufferedReader(_zstd_reader(source, counter))
             case None:
@@ -495,7 +501,8 @@ def _open(source: InputFile) -> Iterator[tuple[BinaryIO, _CountingReader]]:
         counter.close()
 
 
-def _zstd_reader(source: InputFile, raw: BinaryIO):
+def _zstd_reader(source: InputFile, raw: _CountingReader) -> Any:
+    # What it returns reads like an io.RawIOBase without being one.
     try:
         import zstandard
     except ImportError:
@@ -503,7 +510,10 @@ def _zstd_reader(source: InputFile, raw: BinaryIO):
             source.path, "reading .zst needs zstandard: pip install 'tachtu[zstd]'"
         ) from None
     # Several frames one after another are one file: our own output is written that way.
-    return zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
+    return zstandard.ZstdDecompressor().stream_reader(
+        raw,  # type: ignore[arg-type]  # any object with read() will do
+        read_across_frames=True,
+    )
 
 
 def _read_error(source: InputFile, error: BaseException, line: int | None = None) -> InputError:
@@ -518,7 +528,7 @@ def _text_chunks(source: InputFile) -> Iterator[Chunk]:
         with _open(source) as (stream, counter):
             data = stream.read()
             position = counter.count
-    except (*_READ_ERRORS, InputError) as error:
+    except _FILE_ERRORS as error:
         yield Chunk(source, 0, error=_read_error(source, error))
         return
     yield Chunk(source, 0, [(1, data)], len(data), position)
@@ -540,7 +550,7 @@ def _line_chunks(source: InputFile, chunk_bytes: int) -> Iterator[Chunk]:
                 yield chunk
                 chunk = Chunk(source, chunk.index + 1)
         chunk.position = reading.position
-    except (*_READ_ERRORS, InputError) as error:
+    except _FILE_ERRORS as error:
         chunk.error = _read_error(source, error, number + 1 if number else None)
     if chunk.records or chunk.error or chunk.index == 0:
         yield chunk

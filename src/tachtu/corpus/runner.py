@@ -179,10 +179,10 @@ def run(
         "tone_style": segmenter.tone_style,
         **read.describe(),
     }
-    inputs = [Path(path) for path in inputs]
-    if any(path.is_dir() and path.resolve() == out.resolve() for path in inputs):
+    input_paths = [Path(path) for path in inputs]
+    if any(path.is_dir() and path.resolve() == out.resolve() for path in input_paths):
         raise UsageError(f"{out} is an input folder: write the output elsewhere")
-    sources, missing = discover_inputs(inputs, skip=out)
+    sources, missing = discover_inputs(input_paths, skip=out)
     keys = _output_keys(sources, write, out)
 
     manifest = Manifest(out)

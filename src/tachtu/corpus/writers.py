@@ -128,7 +128,7 @@ def render_documents(
     documents (JSON Lines, Parquet) the text formats end each document with an empty line, and
     CoNLL-U starts each with ``# newdoc id``, so document boundaries survive.
     """
-    pieces = []
+    pieces: list[str] = []
     for document in documents:
         before, after = document_bounds(document.id, options.output_format, kind)
         pieces += (before, render(document, options.output_format, sep=options.sep), after)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 
 from tachtu.encodings._tables import (
     CP1252_C1,
@@ -42,6 +43,7 @@ from tachtu.encodings.legacy import (
     restore_tcvn3_capitals,
 )
 
+_compiled_mojibake_signs: Callable[[str, bytes], int] | None
 try:
     # One pass in C over the characters instead of two regular-expression searches.
     from tachtu.model._core import mojibake_signs as _compiled_mojibake_signs
@@ -198,8 +200,11 @@ def _repair_whole_runs(text: str, counts: Counter[str]) -> str:
     # round that changed anything counts: each of its repairs is one character of the original.
     last_round = 0
     for _ in range(3):
-        runs = [(match, _from_utf8(match.group())) for match in _UTF8_RUN.finditer(text)]
-        runs = [(match, char) for match, char in runs if char is not None]
+        runs = [
+            (match, char)
+            for match in _UTF8_RUN.finditer(text)
+            if (char := _from_utf8(match.group())) is not None
+        ]
         # A two-character run led by a Vietnamese capital after another capital can be clean text
         # ("NGÃ" before a closing quote or an NBSP): it is repaired only beside surer runs.
         if not any(_surely_mojibake(text, match) for match, _ in runs):

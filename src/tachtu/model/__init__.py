@@ -25,7 +25,7 @@ class WordModel(Protocol):
         """Element ``i`` is True when unit ``i`` continues the word of unit ``i - 1``."""
         ...
 
-    def joins_batch(self, batch: Sequence[Sequence[str]]) -> list[Sequence[bool]]:
+    def joins_batch(self, batch: Sequence[Sequence[str]]) -> Sequence[Sequence[bool]]:
         """:meth:`joins` for many paragraphs at once."""
         ...
 

@@ -24,7 +24,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -32,6 +32,12 @@ from tachtu.model.features import PythonCore, glued_candidates, glued_name, syll
 from tachtu.normalize import clean_characters, is_vietnamese_syllable, place_tone, tone_key
 from tachtu.syllables import split_syllables
 
+if TYPE_CHECKING:
+    from tachtu.model._core import Core
+
+_CompiledCore: type[Core] | None
+_find_slot: Callable[[np.ndarray, np.ndarray], tuple[int, int]] | None
+_insert_spans: Callable[[np.ndarray, np.ndarray, np.ndarray], int] | None
 try:
     from tachtu.model._core import Core as _CompiledCore
     from tachtu.model._core import find_slot as _find_slot
@@ -78,7 +84,8 @@ class PerceptronModel:
         user_dictionary: Iterable[str] = (),
         pure_python: bool = False,
     ) -> None:
-        self._arrays = dict(arrays)
+        # Any: the arrays go back to np.savez_compressed as keywords
+        self._arrays: dict[str, Any] = dict(arrays)
         # The digest of the shipped model's file when load() read it: a worker process can then
         # load the model itself (see __reduce__).
         self._shipped: str | None = None
@@ -99,8 +106,10 @@ class PerceptronModel:
             self._surfaces[surface] = self._as_glued_name(surface, self._surfaces[surface])
         self.user_phrases = parse_user_dictionary(user_dictionary)
         user_keys, user_masks = self._user_tables(self.user_phrases)
-        self.pure_python = pure_python or _CompiledCore is None
-        core_type = PythonCore if self.pure_python else _CompiledCore
+        core_type: type[Core | PythonCore] = (
+            PythonCore if pure_python or _CompiledCore is None else _CompiledCore
+        )
+        self.pure_python = core_type is PythonCore
         self._core = core_type(
             weights,
             np.ascontiguousarray(arrays["lexicon"], dtype=np.uint64),
@@ -111,7 +120,7 @@ class PerceptronModel:
             self._surfaces,
             self._code,
             self.templates,
-            *_register_arguments(arrays),
+            **_register_arguments(arrays),
             feature_hash=int(arrays.get("feature_hash", 1)),
             # What the compiled core needs to code the units the surfaces lack as _code does,
             # without a call into Python for each (a test holds the two to the same codes).
@@ -166,7 +175,7 @@ class PerceptronModel:
         """Element ``i`` is True when unit ``i`` continues the word of unit ``i - 1``."""
         return self._core.joins(syllables)
 
-    def joins_batch(self, batch: Sequence[Sequence[str]]) -> list[Sequence[bool]]:
+    def joins_batch(self, batch: Sequence[Sequence[str]]) -> list[list[bool]]:
         """:meth:`joins` for many sentences or lines in one call into the core."""
         return self._core.joins_batch(batch)
 
@@ -353,22 +362,23 @@ def quantized(values: np.ndarray) -> np.ndarray:
     return np.rint(values.astype(np.float64) * (32767 / largest)).astype(np.float32)
 
 
-def _register_arguments(arrays: Mapping[str, np.ndarray]) -> tuple:
+def _register_arguments(arrays: Mapping[str, np.ndarray]) -> dict[str, Any]:
     """Register scores by syllable id, threshold and templates; none in models without them."""
     if "register_scores" not in arrays:
-        return ()
-    return (
-        np.ascontiguousarray(arrays["register_scores"], dtype=np.int8),
-        int(arrays["register_threshold"]),
-        int(arrays["register_templates"]),
-    )
+        return {}
+    return {
+        "register_scores": np.ascontiguousarray(arrays["register_scores"], dtype=np.int8),
+        "register_threshold": int(arrays["register_threshold"]),
+        "register_templates": int(arrays["register_templates"]),
+    }
 
 
-def _load_shipped(digest, user_phrases, pure_python) -> PerceptronModel:
+def _load_shipped(digest: str, user_phrases: Sequence[str], pure_python: bool) -> PerceptronModel:
     model = PerceptronModel.load(user_dictionary=user_phrases, pure_python=pure_python)
     if model._shipped != digest:
+        shipped = model._shipped or ""
         raise RuntimeError(
-            f"this process's tachtu ships another model (sha256 {model._shipped[:16]}…) than "
+            f"this process's tachtu ships another model (sha256 {shipped[:16]}…) than "
             f"the one it was sent ({digest[:16]}…): install the same tachtu everywhere"
         )
     return model

@@ -172,7 +172,7 @@ def labeled_units(line: str) -> tuple[list[str], list[int]]:
         starts.add(position)
         position += len(word) + 1
     units = split_syllables(text)
-    labels = []
+    labels: list[int] = []
     position = 0
     for unit in units:
         at = text.find(unit, position)
@@ -293,8 +293,8 @@ def _prepare(
     # Out-of-fold lexicons: contiguous blocks keep a document's names inside one fold.
     fold_of = (np.arange(n_sentences) * max(folds, 1) // max(n_sentences, 1)).astype(np.uint8)
     folds_of_word: dict[tuple, int] = {}
-    for sentence, word in _words(ids, corpus.labels, corpus.starts):
-        folds_of_word[word] = folds_of_word.get(word, 0) | 1 << int(fold_of[sentence])
+    for sentence, word_ids in _words(ids, corpus.labels, corpus.starts):
+        folds_of_word[word_ids] = folds_of_word.get(word_ids, 0) | 1 << int(fold_of[sentence])
     all_folds = (1 << folds) - 1
     for word in extra:
         if len(word) >= 2:
@@ -441,7 +441,7 @@ def train(
     punctuation_augment: float = 0.0,
     feature_hash: int = 2,
     seed: int = 1,
-    dev: dict[str, Sequence[str]] | None = None,
+    dev: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[PerceptronModel, TrainingReport]:
     """Train a model on gold ``_``-joined lines; score it on ``dev`` (name -> gold lines).
 
