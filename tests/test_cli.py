@@ -52,6 +52,30 @@ def test_segment_options() -> None:
     assert result.stdout == "Hà+Nội hoà bình\n"
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--format", "conllu", "--sep", "_"), "does not apply to conllu"),
+        (("--sep", "\n"), "may not hold a line break"),
+        (("--format", "sentences", "--sep", "\u2028"), "may not hold a line break"),
+    ],
+)
+def test_a_separator_the_format_cannot_show_is_refused(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    for command, extra in (("segment", ()), ("corpus", ("--out", tmp_path / "out", ARTICLE))):
+        result = run(command, "--model", TINY_LEXICON, *args, *extra, stdin="Hà Nội\n")
+        assert result.exit_code == 2
+        assert "--sep" in result.output and message in " ".join(result.output.split())
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_line_break_may_join_words_in_jsonl() -> None:
+    result = run("segment", "--model", TINY_LEXICON, "-f", "jsonl", "--sep", "\n", stdin="Hà Nội\n")
+    [record] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert record["paragraphs"][0]["sentences"][0]["words"][0]["form"] == "Hà\nNội"
+
+
 def test_jsonl_and_conllu_from_files(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("Hà Nội\nThủ đô.", encoding="utf-8")
     result = run("segment", "--model", TINY_LEXICON, "--format", "jsonl", tmp_path)

@@ -464,6 +464,30 @@ def test_bad_numbers_are_refused_before_anything_is_written(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"output_format": "conllu", "sep": "+"}, "sep '\\+' does not apply to conllu"),
+        ({"output_format": "conllu", "sep": "_"}, "does not apply to conllu"),
+        ({"sep": "\n"}, "may not hold a line break: text writes"),
+        ({"output_format": "conll"}, "unknown output format 'conll': text, sentences"),
+    ],
+)
+def test_formats_and_separators_are_checked_before_a_run(
+    tmp_path: Path, tiny_segmenter, options: dict, message: str
+) -> None:
+    with pytest.raises(UsageError, match=message):
+        run([NEWS], tmp_path / "out", segmenter=tiny_segmenter, workers=0, **options)
+    assert not (tmp_path / "out").exists()
+
+
+def test_conllu_runs_with_no_separator_given(tmp_path: Path, tiny_segmenter) -> None:
+    summary = run(
+        [NEWS], tmp_path / "out", output_format="conllu", segmenter=tiny_segmenter, workers=0
+    )
+    assert summary.stats.documents > 0 and summary.ok
+
+
 def test_tone_styles_are_checked_before_a_run(tmp_path: Path, tiny_segmenter) -> None:
     with pytest.raises(UsageError, match="tone_style 'NEW'"):
         run([NEWS], tmp_path / "a", tone_style="NEW", workers=0)  # type: ignore[arg-type]

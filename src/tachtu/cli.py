@@ -42,7 +42,7 @@ from tachtu.evaluation import (
     is_conll,
     score,
 )
-from tachtu.formats import OutputFormat, render_text
+from tachtu.formats import OutputFormat, render_text, sep_problem
 from tachtu.normalize import ToneStyle, normalize, normalize_with_report
 from tachtu.words import Segmenter
 
@@ -105,7 +105,13 @@ def _reads_stdin(files: list[Path] | None) -> bool:
 
 
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
-SepOption = Annotated[str, typer.Option(help="Joins the syllables of one word.")]
+SepOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Joins the syllables of one word (default _); not for conllu, whose forms keep spaces.",
+        show_default=False,
+    ),
+]
 ToneStyleOption = Annotated[
     ToneStyle,
     typer.Option("--tone-style", help="Tone marks: keep as written, old (hòa) or new (hoà)."),
@@ -224,6 +230,15 @@ def _read_or_report(path: Path, decode: Decoder) -> str | None:
         return None
 
 
+def _word_sep(sep: str | None, output_format: OutputFormat) -> str:
+    """``--sep`` checked against the format; ``_`` where it is not given."""
+    if sep is None:
+        return "_"
+    if problem := sep_problem(sep, output_format):
+        raise typer.BadParameter(problem, param_hint="--sep")
+    return sep
+
+
 def _decoder(encoding: str, errors: DecodeErrors) -> Decoder:
     try:
         return decoder(encoding, errors)
@@ -272,7 +287,7 @@ def _segment_stdin(
 def segment(
     files: FilesArgument = None,
     output_format: FormatOption = OutputFormat.TEXT,
-    sep: SepOption = "_",
+    sep: SepOption = None,
     tone_style: ToneStyleOption = "keep",
     errors: ErrorsOption = "strict",
     encoding: EncodingOption = "auto",
@@ -282,12 +297,13 @@ def segment(
     id_field: IdFieldOption = "id",
 ) -> None:
     """Word-segment text: one paragraph a line in, one a line out."""
+    word_sep = _word_sep(sep, output_format)
     decode = _decoder(encoding, errors)
     stdin = _reads_stdin(files)
     segmenter = _load_segmenter(model, dictionary, tone_style)
     out = sys.stdout
     if stdin:
-        if _segment_stdin(segmenter, output_format, sep, decode):
+        if _segment_stdin(segmenter, output_format, word_sep, decode):
             raise typer.Exit(1)
         return
     failed = False
@@ -302,7 +318,7 @@ def segment(
             if separate and output_format is OutputFormat.SENTENCES:
                 out.write("\n")
             out.flush()
-            failed = _segment_records(source, segmenter, read, output_format, sep) or failed
+            failed = _segment_records(source, segmenter, read, output_format, word_sep) or failed
             separate = False
             continue
         text = _read_or_report(path, decode)
@@ -316,7 +332,9 @@ def segment(
         document_id = source.stem.as_posix()
         out.write(document_bounds(document_id, output_format, InputKind.TEXT)[0])
         # line formats without Documents; the same words as a Document's (tests hold this)
-        for piece in render_text(text, output_format, segmenter=segmenter, sep=sep, id=document_id):
+        for piece in render_text(
+            text, output_format, segmenter=segmenter, sep=word_sep, id=document_id
+        ):
             out.write(piece)
     if failed:
         raise typer.Exit(1)
@@ -580,7 +598,7 @@ def corpus(
         ),
     ],
     output_format: FormatOption = OutputFormat.TEXT,
-    sep: SepOption = "_",
+    sep: SepOption = None,
     tone_style: ToneStyleOption = "keep",
     errors: ErrorsOption = "strict",
     encoding: EncodingOption = "auto",
@@ -606,6 +624,7 @@ def corpus(
     << 20,
 ) -> None:
     """Segment a whole corpus into a folder, in parallel; a run killed at any point resumes."""
+    _word_sep(sep, output_format)  # refused as segment refuses it; run() takes None as its default
     from tachtu.corpus import RunConflictError, UsageError, run
     from tachtu.corpus.progress import progress_bar
     from tachtu.corpus.runner import ERRORS_FILE

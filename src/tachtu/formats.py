@@ -41,6 +41,7 @@ __all__ = [
     "render",
     "render_structured",
     "render_text",
+    "sep_problem",
     "structured_encoded",
 ]
 
@@ -51,6 +52,33 @@ class OutputFormat(StrEnum):
     MASKED = "masked"
     JSONL = "jsonl"
     CONLLU = "conllu"
+
+
+def sep_problem(sep: str, output_format: OutputFormat | str) -> str | None:
+    """Why ``sep``, asked for, cannot join the syllables of a word in ``output_format``; ``None``
+    if it can. (The functions that render take ``sep="_"`` by default and ``conllu`` ignores it.)
+
+    >>> sep_problem("_", "text") is None
+    True
+    >>> sep_problem("\\n", "sentences")
+    'may not hold a line break: sentences writes one paragraph or sentence a line'
+    >>> sep_problem("+", "conllu")
+    'does not apply to conllu: its forms keep the spaces between syllables, as UD writes them'
+    """
+    output_format = OutputFormat(output_format)
+    if output_format is OutputFormat.CONLLU:
+        # (so that the forms and SpaceAfter=No give the text back, as CoNLL-U requires)
+        return (
+            "does not apply to conllu: its forms keep the spaces between syllables,"
+            " as UD writes them"
+        )
+    # jsonl writes a word's form as a JSON string, in which a line break is escaped.
+    if output_format is not OutputFormat.JSONL and ("x" + sep).splitlines() != ["x" + sep]:
+        return (
+            f"may not hold a line break: {output_format.value} writes one paragraph or sentence"
+            " a line"
+        )
+    return None
 
 
 # The classes of the masked format (a word of one such unit is written as its class).

@@ -51,7 +51,7 @@ from tachtu.corpus.readers import (
 )
 from tachtu.corpus.stats import CorpusStats
 from tachtu.corpus.writers import OutputCompression, WriteOptions, fsync_folder, write_atomic
-from tachtu.formats import OutputFormat
+from tachtu.formats import OutputFormat, sep_problem
 from tachtu.normalize import ToneStyle, check_tone_style
 from tachtu.words import Segmenter
 
@@ -120,7 +120,7 @@ def run(
     out: str | os.PathLike[str],
     *,
     output_format: OutputFormat | str = OutputFormat.TEXT,
-    sep: str = "_",
+    sep: str | None = None,
     segmenter: Segmenter | str | os.PathLike[str] | None = None,
     dictionary: str | os.PathLike[str] | None = None,
     tone_style: ToneStyle = "keep",
@@ -140,9 +140,10 @@ def run(
     ``inputs`` are text files (one document a file), JSON Lines (``text_field``, ``id_field``;
     other fields are carried into ``jsonl`` output) and Parquet, plain or ``.gz``/``.zst``, and
     folders of them. The output tree mirrors each input: a folder's files under ``out``, a file
-    named directly at ``out/NAME``. ``segmenter``: a loaded one, a model file, or ``None`` for
-    the shipped model; ``dictionary``: a user dictionary file for a model loaded here (see
-    :meth:`Segmenter.load`). ``decode`` (bytes, file name -> text) replaces UTF-8 decoding with
+    named directly at ``out/NAME``. ``sep`` joins the syllables of a word (``_`` when not
+    given; not for ``conllu``, whose forms keep spaces). ``segmenter``: a loaded one, a model
+    file, or ``None`` for the shipped model; ``dictionary``: a user dictionary file for a model
+    loaded here (see :meth:`Segmenter.load`). ``decode`` (bytes, file name -> text) replaces UTF-8 decoding with
     ``errors``. ``engine``/``workers``/``scheduler``: see :func:`~tachtu.corpus.engines.open_engine`.
     ``chunk_bytes``: input text per unit of work. ``on_progress`` is called in this process
     after each unit of work is written.
@@ -163,13 +164,22 @@ def run(
         raise UsageError(f"workers {workers}: 0 (none) or more")
     if chunk_bytes < 1:
         raise UsageError(f"chunk_bytes {chunk_bytes}: 1 or more")
+    try:
+        output_format = OutputFormat(output_format)
+    except ValueError:
+        known = ", ".join(f.value for f in OutputFormat)
+        raise UsageError(f"unknown output format {output_format!r}: {known}") from None
+    if sep is None:
+        sep = "_"
+    elif problem := sep_problem(sep, output_format):
+        raise UsageError(f"sep {sep!r} {problem}")
     segmenter, model = _load_segmenter(segmenter, tone_style, dictionary)
     read = (
         ReadOptions(text_field=text_field, id_field=id_field, decode=decode)
         if decode
         else (ReadOptions.utf8(errors, text_field=text_field, id_field=id_field))
     )
-    write = WriteOptions(OutputFormat(output_format), sep, compression)
+    write = WriteOptions(output_format, sep, compression)
     config = {
         "format": write.output_format.value,
         "sep": sep,
