@@ -506,6 +506,29 @@ def test_segment_reads_records_and_compressed_files_as_a_corpus_run_does(
         assert result.stdout == written.read_text(encoding="utf-8")
 
 
+def test_a_folder_with_nothing_to_read_is_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "a.csv").write_text("Hà Nội\n", encoding="utf-8")
+    (folder / "b.jsonl").write_text('{"text": "Hà Nội"}\n', encoding="utf-8")
+    result = run("segment", "--model", TINY_LEXICON, folder)
+    assert result.exit_code == 0 and result.stdout == ""
+    assert f"{folder}: no .txt file in this folder" in caplog.text
+    caplog.clear()
+    (folder / "b.jsonl").unlink()
+    result = run("corpus", "--model", TINY_LEXICON, folder, "--out", tmp_path / "out")
+    assert result.exit_code == 0
+    assert f"{folder}: no input file in this folder" in caplog.text
+
+
+def test_main_writes_warnings_as_the_commands_write_errors(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "tachtu", "segment", str(tmp_path)]
+    stderr = subprocess.run(command, capture_output=True, text=True, check=True).stderr
+    assert stderr.startswith(f"tachtu: warning: {tmp_path}: no .txt file")
+
+
 def test_segment_names_bad_records_and_writes_the_others(tmp_path: Path) -> None:
     feed = tmp_path / "feed.jsonl"
     feed.write_text('not json\n{"id": "ok", "text": "Hà Nội"}\n{"id": 3}\n', encoding="utf-8")

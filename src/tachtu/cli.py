@@ -678,8 +678,17 @@ def corpus(
         raise typer.Exit(1)
 
 
+class _MessageFormatter(logging.Formatter):
+    """``tachtu: warning: …``, as the command's own messages are written."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return f"tachtu: {record.levelname.lower()}: {record.message}"
+
+
 def main() -> None:
-    logging.basicConfig(level=logging.WARNING, format="tachtu: %(levelname)s: %(message)s")
+    stderr_handler = logging.StreamHandler()
+    stderr_handler.setFormatter(_MessageFormatter())
+    logging.basicConfig(level=logging.WARNING, handlers=[stderr_handler])
     # Dask sets its own loggers to INFO, and a logger's records reach the root's handler past
     # the root's level: without a level of its own, the handler printed every step of the
     # cluster (its scheduler, nannies, connections) into a user's terminal.

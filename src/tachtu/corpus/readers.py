@@ -25,6 +25,7 @@ import functools
 import gzip
 import io
 import json
+import logging
 import os
 import re
 import zlib
@@ -62,6 +63,8 @@ __all__ = [
     "text_files",
     "utf8_decoder",
 ]
+
+log = logging.getLogger(__name__)
 
 DecodeErrors = Literal["strict", "replace"]
 Compression = Literal["gzip", "zstd"]
@@ -182,15 +185,22 @@ def read_text_file(
 def text_files(paths: list[Path]) -> list[Path]:
     """Files named directly, then the plain ``.txt`` files under each folder, recursively and
     sorted, found as :func:`discover_inputs` finds a folder's files (hidden ones left out, the
-    suffix in any case)."""
+    suffix in any case). A folder with none is named in a warning."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
+            texts = [
                 source.path
                 for source in _folder_inputs(path, None)
                 if source.kind is InputKind.TEXT and source.compression is None
-            )
+            ]
+            if not texts:
+                log.warning(
+                    "%s: no .txt file in this folder (JSON Lines, Parquet and compressed files"
+                    " are read when named, and by tachtu corpus)",
+                    path,
+                )
+            found.extend(texts)
         else:
             found.append(path)
     return found
@@ -272,15 +282,22 @@ def discover_inputs(
 
     Under a folder, hidden files and folders and the folder ``skip`` (a run's own output) are left
     out, and only ``.txt``, ``.jsonl``/``.ndjson`` and ``.parquet`` files (also ``.gz``/``.zst``)
-    are taken. A file named directly is text unless its suffix says otherwise. Paths that do not
-    exist come back as errors.
+    are taken; a folder with none of them is named in a warning. A file named directly is text
+    unless its suffix says otherwise. Paths that do not exist come back as errors.
     """
     skipped = Path(skip).resolve() if skip is not None else None
     found: list[InputFile] = []
     missing: list[InputError] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found.extend(_folder_inputs(path, skipped))
+            inputs = _folder_inputs(path, skipped)
+            if not inputs:
+                log.warning(
+                    "%s: no input file in this folder (.txt, .jsonl, .ndjson, .parquet;"
+                    " .gz or .zst too)",
+                    path,
+                )
+            found.extend(inputs)
         elif path.exists():
             # A file named directly is read as text unless its suffixes say otherwise.
             found.append(classify(path, default=InputKind.TEXT))
