@@ -485,7 +485,9 @@ def test_sentences_format_one_sentence_a_line_and_a_blank_line_between_documents
     assert piped.stdout == "Mưa .\nGió .\n\nNắng .\n"
 
 
-@pytest.mark.parametrize("output_format", ["text", "sentences", "masked", "jsonl", "conllu"])
+@pytest.mark.parametrize(
+    "output_format", ["text", "sentences", "masked", "jsonl", "conllu", "conll"]
+)
 def test_segment_reads_records_and_compressed_files_as_a_corpus_run_does(
     tmp_path: Path, output_format: str
 ) -> None:
@@ -504,6 +506,18 @@ def test_segment_reads_records_and_compressed_files_as_a_corpus_run_does(
         assert result.exit_code == 0, result.output
         [written] = [p for p in out.iterdir() if p.name.split(".")[0] == source.name.split(".")[0]]
         assert result.stdout == written.read_text(encoding="utf-8")
+
+
+def test_evaluate_reads_what_conll_output_writes(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.txt"
+    gold.write_text("Hà_Nội mưa .\nThủ_đô là Hà_Nội !\n", encoding="utf-8")
+    raw = "Hà Nội mưa. Thủ đô là Hà Nội!\n"  # one line, two sentences: a block each
+    predicted = tmp_path / "predicted.conll"
+    written = run("segment", "--model", TINY_LEXICON, "-f", "conll", stdin=raw).stdout
+    predicted.write_text(written, encoding="utf-8")
+    result = run("evaluate", gold, predicted)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("P=100.00 R=100.00 F1=100.00 lines=2")
 
 
 def test_a_folder_with_nothing_to_read_is_named(

@@ -470,7 +470,8 @@ def test_bad_numbers_are_refused_before_anything_is_written(
         ({"output_format": "conllu", "sep": "+"}, "sep '\\+' does not apply to conllu"),
         ({"output_format": "conllu", "sep": "_"}, "does not apply to conllu"),
         ({"sep": "\n"}, "may not hold a line break: text writes"),
-        ({"output_format": "conll"}, "unknown output format 'conll': text, sentences"),
+        ({"output_format": "conll", "sep": " "}, "may not hold whitespace"),
+        ({"output_format": "conll-x"}, "unknown output format 'conll-x': text, sentences"),
     ],
 )
 def test_formats_and_separators_are_checked_before_a_run(

@@ -1,5 +1,5 @@
-"""The corpus's line formats (text, sentences, masked: no Documents) write and count what the
-Document path does."""
+"""The corpus's line formats (text, sentences, masked, conll: no Documents) write and count what
+the Document path does."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def segmenter(request: pytest.FixtureRequest) -> Segmenter:
     return Segmenter(PerceptronModel.load(pure_python=request.param == "pure_python"))
 
 
-FORMATS = ["text", "sentences", "masked"]
+FORMATS = ["text", "sentences", "masked", "conll"]
 
 
 def both_paths(

@@ -113,6 +113,21 @@ def test_conllu_forms_and_space_after_give_the_text_back() -> None:
     assert sentences[0][1][1][:2] == ["2", "Ng."]
 
 
+def test_conll_is_the_sentences_format_a_word_a_row(tiny_segmenter: Segmenter) -> None:
+    document = read_document(ARTICLE.read_text(encoding="utf-8"), segmenter=tiny_segmenter)
+    blocks = render(document, "conll", sep="+").split("\n\n")
+    assert blocks.pop() == ""  # the last sentence's blank line ends the text
+    sentences = render(document, "sentences", sep="+").splitlines()
+    assert len(blocks) == len(sentences) == sum(len(p.sentences) for p in document.paragraphs)
+    for block, sentence in zip(blocks, sentences, strict=True):
+        rows = [row.split("\t") for row in block.split("\n")]
+        assert [row[0] for row in rows] == [str(i) for i in range(1, len(rows) + 1)]
+        assert [row[1] for row in rows] == sentence.split(" ")
+        assert all(row[2:] == ["_"] * 8 for row in rows)
+    with pytest.raises(ValueError, match="may not hold whitespace"):
+        render(document, "conll", sep="\t")
+
+
 def test_document_structure(tiny_segmenter: Segmenter) -> None:
     doc = read_document(ARTICLE.read_text(encoding="utf-8"), segmenter=tiny_segmenter)
     assert len(doc.paragraphs) == 7

@@ -42,7 +42,7 @@ from tachtu.evaluation import (
     is_conll,
     score,
 )
-from tachtu.formats import OutputFormat, render_text, sep_problem
+from tachtu.formats import LINE_FORMATS, OutputFormat, conll_encoded, render_text, sep_problem
 from tachtu.normalize import ToneStyle, normalize, normalize_with_report
 from tachtu.words import Segmenter
 
@@ -253,7 +253,7 @@ def _segment_stdin(
     undecodable line gives an empty line out in the line formats; in a structured format, all
     of standard input is one document, and it is not written)."""
     out = sys.stdout
-    if output_format not in (OutputFormat.TEXT, OutputFormat.SENTENCES, OutputFormat.MASKED):
+    if output_format not in LINE_FORMATS:
         try:
             text = _stdin_text(decode)
         except InputError as error:
@@ -272,6 +272,10 @@ def _segment_stdin(
             for line in batch:  # a line without units (a break between documents) stays one
                 data = segmenter.segment_encoded([line], sep=sep, line_per="sentence")[0]
                 out.write(data.decode() or "\n")
+        elif output_format is OutputFormat.CONLL:
+            # a line without units gives nothing: a blank line ends a sentence
+            data = segmenter.segment_encoded(batch, sep=sep, line_per="sentence")[0]
+            out.write(conll_encoded(data).decode())
         else:
             for line in batch:  # a line without units still gives one line out
                 out.write(

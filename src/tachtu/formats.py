@@ -8,6 +8,8 @@
   punctuation one ``7``; sentences separated by `` . ``, each line ending with ``.``.
 - ``jsonl``: one document a line: paragraphs, sentences, words and their offsets.
 - ``conllu``: one word a line, for Universal Dependencies tools.
+- ``conll``: CoNLL-X as VnDT writes it: one word a line, its syllables joined by ``sep``, and a
+  blank line after each sentence; no comments, so paragraphs and documents are not marked.
 
 >>> from tachtu.model.lexicon import LongestMatchModel
 >>> from tachtu.words import Segmenter
@@ -33,6 +35,7 @@ from tachtu.words import LinePer, Segmenter, TextCounts, unit_codes
 
 __all__ = [
     "OutputFormat",
+    "conll_encoded",
     "conllu_id",
     "masked_encoded",
     "masked_lines",
@@ -52,6 +55,13 @@ class OutputFormat(StrEnum):
     MASKED = "masked"
     JSONL = "jsonl"
     CONLLU = "conllu"
+    CONLL = "conll"
+
+
+# Formats written one sentence or paragraph at a time, without a Document (see render_text).
+LINE_FORMATS = frozenset(
+    {OutputFormat.TEXT, OutputFormat.SENTENCES, OutputFormat.MASKED, OutputFormat.CONLL}
+)
 
 
 def sep_problem(sep: str, output_format: OutputFormat | str) -> str | None:
@@ -72,6 +82,8 @@ def sep_problem(sep: str, output_format: OutputFormat | str) -> str | None:
             "does not apply to conllu: its forms keep the spaces between syllables,"
             " as UD writes them"
         )
+    if output_format is OutputFormat.CONLL and any(c.isspace() for c in sep):
+        return "may not hold whitespace: conll's columns are told apart by tabs, its words by lines"
     # jsonl writes a word's form as a JSON string, in which a line break is escaped.
     if output_format is not OutputFormat.JSONL and ("x" + sep).splitlines() != ["x" + sep]:
         return (
@@ -110,7 +122,50 @@ def render(document: Document, output_format: OutputFormat | str, *, sep: str = 
             return _jsonl(document.id, document.text, document.metadata, _spans(document), sep)
         case OutputFormat.CONLLU:
             return _conllu(document.id, document.text, _spans(document))
+        case OutputFormat.CONLL:
+            _check_conll_sep(sep)
+            return "".join(
+                _conll_sentence([w.form(sep) for w in sentence.words])
+                for paragraph in document.paragraphs
+                for sentence in paragraph.sentences
+            )
     return "".join(line + "\n" for line in lines)
+
+
+def _check_conll_sep(sep: str) -> None:
+    if problem := sep_problem(sep, OutputFormat.CONLL):
+        raise ValueError(f"sep {sep!r} {problem}")
+
+
+def _conll_sentence(forms: Sequence[str]) -> str:
+    rows = (f"{i}\t{form}\t_\t_\t_\t_\t_\t_\t_\t_\n" for i, form in enumerate(forms, 1))
+    return "".join(rows) + "\n"
+
+
+def conll_encoded(sentences: bytes) -> bytes:
+    """The ``sentences`` format's lines (UTF-8; words separated by one space, ``sep`` without
+    whitespace) as ``conll``: a row a word, a blank line after each sentence; blank lines (the
+    ends of documents) give nothing.
+
+    >>> data = conll_encoded("Hà_Nội mưa .\\n\\n".encode())
+    >>> print(data.decode().replace("\\t", " "), end="")
+    1 Hà_Nội _ _ _ _ _ _ _ _
+    2 mưa _ _ _ _ _ _ _ _
+    3 . _ _ _ _ _ _ _ _
+    <BLANKLINE>
+    """
+    rows: list[bytes] = []
+    for line in sentences.split(b"\n"):
+        if line:
+            rows += [
+                b"%d\t%s%s" % (i, form, _CONLL_EMPTY) for i, form in enumerate(line.split(b" "), 1)
+            ]
+            rows.append(b"\n")
+    return b"".join(rows)
+
+
+# The eight columns after FORM: tachtu gives no lemma, tag, head or relation.
+_CONLL_EMPTY = b"\t_" * 8 + b"\n"
 
 
 # Lines a Document holds at a time when a long text is rendered line by line (see render_text).
@@ -127,7 +182,7 @@ def render_text(
 ) -> Iterator[str]:
     """``render(read_document(text, ...), output_format)`` in pieces that join to the same text.
 
-    ``text``, ``sentences`` and ``masked`` output is made line by line, a few thousand lines at a
+    ``text``, ``sentences``, ``masked`` and ``conll`` output is made line by line, a few thousand lines at a
     time and without Documents, written by the model itself (:meth:`Segmenter.segment_encoded`,
     :func:`masked_encoded`): a 30 MB file as one Document took 2 GB and a minute, with its
     millions of words alive at once. ``jsonl`` and
@@ -140,9 +195,11 @@ def render_text(
     'Hà_Nội 1 tỷ 7.\\nMưa 7.\\n'
     """
     output_format = OutputFormat(output_format)
-    if output_format not in (OutputFormat.TEXT, OutputFormat.SENTENCES, OutputFormat.MASKED):
+    if output_format not in LINE_FORMATS:
         yield render_structured(text, output_format, segmenter=segmenter, sep=sep, id=id)[0]
         return
+    if output_format is OutputFormat.CONLL:
+        _check_conll_sep(sep)
     # Cleaning never reaches across a line feed: the cleaned text's lines are the paragraphs.
     lines = clean_characters(text).split("\n")
     for start in range(0, len(lines), _LINES_AT_A_TIME):
@@ -152,10 +209,10 @@ def render_text(
         if output_format is OutputFormat.MASKED:
             data = masked_encoded(part, segmenter=segmenter, sep=sep)[0]
         else:
-            line_per: LinePer = (
-                "sentence" if output_format is OutputFormat.SENTENCES else "paragraph"
-            )
+            line_per: LinePer = "paragraph" if output_format is OutputFormat.TEXT else "sentence"
             data = segmenter.segment_encoded(part, sep=sep, line_per=line_per)[0]
+            if output_format is OutputFormat.CONLL:
+                data = conll_encoded(data)
         yield data.decode("utf-8")
 
 

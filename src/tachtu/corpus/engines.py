@@ -51,7 +51,13 @@ from tachtu.corpus.readers import (
 from tachtu.corpus.stats import CorpusStats
 from tachtu.corpus.writers import WriteOptions, document_bounds
 from tachtu.document import Document, read_document
-from tachtu.formats import OutputFormat, masked_encoded, render, structured_encoded
+from tachtu.formats import (
+    OutputFormat,
+    conll_encoded,
+    masked_encoded,
+    render,
+    structured_encoded,
+)
 from tachtu.words import LinePer, Segmenter
 
 __all__ = [
@@ -217,12 +223,23 @@ def mask_and_count(
     return data
 
 
+def conll_and_count(
+    texts: Sequence[str], segmenter: Segmenter, sep: str, stats: CorpusStats, end: str = ""
+) -> bytes:
+    """``render(read_document(text), "conll")`` of each text, as UTF-8, counted into ``stats``,
+    without Documents: the ``sentences`` lines of :func:`segment_and_count`, a row a word (a
+    blank line, as ``end`` can be, gives nothing: each sentence ends with one)."""
+    data = segment_and_count(texts, segmenter, sep, stats, end, line_per="sentence")
+    return conll_encoded(data)
+
+
 RenderTexts = Callable[[Sequence[str], Segmenter, str, CorpusStats, str], bytes]
 # The formats whose output is line by line, made without Documents when ``sep`` allows.
 _WITHOUT_DOCUMENTS: dict[OutputFormat, RenderTexts] = {
     OutputFormat.TEXT: segment_and_count,
     OutputFormat.SENTENCES: partial(segment_and_count, line_per="sentence"),
     OutputFormat.MASKED: mask_and_count,
+    OutputFormat.CONLL: conll_and_count,
 }
 
 

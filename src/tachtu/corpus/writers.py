@@ -56,6 +56,7 @@ _FORMAT_SUFFIXES = {
     OutputFormat.MASKED: ".txt",
     OutputFormat.JSONL: ".jsonl",
     OutputFormat.CONLLU: ".conllu",
+    OutputFormat.CONLL: ".conll",
 }
 _COMPRESSION_SUFFIXES: dict[Compression, str] = {"gzip": ".gz", "zstd": ".zst"}
 # Formats of bare lines: the documents of one input file are told apart by a blank line.
