@@ -518,6 +518,11 @@ def test_evaluate_reads_what_conll_output_writes(tmp_path: Path) -> None:
     result = run("evaluate", gold, predicted)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("P=100.00 R=100.00 F1=100.00 lines=2")
+    # gold of paragraphs against a prediction of sentences: named, with the likely cause
+    gold.write_text("Hà_Nội mưa . Thủ_đô là Hà_Nội !\n", encoding="utf-8")
+    result = run("evaluate", gold, predicted)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "1 gold lines, 2 predicted (the sentences and conll formats" in result.stderr
 
 
 def test_a_folder_with_nothing_to_read_is_named(

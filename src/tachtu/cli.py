@@ -503,8 +503,14 @@ def evaluate(
         _fail(error)
         raise typer.Exit(1) from None
     if len(gold_lines) != len(predicted_lines):
+        # The usual cause: a prediction written a sentence a line, against gold of paragraphs.
+        hint = (
+            " (the sentences and conll formats write a sentence a line: segment with text)"
+            if len(predicted_lines) > len(gold_lines)
+            else ""
+        )
         typer.echo(
-            f"tachtu: error: {len(gold_lines)} gold lines, {len(predicted_lines)} predicted",
+            f"tachtu: error: {len(gold_lines)} gold lines, {len(predicted_lines)} predicted{hint}",
             err=True,
         )
         raise typer.Exit(1)
