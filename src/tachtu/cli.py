@@ -544,7 +544,7 @@ def _load_segmenter(
         raise typer.Exit(2) from None
 
 
-def _segmented_lines(path: Path, decode) -> list[str]:
+def _segmented_lines(path: Path, decode: Decoder) -> list[str]:
     """The lines of a segmented file; a CoNLL-U or CoNLL-X file's sentences as lines (told by
     its name without the compression suffix, or by its rows)."""
     text = read_text_file(path, decode=decode)

@@ -34,10 +34,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType, ModuleType
-from typing import Any, Literal, Protocol, overload, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, overload, runtime_checkable
 
 from tachtu.document import Document
 from tachtu.encodings import UTF16_BOMS
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 __all__ = [
     "NOT_READ",
@@ -124,7 +127,7 @@ class InputError(Exception):
             where += f" (document {document_id})"
         super().__init__(f"{where}: {reason}")
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[..., InputError], tuple[Any, ...]]:
         # Errors travel back from worker processes; the default pickling would lose the keywords.
         return (_input_error, (self.path, self.reason, self.line, self.document_id))
 
@@ -457,7 +460,7 @@ class _CountingReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: WriteableBuffer) -> int:
         n = self.raw.readinto(buffer)
         self.count += n or 0
         return n

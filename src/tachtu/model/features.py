@@ -303,6 +303,11 @@ def _checked_masks(masks_of: Callable[[str], str], chunk: str, units: int) -> st
     return masks
 
 
+# Per boundary of a line: the longest word covering it, ending before it and starting after it,
+# and the joins of forward and backward maximum matching (see PythonCore._span_matches).
+SpanMatches = tuple[list[int], list[int], list[int], list[int], list[int]]
+
+
 class PythonCore:
     """Same constructor and methods as the compiled ``_core.Core``, in plain Python (slow)."""
 
@@ -315,7 +320,7 @@ class PythonCore:
         user_keys: np.ndarray,
         user_masks: np.ndarray,
         surfaces: dict[str, int],
-        fallback,
+        fallback: Callable[[str], int],
         templates: int,
         register_scores: np.ndarray | None = None,
         register_threshold: int = 0,
@@ -460,7 +465,7 @@ class PythonCore:
         return _table_find(self._lexicon, h)[0] if len(self._lexicon) > 1 else 0
 
     @staticmethod
-    def _span_matches(table: np.ndarray, ids: list[int]):
+    def _span_matches(table: np.ndarray, ids: list[int]) -> SpanMatches:
         """Per boundary: longest word covering it, ending before it, starting after it, and the
         joins of forward and backward maximum matching."""
         n = len(ids)
@@ -545,7 +550,13 @@ class PythonCore:
             a += best
         return forced
 
-    def _lexicon_features(self, ids: list[int], shapes: list[int]):
+    def _lexicon_features(
+        self, ids: list[int], shapes: list[int]
+    ) -> tuple[
+        list[int], list[int], list[int], list[int], list[int], list[int], list[int], SpanMatches
+    ]:
+        """:meth:`_span_matches` of the lexicon, then the length of the run of capitalized units
+        each unit is in and its place in it (both at most 6), then the mined lexicon's matches."""
         n = len(ids)
         cover, end_left, start_right, fmm, bmm = self._span_matches(self._lexicon, ids)
         mined = self._span_matches(self._mined, ids)

@@ -161,7 +161,7 @@ class PerceptronModel:
         model._shipped = self._shipped
         return model
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[..., PerceptronModel], tuple[Any, ...]]:
         if self._shipped is not None:
             # The shipped model is loaded again from the package: a few hundred bytes to send
             # instead of 5 MB of arrays. A worker process is sent its model through a pipe as
@@ -384,7 +384,9 @@ def _load_shipped(digest: str, user_phrases: Sequence[str], pure_python: bool) -
     return model
 
 
-def _rebuild(arrays, user_phrases, pure_python) -> PerceptronModel:
+def _rebuild(
+    arrays: Mapping[str, np.ndarray], user_phrases: Sequence[str], pure_python: bool
+) -> PerceptronModel:
     return PerceptronModel(arrays, user_dictionary=user_phrases, pure_python=pure_python)
 
 

@@ -46,10 +46,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 
 from tachtu.evaluation import conllu_lines, is_conll, score
+from tachtu.model import WordModel
 from tachtu.model.features import N_TEMPLATES, syllable_shape
 from tachtu.model.perceptron import FORMAT_VERSION, PerceptronModel, encode_lines
 from tachtu.normalize import normalize, place_tone, tone_key
@@ -215,7 +217,7 @@ def _words(ids: np.ndarray, labels: np.ndarray, starts: np.ndarray) -> list[tupl
     ]
 
 
-def _compiled():
+def _compiled() -> ModuleType:
     try:
         from tachtu.model import _core
     except ImportError as error:  # pragma: no cover - only where the extension is not built
@@ -722,7 +724,7 @@ def _surface_forms(vocabulary: Sequence[str], units: Iterable[str]) -> list[str]
     return sorted(f for f in forms if f and "\n" not in f)
 
 
-def segment_lines(model, gold: Sequence[str]) -> list[str]:
+def segment_lines(model: WordModel, gold: Sequence[str]) -> list[str]:
     """Segment the raw text of gold lines (``_`` made a space) with ``model``."""
     batch = [split_syllables(line.replace("_", " ")) for line in gold]
     out = []
