@@ -34,6 +34,7 @@ from tachtu.syllables import SyllableKind, word_form
 from tachtu.words import LinePer, Segmenter, TextCounts, unit_codes
 
 __all__ = [
+    "LINE_FORMATS",
     "OutputFormat",
     "conll_encoded",
     "conllu_id",
