@@ -124,23 +124,16 @@ def render(document: Document, output_format: OutputFormat | str, *, sep: str = 
         case OutputFormat.CONLLU:
             return _conllu(document.id, document.text, _spans(document))
         case OutputFormat.CONLL:
+            # the sentences format's lines, a row a word, as the line-by-line path makes it
             _check_conll_sep(sep)
-            return "".join(
-                _conll_sentence([w.form(sep) for w in sentence.words])
-                for paragraph in document.paragraphs
-                for sentence in paragraph.sentences
-            )
+            sentences = render(document, OutputFormat.SENTENCES, sep=sep)
+            return conll_encoded(sentences.encode("utf-8")).decode("utf-8")
     return "".join(line + "\n" for line in lines)
 
 
 def _check_conll_sep(sep: str) -> None:
     if problem := sep_problem(sep, OutputFormat.CONLL):
         raise ValueError(f"sep {sep!r} {problem}")
-
-
-def _conll_sentence(forms: Sequence[str]) -> str:
-    rows = (f"{i}\t{form}\t_\t_\t_\t_\t_\t_\t_\t_\n" for i, form in enumerate(forms, 1))
-    return "".join(rows) + "\n"
 
 
 def conll_encoded(sentences: bytes) -> bytes:
@@ -183,11 +176,11 @@ def render_text(
 ) -> Iterator[str]:
     """``render(read_document(text, ...), output_format)`` in pieces that join to the same text.
 
-    ``text``, ``sentences``, ``masked`` and ``conll`` output is made line by line, a few thousand lines at a
-    time and without Documents, written by the model itself (:meth:`Segmenter.segment_encoded`,
-    :func:`masked_encoded`): a 30 MB file as one Document took 2 GB and a minute, with its
-    millions of words alive at once. ``jsonl`` and
-    ``conllu`` describe the document as a whole (offsets, one id) and come in one piece, made
+    ``text``, ``sentences``, ``masked`` and ``conll`` output is made line by line, a few thousand
+    lines at a time and without Documents, written by the model itself
+    (:meth:`Segmenter.segment_encoded`, :func:`masked_encoded`): a 30 MB file as one Document
+    took 2 GB and a minute, with its millions of words alive at once. ``jsonl`` and ``conllu``
+    describe the document as a whole (offsets, one id) and come in one piece, made
     without a Document too (:func:`render_structured`).
 
     >>> from tachtu.model.lexicon import LongestMatchModel
