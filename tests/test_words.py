@@ -21,7 +21,7 @@ from tachtu.model.lexicon import LongestMatchModel
 from tachtu.model.perceptron import PerceptronModel, compiled_core_available
 from tachtu.normalize import ToneStyle, clean_characters, normalize, place_tones
 from tachtu.syllables import SyllableKind, split_syllables, syllables
-from tachtu.words import Segmenter, _chunk_units, _split_chunk
+from tachtu.words import Segmenter, _chunk_units, _split_chunk, holds_line_break
 
 from .conftest import shared_path
 
@@ -100,6 +100,8 @@ raw_text = st.text(alphabet=st.sampled_from(_VIETNAMESE + _TROUBLE))
 separators = st.one_of(
     st.sampled_from(["_", "", " ", "\n", "__", "ươ", "😀", "\x00", "\u3000"]), st.text(max_size=3)
 )
+# What the line writers take: a line break in sep is refused, as it would cut a word over lines.
+line_separators = separators.filter(lambda sep: not holds_line_break(sep))
 tone_styles = st.sampled_from(["keep", "old", "new"])
 
 
@@ -150,13 +152,30 @@ def test_segment_sentences_gives_the_sentences_of_the_document(
         expected = [" ".join(w.form("+") for w in s.words) for s in document.sentences()]
         assert segmenter.segment_sentences(text, sep="+") == expected
     assert segmenter.segment_sentences("") == segmenter.segment_sentences(" \n\n") == []
-    with pytest.raises(ValueError, match="newline"):
+    with pytest.raises(ValueError, match="line break"):
         segmenter.segment_sentences("Hà Nội.", sep="\n")
+
+
+@pytest.mark.parametrize("sep", ["\n", "+\r", "\u2028", "\x85"])
+def test_a_line_break_in_sep_is_refused_by_every_line_writer(sep: str, compiled_model) -> None:
+    # Lines out are lines in: a separator that breaks the line would cut "Hà_Nội" in two.
+    segmenter = Segmenter(compiled_model)
+    writers = [
+        lambda: segmenter.segment("Hà Nội.", sep=sep),
+        lambda: segmenter.segment_batch(["Hà Nội."], sep=sep),
+        lambda: segmenter.segment_sentences("Hà Nội.", sep=sep),
+        lambda: segmenter.segment_counted("Hà Nội.", sep=sep),
+        lambda: segmenter.segment_encoded(["Hà Nội."], sep=sep),
+    ]
+    for write in writers:
+        with pytest.raises(ValueError, match="sep may not hold a line break"):
+            write()
+    assert segmenter.segment("Hà Nội.", sep=" + ") == "Hà + Nội ."
 
 
 @needs_core
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(raw_text, st.text()), max_size=6), separators, tone_styles)
+@given(st.lists(st.one_of(raw_text, st.text()), max_size=6), line_separators, tone_styles)
 def test_fused_paths_agree_on_any_text(
     compiled_model, python_model, texts: list[str], sep: str, style: ToneStyle
 ) -> None:
@@ -169,7 +188,7 @@ def test_fused_paths_agree_on_any_text(
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.one_of(raw_text, st.text()), max_size=6), separators, tone_styles)
+@given(st.lists(st.one_of(raw_text, st.text()), max_size=6), line_separators, tone_styles)
 def test_models_without_a_fused_path_segment_alike(
     tiny_segmenter: Segmenter, texts: list[str], sep: str, style: ToneStyle
 ) -> None:

@@ -31,7 +31,7 @@ from tachtu.document import Document, Paragraph, ParagraphSpan, paragraph_spans,
 from tachtu.model.features import join_masked
 from tachtu.normalize import clean_characters, normalize
 from tachtu.syllables import SyllableKind, word_form
-from tachtu.words import LinePer, Segmenter, TextCounts, unit_codes
+from tachtu.words import LinePer, Segmenter, TextCounts, holds_line_break, unit_codes
 
 __all__ = [
     "LINE_FORMATS",
@@ -86,7 +86,7 @@ def sep_problem(sep: str, output_format: OutputFormat | str) -> str | None:
     if output_format is OutputFormat.CONLL and any(c.isspace() for c in sep):
         return "may not hold whitespace: conll's columns are told apart by tabs, its words by lines"
     # jsonl writes a word's form as a JSON string, in which a line break is escaped.
-    if output_format is not OutputFormat.JSONL and ("x" + sep).splitlines() != ["x" + sep]:
+    if output_format is not OutputFormat.JSONL and holds_line_break(sep):
         return (
             f"may not hold a line break: {output_format.value} writes one paragraph or sentence"
             " a line"
