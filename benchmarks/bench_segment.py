@@ -154,7 +154,7 @@ def read_dev_sets(paths: list[str], forms: list[str]) -> dict[str, list[str]]:
     The forms are those the training command reports: lower-cased input and gold, and every
     word of no letter or digit taken out of both (text typed without marks).
     """
-    from tachtu.model.training import robustness_forms
+    from tachtu.model.augment import robustness_forms
 
     dev_sets = {}
     for path in paths:

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from tachtu.evaluation import score
 from tachtu.model import training
+from tachtu.model.gold import gold_lines
 from tachtu.model.perceptron import PerceptronModel
 from tachtu.normalize import tone_key
 
@@ -115,10 +116,10 @@ def split(
     held: set[str] = set()
     # An essay line is one whose text is in the essay stretch, whichever file it is read from
     # (vlsp2013-pos/train.txt holds copies of many of them).
-    essay_lines = training.gold_lines(data / ESSAY_FILE)[ESSAY_LINES.start : ESSAY_LINES.stop]
+    essay_lines = gold_lines(data / ESSAY_FILE)[ESSAY_LINES.start : ESSAY_LINES.stop]
     essays = {alnum_key(line) for line in essay_lines}
     for name in SOURCE_FILES:
-        lines = training.gold_lines(data / name)
+        lines = gold_lines(data / name)
         if essay_half is None:
             windows = select_windows(lines, window=window, budget=per_file)
         elif name == ESSAY_FILE:
@@ -139,7 +140,7 @@ def split(
     train_paths = []
     for name in training.DEFAULT_TRAINING_FILES:
         kept = []
-        for line in training.gold_lines(data / name):
+        for line in gold_lines(data / name):
             key = alnum_key(line)
             if key not in held:
                 kept += [line] * (essay_weight if key in essays else 1)
@@ -216,7 +217,7 @@ def print_scores(model: PerceptronModel, gold_files: dict[str, Path]) -> None:
     print("| set | lines | P | R | F1 |")
     print("|---|---|---|---|---|")
     for name, path in gold_files.items():
-        gold = training.gold_lines(path)
+        gold = gold_lines(path)
         result = score(gold, training.segment_lines(model, gold))
         print(
             f"| {name} | {result.lines} | {result.precision * 100:.2f} "

@@ -12,9 +12,10 @@ import pytest
 
 from tachtu.model import WordModel, load_model, perceptron
 from tachtu.model.features import syllable_shape
+from tachtu.model.gold import GoldFileError, gold_lines, labeled_units
 from tachtu.model.perceptron import PerceptronModel, compiled_core_available
-from tachtu.model.training import GoldFileError, gold_lines, labeled_units, parse_templates, train
 from tachtu.model.training import main as training_main
+from tachtu.model.training import parse_templates, train
 from tachtu.syllables import split_syllables
 
 needs_core = pytest.mark.skipif(not compiled_core_available(), reason="C extension not built")

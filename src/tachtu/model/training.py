@@ -21,7 +21,7 @@ compiled core (``pip install -e .`` builds it).
 The legal and political essays of the VLSP training file (``DEFAULT_REGISTER_TEXT``) are written
 to another convention than its news (long institution names are one word), and they are the genre
 of the VLSP 2013 test set. Each line gets a formal-register test computed from its syllables alone
-(:func:`compute_register_scores`), and formal lines fire a second copy of every feature, so the
+(:func:`tachtu.model.register.compute_register_scores`), and formal lines fire a second copy of every feature, so the
 model learns both conventions and picks by the line in front of it.
 
 ``main(argv)`` is the entry point the ``tachtu train`` command calls; ``train`` is the function
@@ -38,7 +38,6 @@ import argparse
 import gzip
 import json
 import logging
-import math
 import sys
 import time
 from collections import Counter
@@ -50,12 +49,24 @@ from types import ModuleType
 
 import numpy as np
 
-from tachtu.evaluation import conllu_lines, is_conll, score
+from tachtu.evaluation import score
 from tachtu.model import WordModel
+from tachtu.model.augment import (
+    case_augmented,
+    paragraph_augmented,
+    punctuation_stripped,
+    robustness_forms,
+)
 from tachtu.model.features import N_TEMPLATES, syllable_shape
+from tachtu.model.gold import GoldFileError, gold_lines, labeled_units
 from tachtu.model.perceptron import FORMAT_VERSION, PerceptronModel, encode_lines
+from tachtu.model.register import (
+    compute_register_scores,
+    read_register_scores,
+    read_register_text,
+)
 from tachtu.normalize import normalize, place_tone, tone_key
-from tachtu.syllables import is_mark, split_syllables
+from tachtu.syllables import split_syllables
 
 __all__ = [
     "DEFAULT_TRAINING_FILES",
@@ -78,7 +89,8 @@ DEFAULT_TRAINING_FILES = (
 DEFAULT_DEV_FILES = ("vlsp2013-ws/dev.txt", "ud-vtb/dev.txt")
 # The legal and political essays near the end of the VLSP training file (gold_lines indices): the
 # only text of the test set's genre in the training data, and annotated differently from the news
-# (long institution names joined). They teach the formal register (see ``register_scores``).
+# (long institution names joined). They teach the formal register
+# (:mod:`tachtu.model.register`).
 DEFAULT_REGISTER_TEXT = "vlsp2013-ws/train.txt:64000-67600"
 DEFAULT_OUTPUT = "src/tachtu/model/data/words.npz"
 ALL_TEMPLATES = (1 << N_TEMPLATES) - 1
@@ -103,84 +115,6 @@ class TrainingReport:
     mined_words: int = 0
     dev: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
-
-
-class GoldFileError(ValueError):
-    """A gold file that cannot be read as UTF-8 text; the message names the file and line."""
-
-
-def gold_lines(path: str | Path) -> list[str]:
-    """Gold sentences of a file as ``_``-joined lines; CoNLL-U and CoNLL-X files (``.conllu``,
-    ``.conll``, or told by their rows) are converted. UTF-8, compressed too (``.gz``, ``.zst``);
-    a file that is not raises :class:`GoldFileError`, which names it and the line.
-
-    >>> import tempfile, os
-    >>> with tempfile.NamedTemporaryFile("w", suffix=".conllu", delete=False) as f:
-    ...     _ = f.write("# text = Hà Nội đẹp\\n1\\tHà Nội\\t_\\n2\\tđẹp\\t_\\n\\n")
-    >>> gold_lines(f.name)
-    ['Hà_Nội đẹp']
-    >>> os.unlink(f.name)
-    """
-    path = Path(path)
-    data = path.read_bytes()
-    name = path.name.lower()
-    if name.endswith(".gz"):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as error:
-            raise GoldFileError(f"{path}: not gzip ({error})") from None
-        name = name.removesuffix(".gz")
-    elif name.endswith((".zst", ".zstd")):
-        data = _zstd_decompressed(path, data)
-        name = name.rsplit(".", 1)[0]
-    try:
-        text = data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise GoldFileError(f"{path}:{line}: invalid UTF-8 at byte {error.start}") from None
-    # Line ends as reading the file in text mode gives them: CR LF and a lone CR are one LF.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if is_conll(name, text):
-        return conllu_lines(text)
-    return [line for line in (raw.strip() for raw in text.split("\n")) if line]
-
-
-def _zstd_decompressed(path: Path, data: bytes) -> bytes:
-    """A zstd file's bytes, all its frames (the corpus writers write several), decompressed."""
-    try:
-        import zstandard
-    except ImportError:
-        raise GoldFileError(
-            f"{path}: reading .zst needs zstandard: pip install 'tachtu[zstd]'"
-        ) from None
-    try:
-        reader = zstandard.ZstdDecompressor().stream_reader(data, read_across_frames=True)
-        return reader.read()
-    except zstandard.ZstdError as error:
-        raise GoldFileError(f"{path}: not zstd ({error})") from None
-
-
-def labeled_units(line: str) -> tuple[list[str], list[int]]:
-    """Units of a gold line as the segmenter sees them, and 1 where a unit continues a word.
-
-    >>> labeled_units("TP.HCM có 1.000 người_dân")
-    (['TP.HCM', 'có', '1.000', 'người', 'dân'], [0, 0, 0, 0, 1])
-    """
-    words = line.split()
-    text = " ".join(word.replace("_", " ") for word in words)
-    starts = set()
-    position = 0
-    for word in words:
-        starts.add(position)
-        position += len(word) + 1
-    units = split_syllables(text)
-    labels: list[int] = []
-    position = 0
-    for unit in units:
-        at = text.find(unit, position)
-        labels.append(0 if at in starts or not labels else 1)
-        position = at + len(unit)
-    return units, labels
 
 
 @dataclass
@@ -464,8 +398,8 @@ def train(
 
     ``register_text`` (gold lines of formal writing; those of them among ``lines`` count) turns on
     the formal register: each syllable gets a score, how much more often it occurs in those lines
-    than in the others (:func:`register_scores`; or give ``register_scores``, syllable -> small
-    integer). A line whose units' scores sum to at least ``register_threshold`` per hundred units
+    than in the others (:func:`~tachtu.model.register.compute_register_scores`; or give
+    ``register_scores``, syllable -> small integer). A line whose units' scores sum to at least ``register_threshold`` per hundred units
     is formal, and there the templates of the ``register_templates`` mask fire a second copy of
     their feature, so the model can learn a different convention for that register. Training
     lines and the lines segmented later are marked by the same test, computed from the line alone.
@@ -476,11 +410,11 @@ def train(
     if register_text and register_scores is None:
         register_scores = compute_register_scores(lines, register_text)
     if paragraph_augment > 0:
-        lines = _paragraph_augmented(lines, paragraph_augment)
+        lines = paragraph_augmented(lines, paragraph_augment)
     if case_augment > 0:
-        lines = _case_augmented(lines, case_augment)
+        lines = case_augmented(lines, case_augment)
     if punctuation_augment > 0:
-        lines = _punctuation_stripped(lines, punctuation_augment)
+        lines = punctuation_stripped(lines, punctuation_augment)
     data = _prepare(
         lines,
         folds=folds,
@@ -534,79 +468,6 @@ def train(
         report.dev[name] = round(score(gold, predicted).f1 * 100, 2)
     report.seconds = round(time.perf_counter() - began, 1)
     return model, report
-
-
-def _paragraph_augmented(lines: Sequence[str], fraction: float) -> list[str]:
-    """Lines with, after some of them, a copy run on into the next line.
-
-    >>> _paragraph_augmented(["Mưa .", "Gió .", "Rét ."], 0.7)
-    ['Mưa .', 'Mưa . Gió .', 'Gió .', 'Rét .']
-    """
-    out: list[str] = []
-    for i, line in enumerate(lines):
-        out.append(line)
-        # The same low-discrepancy picks as the case copies, shifted so the two do not coincide.
-        if ((i + 0.5) * 0.6180339887498949) % 1.0 < fraction and i + 1 < len(lines):
-            out.append(f"{line} {lines[i + 1]}")
-    return out
-
-
-def _punctuation_stripped(lines: Sequence[str], fraction: float) -> list[str]:
-    """Lines with, after some of them, a copy without its marks (words of no letter or digit),
-    as text typed or transcribed without punctuation comes.
-
-    >>> _punctuation_stripped(["Mưa , gió .", "Hà_Nội ( 2017 ) .", "Huế"], 1.0)
-    ['Mưa , gió .', 'Mưa gió', 'Hà_Nội ( 2017 ) .', 'Hà_Nội 2017', 'Huế']
-    """
-    out: list[str] = []
-    for i, line in enumerate(lines):
-        out.append(line)
-        # Low-discrepancy picks of their own (the plastic number's), the same on every run.
-        if ((i + 0.25) * 0.7548776662466927) % 1.0 < fraction:
-            stripped = _without_marks(line)
-            if stripped and stripped != line:
-                out.append(stripped)
-    return out
-
-
-def robustness_forms(name: str, gold: Sequence[str]) -> dict[str, list[str]]:
-    """Gold lines ``name`` lower-cased and without their marks (input and gold alike), by label.
-
-    >>> robustness_forms("dev.txt", ["Hà_Nội , mưa ."])
-    {'dev.txt lower-cased': ['hà_nội , mưa .'], 'dev.txt without marks': ['Hà_Nội mưa']}
-    """
-    unmarked = (_without_marks(line) for line in gold)
-    return {
-        f"{name} lower-cased": [line.lower() for line in gold],
-        f"{name} without marks": [line for line in unmarked if line],
-    }
-
-
-def _without_marks(line: str) -> str:
-    """A gold line without its words of no letter or digit (its punctuation).
-
-    >>> _without_marks("Hà_Nội ( 2017 ) : mưa .")
-    'Hà_Nội 2017 mưa'
-    """
-    return " ".join(word for word in line.split() if not is_mark(word))
-
-
-def _case_augmented(lines: Sequence[str], fraction: float) -> list[str]:
-    """Lines with case-changed copies right after their originals (so in the same fold).
-
-    >>> _case_augmented(["Hà_Nội", "Huế", "Đà_Nẵng", "Vinh"], 0.5)
-    ['Hà_Nội', 'hà_nội', 'HÀ_NỘI', 'Huế', 'Đà_Nẵng', 'đà_nẵng', 'Vinh']
-    """
-    out: list[str] = []
-    for i, line in enumerate(lines):
-        out.append(line)
-        # Evenly spread picks (a low-discrepancy sequence), the same on every run.
-        pick = (i * 0.6180339887498949) % 1.0
-        if pick < fraction:
-            out.append(line.lower())
-            if pick < fraction / 4:
-                out.append(line.upper())
-    return out
 
 
 def _mined_lexicons(
@@ -766,64 +627,6 @@ def parse_templates(disable: str) -> int:
     return mask
 
 
-def text_key(line: str) -> str:
-    """Letters and digits of a line, lower-cased: the same sentence in any file or format.
-
-    >>> text_key("Hà_Nội , 1.000 người .")
-    'hànội1000người'
-    """
-    return "".join(c for c in line.lower() if c.isalnum())
-
-
-def compute_register_scores(
-    lines: Sequence[str],
-    register_text: Sequence[str],
-    *,
-    min_count: int = 5,
-    scale: int = 4,
-    limit: int = 12,
-) -> dict[str, int]:
-    """Score of each syllable key for the formal register: the log odds of meeting it in the
-    lines of ``lines`` that are also in ``register_text`` rather than in the other lines, times
-    ``scale``, rounded and kept within ``limit``; keys seen fewer than ``min_count`` times and
-    scores of 0 are left out. A naive-Bayes test of genre that needs only the line itself.
-
-    >>> scores = compute_register_scores(
-    ...     ["Luật hiến_pháp ."] * 5 + ["Mưa to ."] * 5, ["Luật hiến_pháp ."], min_count=1
-    ... )
-    >>> scores["hiến"] > 0 > scores["mưa"]
-    True
-    """
-    formal_keys = {text_key(line) for line in register_text}
-    formal: Counter[str] = Counter()
-    other: Counter[str] = Counter()
-    for line in lines:
-        units = labeled_units(line)[0]
-        (formal if text_key(line) in formal_keys else other).update(tone_key(u) for u in units)
-    n_formal, n_other = sum(formal.values()), sum(other.values())
-    if not n_formal or not n_other:
-        return {}
-    scores = {}
-    for key in sorted(formal.keys() | other.keys()):
-        if formal[key] + other[key] < min_count:
-            continue
-        odds = math.log((formal[key] + 0.5) / n_formal) - math.log((other[key] + 0.5) / n_other)
-        value = max(-limit, min(limit, round(scale * odds)))
-        if value:
-            scores[key] = value
-    return scores
-
-
-def read_register_text(data: Path, spec: str) -> list[str]:
-    """Gold lines named ``FILE`` or ``FILE:START-END`` (gold_lines indices, END excluded)."""
-    name, _, span = spec.partition(":")
-    lines = gold_lines(data / name)
-    if span:
-        start, end = (int(x) for x in span.split("-"))
-        lines = lines[start:end]
-    return lines
-
-
 def _register_text(data: Path, spec: str) -> list[str]:
     if spec == "none":
         return []
@@ -832,16 +635,6 @@ def _register_text(data: Path, spec: str) -> list[str]:
         log.warning("no %s: training without the formal register", spec)
         return []
     return read_register_text(data, spec)
-
-
-def read_register_scores(path: str | Path) -> dict[str, int]:
-    """Register scores from a file of ``syllable score`` lines (score 1 when missing)."""
-    scores = {}
-    for line in Path(path).read_text(encoding="utf-8").split("\n"):
-        parts = line.split()
-        if parts:
-            scores[parts[0]] = int(parts[1]) if len(parts) > 1 else 1
-    return scores
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "python -m tachtu.model.training") -> int:
