@@ -530,7 +530,7 @@ def test_a_folder_with_nothing_to_read_is_named(
 ) -> None:
     folder = tmp_path / "notes"
     folder.mkdir()
-    (folder / "a.csv").write_text("Hà Nội\n", encoding="utf-8")
+    (folder / "a.md").write_text("Hà Nội\n", encoding="utf-8")
     (folder / "b.jsonl").write_text('{"text": "Hà Nội"}\n', encoding="utf-8")
     result = run("segment", "--model", TINY_LEXICON, folder)
     assert result.exit_code == 0 and result.stdout == ""
@@ -623,6 +623,22 @@ def test_normalize_rewrites_each_records_text(tmp_path: Path) -> None:
     packed = tmp_path / "feed.jsonl.gz"
     packed.write_bytes(gzip.compress((lines[1] + "\n").encode()))
     assert json.loads(run("normalize", "--text-field", "body", packed).stdout)["body"] == "hòa"
+
+
+def test_segment_and_normalize_read_csv_rows(tmp_path: Path) -> None:
+    table = tmp_path / "articles.csv"
+    table.write_text(
+        'id,body,source\na,"Hà Nội\nHo\u0300a bình",x\nb\nc,Thủ đô,y\n', encoding="utf-8"
+    )
+    segmented = run("segment", "--model", TINY_LEXICON, "--text-field", "body", table)
+    assert segmented.exit_code == 1  # the short row is named, the others written
+    assert segmented.stdout == "Hà_Nội\nHòa bình\n\nThủ_đô\n\n"
+    assert f"{table}:4: 1 field where the header names 3" in segmented.stderr
+    normalized = run("normalize", "--text-field", "body", table)
+    assert [json.loads(line) for line in normalized.stdout.splitlines()] == [
+        {"id": "a", "body": "Hà Nội\nHòa bình", "source": "x"},
+        {"id": "c", "body": "Thủ đô", "source": "y"},
+    ]
 
 
 def test_a_dash_is_standard_input(tmp_path: Path) -> None:

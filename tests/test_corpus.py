@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import codecs
 import contextlib
+import csv
 import gzip
 import io
 import itertools
@@ -35,10 +37,12 @@ from tachtu.corpus import (
 )
 from tachtu.corpus import engines as corpus_engines
 from tachtu.corpus import readers as corpus_readers
+from tachtu.corpus.decoding import decoder
 from tachtu.corpus.engines import _in_order, _widen_pipes
 from tachtu.corpus.manifest import STATE_FOLDER, Manifest
 from tachtu.corpus.readers import Chunk, InputFile, InputKind, parse_chunk, parse_texts
 from tachtu.document import Document, read_document
+from tachtu.encodings import encode
 from tachtu.formats import render
 from tachtu.words import Segmenter
 
@@ -198,6 +202,93 @@ def test_compressed_and_parquet_inputs_read_like_plain(tmp_path: Path, tiny_segm
     assert first["date"] == "2017-03-01" and first["tags"] == ["tin"]
 
 
+def _feed_as_csv(delimiter: str = ",") -> bytes:
+    """The fixture feed as CSV: its fields as columns, the tags as the JSON they are."""
+    records = [
+        json.loads(line)
+        for line in NEWS.joinpath("feed.jsonl").read_text("utf-8").split("\n")
+        if line
+    ]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow(["id", "text", "url", "date", "tags"])
+    for record in records:
+        row = [
+            record["id"],
+            record["text"],
+            record["url"],
+            record["date"],
+            json.dumps(record["tags"]),
+        ]
+        writer.writerow(row)
+    return out.getvalue().encode("utf-8")
+
+
+def test_csv_and_tsv_read_as_json_lines_are(tmp_path: Path, tiny_segmenter) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "comma.csv").write_bytes(codecs.BOM_UTF8 + _feed_as_csv())  # as Excel saves it
+    (folder / "tab.tsv.gz").write_bytes(gzip.compress(_feed_as_csv("\t")))
+    run([NEWS / "feed.jsonl"], tmp_path / "plain", segmenter=tiny_segmenter, workers=0)
+    # several chunks of a file, and worker processes, give the same output as one
+    summary = run([folder], tmp_path / "out", segmenter=tiny_segmenter, chunk_bytes=300)
+    assert summary.ok and summary.stats.documents == 2 * FEED_DOCUMENTS
+    plain = (tmp_path / "plain" / "feed.txt").read_bytes()
+    assert (tmp_path / "out" / "comma.txt").read_bytes() == plain
+    assert gzip.decompress((tmp_path / "out" / "tab.txt.gz").read_bytes()) == plain
+    # The other columns are carried as JSON fields are, as strings.
+    run(
+        [NEWS / "feed.jsonl"],
+        tmp_path / "plain-json",
+        segmenter=tiny_segmenter,
+        workers=0,
+        output_format="jsonl",
+    )
+    run(
+        [folder / "comma.csv"],
+        tmp_path / "json",
+        output_format="jsonl",
+        segmenter=tiny_segmenter,
+        workers=0,
+    )
+    from_jsonl = (tmp_path / "plain-json" / "feed.jsonl").read_text("utf-8").splitlines()
+    from_csv = (tmp_path / "json" / "comma.jsonl").read_text("utf-8").splitlines()
+    assert len(from_csv) == FEED_DOCUMENTS
+    for jsonl_line, csv_line in zip(from_jsonl, from_csv, strict=True):
+        expected, record = json.loads(jsonl_line), json.loads(csv_line)
+        assert record.pop("tags") == json.dumps(expected.pop("tags"))
+        assert record == expected
+
+
+def test_a_csv_row_without_an_id_is_named_by_its_line(tmp_path: Path, tiny_segmenter) -> None:
+    (tmp_path / "feed.csv").write_bytes('id,text\na,Hà Nội\n,"Mưa\nto"\n,Gió\n'.encode())
+    run(
+        [tmp_path / "feed.csv"],
+        tmp_path / "out",
+        output_format="jsonl",
+        segmenter=tiny_segmenter,
+        workers=0,
+    )
+    lines = (tmp_path / "out" / "feed.jsonl").read_text("utf-8").splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ["a", "feed:3", "feed:5"]
+
+
+def test_a_legacy_encoded_csv_is_detected_and_decoded(tmp_path: Path, tiny_segmenter) -> None:
+    text = "id,text\na,Bộ Ngoại giao Việt Nam họp báo chiều nay.\nb,Thời tiết Hà Nội hôm nay đẹp.\n"
+    (tmp_path / "feed.csv").write_bytes(encode(text, "tcvn3"))
+    summary = run(
+        [tmp_path / "feed.csv"],
+        tmp_path / "out",
+        segmenter=tiny_segmenter,
+        workers=0,
+        decode=decoder("auto"),
+    )
+    assert summary.ok
+    assert (tmp_path / "out" / "feed.txt").read_text("utf-8").split("\n\n")[0] == (
+        "Bộ_Ngoại_giao Việt_Nam họp báo chiều nay ."
+    )
+
+
 @pytest.mark.parametrize(
     ("compression", "name"),
     [("none", "feed-gz.txt"), ("gzip", "feed-gz.txt.gz"), ("zstd", "feed-gz.txt.zst")],
@@ -324,6 +415,48 @@ BAD_INPUTS = {
         "feed.parquet",
         b"plain text",
         {"file": "feed.parquet", "error": "cannot read"},
+    ),
+    # a CSV row is numbered by the line it starts on: the quoted cell of "a" takes two
+    "CSV row of too few fields": (
+        "feed.csv",
+        'id,text\na,"Hà\nNội"\nb\nc,Mưa\n'.encode(),
+        {"file": "feed.csv", "line": 4, "id": None, "error": "1 field where the header names 2"},
+    ),
+    "CSV row of too many fields": (
+        "feed.tsv",
+        "id\ttext\na\tHà Nội\nb\tMưa\tto\n".encode(),
+        {"file": "feed.tsv", "line": 3, "error": "3 fields where the header names 2"},
+    ),
+    "invalid UTF-8 in a CSV row": (
+        "feed.csv",
+        "id,text\na,Hà Nội\n".encode() + b"b,Hu\xe1\n" + "c,Mưa\n".encode(),
+        {"file": "feed.csv", "line": 3, "id": None, "error": "invalid UTF-8"},
+    ),
+    "CSV without the text column": (
+        "feed.csv",
+        "id,body\na,Hà Nội\n".encode(),
+        {"file": "feed.csv", "line": 1, "error": "no column 'text'"},
+    ),
+    "CSV header naming a column twice": (
+        "feed.csv",
+        "id,text,text\na,Hà Nội,Mưa\n".encode(),
+        {"file": "feed.csv", "line": 1, "error": "the header names 'text' twice"},
+    ),
+    "CSV of a header and no rows": (
+        "feed.csv",
+        b"id,text\n",
+        {"file": "feed.csv", "line": 1, "error": "a header and no rows"},
+    ),
+    "empty CSV file": ("feed.csv", b"", {"file": "feed.csv", "error": "empty file"}),
+    "UTF-16 CSV": (
+        "feed.csv",
+        "id,text\na,Hà Nội\n".encode("utf-16"),
+        {"file": "feed.csv", "error": "UTF-16 CSV cannot be read a line at a time"},
+    ),
+    "empty text in a CSV row": (
+        "feed.csv",
+        'id,text\na,Hà Nội\nb,""\n'.encode(),
+        {"file": "feed.csv", "line": 3, "id": "b", "error": "empty text"},
     ),
 }
 

@@ -83,7 +83,7 @@ def _global_options(
 FilesArgument = Annotated[
     list[Path] | None,
     typer.Argument(
-        help="Files (.txt, .jsonl, .parquet; .gz/.zst too) or folders (their .txt files); "
+        help="Files (.txt, .jsonl, .parquet, .csv, .tsv; .gz/.zst too) or folders (their .txt files); "
         "none or -: read standard input.",
         show_default=False,
     ),
@@ -147,8 +147,12 @@ DictionaryOption = Annotated[
 ]
 
 
-TextFieldOption = Annotated[str, typer.Option(help="JSON Lines and Parquet: the text's field.")]
-IdFieldOption = Annotated[str, typer.Option(help="JSON Lines and Parquet: the id's field.")]
+TextFieldOption = Annotated[
+    str, typer.Option(help="JSON Lines, Parquet and CSV: the text's field (column).")
+]
+IdFieldOption = Annotated[
+    str, typer.Option(help="JSON Lines, Parquet and CSV: the id's field (column).")
+]
 
 
 def _fail(error: InputError) -> None:
@@ -318,7 +322,7 @@ def segment(
     for path in text_files(files or []):
         source = classify(path, default=InputKind.TEXT)
         if source.kind is not InputKind.TEXT:
-            # JSON Lines and Parquet: read and written as tachtu corpus does.
+            # JSON Lines, Parquet and CSV: read and written as tachtu corpus does.
             if separate and output_format is OutputFormat.SENTENCES:
                 out.write("\n")
             out.flush()
@@ -384,7 +388,7 @@ def normalize_command(
 ) -> None:
     """Write clean NFC text: legacy encodings, decomposed input, odd spaces, misplaced tone marks.
 
-    A JSON Lines or Parquet file gives JSON Lines: each record, its text normalized.
+    A JSON Lines, Parquet or CSV file gives JSON Lines: each record, its text normalized.
     """
     decode = _decoder(encoding, errors)
     # What decoding changed (mojibake, decomposed characters, ...), by file, for the report:
@@ -425,7 +429,7 @@ def normalize_command(
         source = classify(path, default=InputKind.TEXT)
         changes = Counter()
         if source.kind is not InputKind.TEXT:
-            # JSON Lines and Parquet: each record as a JSON line, its text normalized.
+            # JSON Lines, Parquet and CSV: each record as a JSON line, its text normalized.
             for chunk in read_chunks(source, text_field=text_field, decode=read.decode):
                 for item in read_records(chunk, read):
                     if isinstance(item, InputError):
@@ -594,7 +598,8 @@ def corpus(
     inputs: Annotated[
         list[Path],
         typer.Argument(
-            help="Files and folders: .txt (one document a file), .jsonl, .parquet; .gz/.zst too.",
+            help="Files and folders: .txt (one document a file), .jsonl, .parquet, .csv, .tsv;"
+            " .gz/.zst too.",
             show_default=False,
         ),
     ],

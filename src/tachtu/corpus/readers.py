@@ -1,5 +1,5 @@
-"""Reading corpus inputs: text files, JSON Lines and Parquet, plain or compressed, with errors
-that name the file, line and document.
+"""Reading corpus inputs: text files, JSON Lines, Parquet and CSV, plain or compressed, with
+errors that name the file, line and document.
 
 Reading is split in two so that the main process of a parallel run only moves bytes:
 :func:`read_chunks` finds records and cuts a file into chunks (main process), and
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import csv
 import datetime
 import decimal
 import functools
@@ -199,7 +200,7 @@ def text_files(paths: list[Path]) -> list[Path]:
             ]
             if not texts:
                 log.warning(
-                    "%s: no .txt file in this folder (JSON Lines, Parquet and compressed files"
+                    "%s: no .txt file in this folder (JSON Lines, Parquet, CSV and compressed files"
                     " are read when named, and by tachtu corpus)",
                     path,
                 )
@@ -213,6 +214,7 @@ class InputKind(StrEnum):
     TEXT = "text"  # one document a file, one paragraph a line
     JSONL = "jsonl"  # one document a line
     PARQUET = "parquet"  # one document a row
+    CSV = "csv"  # one document a row, under a header that names the columns
 
 
 _COMPRESSION_SUFFIXES: dict[str, Compression] = {".gz": "gzip", ".zst": "zstd", ".zstd": "zstd"}
@@ -221,6 +223,8 @@ _KIND_SUFFIXES = {
     ".jsonl": InputKind.JSONL,
     ".ndjson": InputKind.JSONL,
     ".parquet": InputKind.PARQUET,
+    ".csv": InputKind.CSV,
+    ".tsv": InputKind.CSV,
 }
 
 
@@ -284,9 +288,9 @@ def discover_inputs(
     """Input files: each file named, then the known files under each folder, sorted.
 
     Under a folder, hidden files and folders and the folder ``skip`` (a run's own output) are left
-    out, and only ``.txt``, ``.jsonl``/``.ndjson`` and ``.parquet`` files (also ``.gz``/``.zst``)
-    are taken; a folder with none of them is named in a warning. A file named directly is text
-    unless its suffix says otherwise. Paths that do not exist come back as errors.
+    out, and only ``.txt``, ``.jsonl``/``.ndjson``, ``.parquet`` and ``.csv``/``.tsv`` files
+    (also ``.gz``/``.zst``) are taken; a folder with none of them is named in a warning. A file
+    named directly is text unless its suffix says otherwise. Paths that do not exist come back as errors.
     """
     skipped = Path(skip).resolve() if skip is not None else None
     found: list[InputFile] = []
@@ -296,7 +300,7 @@ def discover_inputs(
             inputs = _folder_inputs(path, skipped)
             if not inputs:
                 log.warning(
-                    "%s: no input file in this folder (.txt, .jsonl, .ndjson, .parquet;"
+                    "%s: no input file in this folder (.txt, .jsonl, .ndjson, .parquet, .csv, .tsv;"
                     " .gz or .zst too)",
                     path,
                 )
@@ -377,7 +381,8 @@ class Chunk:
 
     source: InputFile
     index: int  # chunks of a file are numbered from 0 in file order
-    # (line or row number from 1, the raw record): bytes of a line or file, or a Parquet row
+    # (line or row number from 1, the raw record): bytes of a line or file, a Parquet row, or a
+    # CSV row (its columns by name, or the InputError of a row that does not fit the header)
     records: list[tuple[int, Any]] = field(default_factory=list)
     size: int = 0  # bytes of text in the records: what the chunking is measured in
     position: int = 0  # bytes of the file on disk read so far
@@ -401,6 +406,19 @@ def read_chunks(
     settles on one decoding for a JSON Lines file, from its first bytes, and every chunk of the
     file carries it.
     """
+    settled: Decoder | None = None
+    # Text files are one record each, and Parquet strings are decoded already.
+    if source.kind in (InputKind.JSONL, InputKind.CSV):
+        sample = _sample(source)
+        if sample.startswith(UTF16_BOMS):
+            # Records are cut at newline bytes, which UTF-16 spreads over two: one error for
+            # the file, not one for each of its lines.
+            name = "JSON Lines" if source.kind is InputKind.JSONL else "CSV"
+            reason = f"UTF-16 {name} cannot be read a line at a time; convert it to UTF-8"
+            yield Chunk(source, 0, error=InputError(source.path, reason), last=True)
+            return
+        if sample and isinstance(decode, FileDecoder):
+            settled = decode.for_file(sample, str(source.path))
     match source.kind:
         case InputKind.TEXT:
             chunks = _text_chunks(source)
@@ -408,18 +426,10 @@ def read_chunks(
             chunks = _line_chunks(source, chunk_bytes)
         case InputKind.PARQUET:
             chunks = _parquet_chunks(source, chunk_bytes, text_field)
-    settled: Decoder | None = None
-    # Text files are one record each, and Parquet strings are decoded already.
-    if source.kind is InputKind.JSONL and isinstance(decode, FileDecoder):
-        sample = _sample(source)
-        if sample.startswith(UTF16_BOMS):
-            # Records are cut at newline bytes, which UTF-16 spreads over two: one error for
-            # the file, not one for each of its lines.
-            reason = "UTF-16 JSON Lines cannot be read a line at a time; convert it to UTF-8"
-            yield Chunk(source, 0, error=InputError(source.path, reason), last=True)
-            return
-        if sample:
-            settled = decode.for_file(sample, str(source.path))
+        case InputKind.CSV:
+            # CSV is parsed here, so decoded here: a quoted field may hold a line break.
+            line_decoder = settled or decode or _decode_strict
+            chunks = _csv_chunks(source, chunk_bytes, text_field, line_decoder)
     held: Chunk | None = None
     for chunk in chunks:
         chunk.decode = settled
@@ -671,6 +681,105 @@ def _parquet_chunks(source: InputFile, chunk_bytes: int, text_field: str) -> Ite
         yield chunk
 
 
+# A news article or a law can be longer than the csv module's default limit of 128 KiB a field.
+_CSV_FIELD_LIMIT = 1 << 30
+_CSV_ERRORS: tuple[type[BaseException], ...] = (*_FILE_ERRORS, csv.Error)
+
+
+def _csv_chunks(
+    source: InputFile, chunk_bytes: int, text_field: str, decode: Decoder
+) -> Iterator[Chunk]:
+    """Rows of a CSV (``.csv``, commas) or TSV (``.tsv``, tabs) file under its header, each a
+    record of its columns by name, numbered by the line it starts on."""
+    if csv.field_size_limit() < _CSV_FIELD_LIMIT:
+        csv.field_size_limit(_CSV_FIELD_LIMIT)
+    chunk = Chunk(source, 0)
+    reading = _BlockReader(source)
+    lines = _DecodedLines(source, _lines(reading.blocks()), decode)
+    name = source.relative.name.lower()
+    for suffix in _COMPRESSION_SUFFIXES:
+        name = name.removesuffix(suffix)
+    rows = csv.reader(lines, delimiter="\t" if name.endswith(".tsv") else ",")
+    start = 1
+    try:
+        header = next(rows, None)
+        if header is None:
+            yield chunk  # no line at all: read_chunks calls it empty
+            return
+        repeated = sorted({name for name in header if header.count(name) > 1})
+        chunk.error = lines.take_error()
+        if chunk.error is not None:
+            pass  # a header that cannot be decoded names no column for certain
+        elif repeated:
+            chunk.error = InputError(source.path, f"the header names {repeated[0]!r} twice", 1)
+        elif text_field not in header:
+            # One error for the file, not one for each of its rows.
+            chunk.error = InputError(source.path, f"no column {text_field!r}", 1)
+        if chunk.error is not None:
+            yield chunk
+            return
+        start = rows.line_num + 1
+        for row in rows:
+            if not row:
+                start = rows.line_num + 1
+                continue  # a blank line holds no record
+            record: dict[str, str] | InputError
+            undecodable = lines.take_error()
+            if undecodable is not None:
+                record = undecodable
+            elif len(row) == len(header):
+                record = dict(zip(header, row, strict=True))
+                chunk.size += sum(map(len, row))
+            else:
+                fields = f"{len(row)} field" + ("s" if len(row) != 1 else "")
+                reason = f"{fields} where the header names {len(header)}"
+                record = InputError(source.path, reason, start)
+            chunk.records.append((start, record))
+            start = rows.line_num + 1
+            if chunk.size >= chunk_bytes:
+                chunk.position = reading.position
+                yield chunk
+                chunk = Chunk(source, chunk.index + 1)
+        chunk.position = reading.position
+        if chunk.index == 0 and not chunk.records:
+            chunk.error = InputError(source.path, "a header and no rows", 1)
+    except _CSV_ERRORS as error:
+        chunk.error = _read_error(source, error, start)
+    if chunk.records or chunk.error or chunk.index == 0:
+        yield chunk
+
+
+class _DecodedLines:
+    """A file's lines as text for the csv module, each decoded on its own, the first without
+    its byte order mark. A line that cannot be decoded is given with U+FFFD in its place, so
+    that the rows after it are still found, and its error is kept in ``error`` for the row."""
+
+    def __init__(self, source: InputFile, lines: Iterator[bytes], decode: Decoder) -> None:
+        self.path = str(source.path)
+        self.lines = enumerate(lines, 1)
+        self.decode = decode
+        self.error: InputError | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        number, line = next(self.lines)
+        if number == 1:
+            line = line.removeprefix(codecs.BOM_UTF8)
+        try:
+            return self.decode(line, self.path)
+        except InputError as error:
+            if self.error is None:
+                self.error = InputError(error.path, error.reason, number)
+            return line.decode("utf-8", "replace")
+
+    def take_error(self) -> InputError | None:
+        """The first decoding error since the last call."""
+        error, self.error = self.error, None
+        return error
+
+
 def parse_chunk(
     chunk: Chunk, options: ReadOptions, *, metadata: bool = True
 ) -> Iterator[Document | InputError]:
@@ -701,7 +810,7 @@ def parse_texts(chunk: Chunk, options: ReadOptions) -> Iterator[tuple[str, str] 
 def read_records(
     chunk: Chunk, options: ReadOptions
 ) -> Iterator[tuple[dict[str, Any], str] | InputError]:
-    """Each record of a chunk of JSON Lines or Parquet as ``(record, text)``, its values as
+    """Each record of a chunk of JSON Lines, Parquet or CSV as ``(record, text)``, its values as
     JSON holds them, or the error that spoils it: for tools that rewrite records whole.
 
     >>> source = InputFile(Path("a.jsonl"), PurePosixPath("a.jsonl"), InputKind.JSONL)
@@ -736,6 +845,8 @@ def _records(chunk: Chunk, options: ReadOptions) -> Iterator[Any]:
         try:
             if source.kind is InputKind.TEXT:
                 yield _text_file(source, raw, options), None
+            elif isinstance(raw, InputError):  # a CSV row that does not fit its header
+                yield raw
             else:
                 record = (
                     _json_record(source, number, raw, decode, read_json)
@@ -849,6 +960,8 @@ def _record_text(
         raise InputError(source.path, f"not a JSON object but {type(record).__name__}", number)
     text_field, id_field = options.text_field, options.id_field
     found_id = record.get(id_field)
+    if found_id == "" and source.kind is InputKind.CSV:
+        found_id = None  # an empty cell is CSV's way to give no value
     document_id = f"{source.stem.as_posix()}:{number}" if found_id is None else str(found_id)
     if text_field not in record:
         raise InputError(source.path, f"no field {text_field!r}", number, document_id=document_id)

@@ -138,7 +138,8 @@ def run(
     """Segment every document of ``inputs`` into the folder ``out``; rerun to resume.
 
     ``inputs`` are text files (one document a file), JSON Lines (``text_field``, ``id_field``;
-    other fields are carried into ``jsonl`` output) and Parquet, plain or ``.gz``/``.zst``, and
+    other fields are carried into ``jsonl`` output), Parquet and CSV (``.csv``, ``.tsv``: a
+    header names the columns), plain or ``.gz``/``.zst``, and
     folders of them. The output tree mirrors each input: a folder's files under ``out``, a file
     named directly at ``out/NAME``. ``sep`` joins the syllables of a word (``_`` when not
     given; not for ``conllu``, whose forms keep spaces). ``segmenter``: a loaded one, a model

@@ -126,7 +126,7 @@ def render_documents(
     """Documents as output text.
 
     A text file is one document, rendered as ``tachtu segment`` does. In a file of many
-    documents (JSON Lines, Parquet) the text formats end each document with an empty line, and
+    documents (JSON Lines, Parquet, CSV) the text formats end each document with an empty line, and
     CoNLL-U starts each with ``# newdoc id``, so document boundaries survive.
     """
     pieces: list[str] = []
