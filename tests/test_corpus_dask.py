@@ -56,7 +56,7 @@ def test_dask_engine_writes_what_local_processes_write(
         scheduler=scheduler,
     )
     assert output_tree(tmp_path / "out") == clean
-    assert summary.stats.documents == 27 and summary.stats.errors == 1
+    assert summary.stats.documents == 29 and summary.stats.errors == 2
 
 
 def test_dask_run_stopped_part_way_resumes(tmp_path: Path, inputs, clean, scheduler) -> None:

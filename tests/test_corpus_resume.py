@@ -65,11 +65,16 @@ print(json.dumps({"steps": steps}), flush=True)
 
 
 def make_inputs(folder: Path) -> list[Path]:
-    """The fixture corpus, a gzip copy of its feed and a broken line: every kind of output."""
+    """The fixture corpus, a gzip copy of its feed, a broken line and a CSV table: every kind of
+    output."""
     (folder / "feed-copy.jsonl.gz").write_bytes(
         gzip.compress(NEWS.joinpath("feed.jsonl").read_bytes())
     )
     (folder / "broken.jsonl").write_text('{"id": "x", "text": "Hà Nội"}\n{oops\n', "utf-8")
+    # rows read in the main process, one cut over two lines and one that does not fit
+    (folder / "table.csv").write_text(
+        'id,text\nt1,"Hà Nội\nmưa to"\nt2\nt3,Thủ đô đón khách quốc tế\n', "utf-8"
+    )
     return [NEWS, folder]
 
 
@@ -117,13 +122,13 @@ def killing_run(
 def finish(out: Path, inputs: list[Path], **engine) -> dict[str, bytes]:
     options = engine or {"workers": 0}
     summary = run(inputs, out, segmenter=TINY_LEXICON, chunk_bytes=CHUNK_BYTES, **options)
-    assert summary.stats.errors == 1  # the broken line, reported once however often it was read
+    assert summary.stats.errors == 2  # the broken line and row, each once however often read
     return output_tree(out)
 
 
 def test_the_whole_run_has_many_kill_points(steps: int, clean: dict[str, bytes]) -> None:
     assert steps > 40
-    assert len(clean) == 7 and clean["errors.jsonl"].count(b"\n") == 1
+    assert len(clean) == 8 and clean["errors.jsonl"].count(b"\n") == 2
 
 
 @pytest.mark.parametrize("fraction", [0.0, 0.1, 0.25, 0.4, 0.5, 0.6, 0.75, 0.9, 0.97, 1.0])
