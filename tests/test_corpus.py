@@ -260,6 +260,14 @@ def test_csv_and_tsv_read_as_json_lines_are(tmp_path: Path, tiny_segmenter) -> N
         assert record == expected
 
 
+def test_the_rows_after_a_bad_csv_row_are_read(tmp_path: Path, tiny_segmenter) -> None:
+    _, data, _ = BAD_INPUTS["CSV text after a closing quote"]
+    (tmp_path / "feed.csv").write_bytes(data)
+    summary = run([tmp_path / "feed.csv"], tmp_path / "out", segmenter=tiny_segmenter, workers=0)
+    assert summary.stats.errors == 1
+    assert (tmp_path / "out" / "feed.txt").read_text("utf-8") == "Hà_Nội\n\nGió\n\n"
+
+
 def test_a_csv_row_without_an_id_is_named_by_its_line(tmp_path: Path, tiny_segmenter) -> None:
     (tmp_path / "feed.csv").write_bytes('id,text\na,Hà Nội\n,"Mưa\nto"\n,Gió\n'.encode())
     run(
@@ -452,6 +460,16 @@ BAD_INPUTS = {
         "feed.csv",
         "id,text\na,Hà Nội\n".encode("utf-16"),
         {"file": "feed.csv", "error": "UTF-16 CSV cannot be read a line at a time"},
+    ),
+    "CSV quote never closed": (
+        "feed.csv",
+        'id,text\na,Hà Nội\nb,"Mưa to\nc,Gió\n'.encode(),
+        {"file": "feed.csv", "line": 3, "id": None, "error": "not CSV: unexpected end of data"},
+    ),
+    "CSV text after a closing quote": (
+        "feed.csv",
+        'id,text\na,Hà Nội\nb,"Mưa" to\nc,Gió\n'.encode(),
+        {"file": "feed.csv", "line": 3, "id": None, "error": "not CSV"},
     ),
     "empty text in a CSV row": (
         "feed.csv",

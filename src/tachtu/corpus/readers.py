@@ -699,7 +699,8 @@ def _csv_chunks(
     name = source.relative.name.lower()
     for suffix in _COMPRESSION_SUFFIXES:
         name = name.removesuffix(suffix)
-    rows = csv.reader(lines, delimiter="\t" if name.endswith(".tsv") else ",")
+    # strict: a quote left open is an error, not a cell that runs on to the end of the file
+    rows = csv.reader(lines, delimiter="\t" if name.endswith(".tsv") else ",", strict=True)
     start = 1
     try:
         header = next(rows, None)
@@ -719,21 +720,31 @@ def _csv_chunks(
             yield chunk
             return
         start = rows.line_num + 1
-        for row in rows:
-            if not row:
-                start = rows.line_num + 1
-                continue  # a blank line holds no record
+        while True:
             record: dict[str, str] | InputError
-            undecodable = lines.take_error()
-            if undecodable is not None:
-                record = undecodable
-            elif len(row) == len(header):
-                record = dict(zip(header, row, strict=True))
-                chunk.size += sum(map(len, row))
+            try:
+                row = next(rows)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                # A quote left open, or text after a closing one: the row is named and the
+                # parser starts again on the next line (at the end of the file, it ends).
+                lines.take_error()
+                record = InputError(source.path, f"not CSV: {error}", start)
             else:
-                fields = f"{len(row)} field" + ("s" if len(row) != 1 else "")
-                reason = f"{fields} where the header names {len(header)}"
-                record = InputError(source.path, reason, start)
+                if not row:
+                    start = rows.line_num + 1
+                    continue  # a blank line holds no record
+                undecodable = lines.take_error()
+                if undecodable is not None:
+                    record = undecodable
+                elif len(row) == len(header):
+                    record = dict(zip(header, row, strict=True))
+                    chunk.size += sum(map(len, row))
+                else:
+                    fields = f"{len(row)} field" + ("s" if len(row) != 1 else "")
+                    reason = f"{fields} where the header names {len(header)}"
+                    record = InputError(source.path, reason, start)
             chunk.records.append((start, record))
             start = rows.line_num + 1
             if chunk.size >= chunk_bytes:
