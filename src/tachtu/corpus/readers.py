@@ -382,7 +382,7 @@ class Chunk:
     source: InputFile
     index: int  # chunks of a file are numbered from 0 in file order
     # (line or row number from 1, the raw record): bytes of a line or file, a Parquet row, or a
-    # CSV row (its columns by name, or the InputError of a row that does not fit the header)
+    # CSV row (its cells' bytes by column, or the InputError of a row that does not fit)
     records: list[tuple[int, Any]] = field(default_factory=list)
     size: int = 0  # bytes of text in the records: what the chunking is measured in
     position: int = 0  # bytes of the file on disk read so far
@@ -427,9 +427,9 @@ def read_chunks(
         case InputKind.PARQUET:
             chunks = _parquet_chunks(source, chunk_bytes, text_field)
         case InputKind.CSV:
-            # CSV is parsed here, so decoded here: a quoted field may hold a line break.
-            line_decoder = settled or decode or _decode_strict
-            chunks = _csv_chunks(source, chunk_bytes, text_field, line_decoder)
+            # The header is decoded here, to find the text's column; the cells in the workers.
+            header_decoder = settled or decode or _decode_strict
+            chunks = _csv_chunks(source, chunk_bytes, text_field, header_decoder)
     held: Chunk | None = None
     for chunk in chunks:
         chunk.decode = settled
@@ -690,12 +690,19 @@ def _csv_chunks(
     source: InputFile, chunk_bytes: int, text_field: str, decode: Decoder
 ) -> Iterator[Chunk]:
     """Rows of a CSV (``.csv``, commas) or TSV (``.tsv``, tabs) file under its header, each a
-    record of its columns by name, numbered by the line it starts on."""
+    record of its cells by column name, numbered by the line it starts on.
+
+    The rows are cut here, in the process that reads the file, and their cells stay bytes until
+    a worker decodes them, as JSON lines do: each line is read as Latin-1, which gives every byte
+    a character of its own, so that the commas, tabs, quotes and line breaks the csv module looks
+    for are those of the bytes. In UTF-8 and in the legacy encodings the reader takes, no other
+    character holds those bytes.
+    """
     if csv.field_size_limit() < _CSV_FIELD_LIMIT:
         csv.field_size_limit(_CSV_FIELD_LIMIT)
     chunk = Chunk(source, 0)
     reading = _BlockReader(source)
-    lines = _DecodedLines(source, _lines(reading.blocks()), decode)
+    lines = (line.decode("latin-1") for line in _lines(reading.blocks()))
     name = source.relative.name.lower()
     for suffix in _COMPRESSION_SUFFIXES:
         name = name.removesuffix(suffix)
@@ -703,14 +710,19 @@ def _csv_chunks(
     rows = csv.reader(lines, delimiter="\t" if name.endswith(".tsv") else ",", strict=True)
     start = 1
     try:
-        header = next(rows, None)
-        if header is None:
+        first = next(rows, None)
+        if first is None:
             yield chunk  # no line at all: read_chunks calls it empty
             return
-        repeated = sorted({name for name in header if header.count(name) > 1})
-        chunk.error = lines.take_error()
+        first[0] = first[0].removeprefix(codecs.BOM_UTF8.decode("latin-1"))
+        try:
+            header = [decode(cell.encode("latin-1"), str(source.path)) for cell in first]
+        except InputError as error:
+            header = []
+            chunk.error = InputError(source.path, error.reason, 1)
+        repeated = sorted({column for column in header if header.count(column) > 1})
         if chunk.error is not None:
-            pass  # a header that cannot be decoded names no column for certain
+            pass
         elif repeated:
             chunk.error = InputError(source.path, f"the header names {repeated[0]!r} twice", 1)
         elif text_field not in header:
@@ -721,7 +733,7 @@ def _csv_chunks(
             return
         start = rows.line_num + 1
         while True:
-            record: dict[str, str] | InputError
+            record: dict[str, bytes] | InputError
             try:
                 row = next(rows)
             except StopIteration:
@@ -729,17 +741,14 @@ def _csv_chunks(
             except csv.Error as error:
                 # A quote left open, or text after a closing one: the row is named and the
                 # parser starts again on the next line (at the end of the file, it ends).
-                lines.take_error()
                 record = InputError(source.path, f"not CSV: {error}", start)
             else:
                 if not row:
                     start = rows.line_num + 1
                     continue  # a blank line holds no record
-                undecodable = lines.take_error()
-                if undecodable is not None:
-                    record = undecodable
-                elif len(row) == len(header):
-                    record = dict(zip(header, row, strict=True))
+                if len(row) == len(header):
+                    cells = zip(header, row, strict=True)
+                    record = {column: cell.encode("latin-1") for column, cell in cells}
                     chunk.size += sum(map(len, row))
                 else:
                     fields = f"{len(row)} field" + ("s" if len(row) != 1 else "")
@@ -760,35 +769,15 @@ def _csv_chunks(
         yield chunk
 
 
-class _DecodedLines:
-    """A file's lines as text for the csv module, each decoded on its own, the first without
-    its byte order mark. A line that cannot be decoded is given with U+FFFD in its place, so
-    that the rows after it are still found, and its error is kept in ``error`` for the row."""
-
-    def __init__(self, source: InputFile, lines: Iterator[bytes], decode: Decoder) -> None:
-        self.path = str(source.path)
-        self.lines = enumerate(lines, 1)
-        self.decode = decode
-        self.error: InputError | None = None
-
-    def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
-        number, line = next(self.lines)
-        if number == 1:
-            line = line.removeprefix(codecs.BOM_UTF8)
-        try:
-            return self.decode(line, self.path)
-        except InputError as error:
-            if self.error is None:
-                self.error = InputError(error.path, error.reason, number)
-            return line.decode("utf-8", "replace")
-
-    def take_error(self) -> InputError | None:
-        """The first decoding error since the last call."""
-        error, self.error = self.error, None
-        return error
+def _csv_record(
+    source: InputFile, number: int, cells: dict[str, bytes], decode: Decoder
+) -> dict[str, str]:
+    """A CSV row's cells decoded; a cell that cannot be raises the InputError of its row."""
+    path = str(source.path)
+    try:
+        return {column: decode(cell, path) for column, cell in cells.items()}
+    except InputError as error:
+        raise InputError(source.path, error.reason, number) from None
 
 
 def parse_chunk(
@@ -859,11 +848,12 @@ def _records(chunk: Chunk, options: ReadOptions) -> Iterator[Any]:
             elif isinstance(raw, InputError):  # a CSV row that does not fit its header
                 yield raw
             else:
-                record = (
-                    _json_record(source, number, raw, decode, read_json)
-                    if source.kind is InputKind.JSONL
-                    else raw
-                )
+                if source.kind is InputKind.JSONL:
+                    record = _json_record(source, number, raw, decode, read_json)
+                elif source.kind is InputKind.CSV:
+                    record = _csv_record(source, number, raw, decode)
+                else:
+                    record = raw
                 yield _record_text(source, number, record, options), record
         except InputError as error:
             yield error
