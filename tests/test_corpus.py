@@ -282,7 +282,10 @@ def test_a_csv_row_without_an_id_is_named_by_its_line(tmp_path: Path, tiny_segme
 
 
 def test_a_legacy_encoded_csv_is_detected_and_decoded(tmp_path: Path, tiny_segmenter) -> None:
-    text = "id,text\na,Bộ Ngoại giao Việt Nam họp báo chiều nay.\nb,Thời tiết Hà Nội hôm nay đẹp.\n"
+    text = (
+        "id,text,nguồn\na,Bộ Ngoại giao Việt Nam họp báo chiều nay.,Hà Nội\n"
+        "b,Thời tiết Hà Nội hôm nay đẹp.,Huế\n"
+    )
     (tmp_path / "feed.csv").write_bytes(encode(text, "tcvn3"))
     summary = run(
         [tmp_path / "feed.csv"],
@@ -295,6 +298,17 @@ def test_a_legacy_encoded_csv_is_detected_and_decoded(tmp_path: Path, tiny_segme
     assert (tmp_path / "out" / "feed.txt").read_text("utf-8").split("\n\n")[0] == (
         "Bộ_Ngoại_giao Việt_Nam họp báo chiều nay ."
     )
+    # the header and every cell are decoded, not the text alone
+    run(
+        [tmp_path / "feed.csv"],
+        tmp_path / "json",
+        segmenter=tiny_segmenter,
+        workers=0,
+        decode=decoder("auto"),
+        output_format="jsonl",
+    )
+    lines = (tmp_path / "json" / "feed.jsonl").read_text("utf-8").splitlines()
+    assert [json.loads(line)["nguồn"] for line in lines] == ["Hà Nội", "Huế"]
 
 
 @pytest.mark.parametrize(
@@ -439,6 +453,11 @@ BAD_INPUTS = {
         "feed.csv",
         "id,text\na,Hà Nội\n".encode() + b"b,Hu\xe1\n" + "c,Mưa\n".encode(),
         {"file": "feed.csv", "line": 3, "id": None, "error": "invalid UTF-8"},
+    ),
+    "invalid UTF-8 in a CSV header": (
+        "feed.csv",
+        b"id,text,ngu\xe1n\na,x,y\n",
+        {"file": "feed.csv", "line": 1, "id": None, "error": "invalid UTF-8"},
     ),
     "CSV without the text column": (
         "feed.csv",
