@@ -200,8 +200,8 @@ def text_files(paths: list[Path]) -> list[Path]:
             ]
             if not texts:
                 log.warning(
-                    "%s: no .txt file in this folder (JSON Lines, Parquet, CSV and compressed files"
-                    " are read when named, and by tachtu corpus)",
+                    "%s: no .txt file in this folder (JSON Lines, Parquet, CSV and compressed"
+                    " files are read when named, and by tachtu corpus)",
                     path,
                 )
             found.extend(texts)
@@ -290,7 +290,8 @@ def discover_inputs(
     Under a folder, hidden files and folders and the folder ``skip`` (a run's own output) are left
     out, and only ``.txt``, ``.jsonl``/``.ndjson``, ``.parquet`` and ``.csv``/``.tsv`` files
     (also ``.gz``/``.zst``) are taken; a folder with none of them is named in a warning. A file
-    named directly is text unless its suffix says otherwise. Paths that do not exist come back as errors.
+    named directly is text unless its suffix says otherwise. Paths that do not exist come back
+    as errors.
     """
     skipped = Path(skip).resolve() if skip is not None else None
     found: list[InputFile] = []
@@ -300,8 +301,8 @@ def discover_inputs(
             inputs = _folder_inputs(path, skipped)
             if not inputs:
                 log.warning(
-                    "%s: no input file in this folder (.txt, .jsonl, .ndjson, .parquet, .csv, .tsv;"
-                    " .gz or .zst too)",
+                    "%s: no input file in this folder (.txt, .jsonl, .ndjson, .parquet, .csv,"
+                    " .tsv; .gz or .zst too)",
                     path,
                 )
             found.extend(inputs)
@@ -403,8 +404,8 @@ def read_chunks(
     The same file always gives the same chunks, which is what lets a rerun skip the chunks that
     are done. The last chunk has ``last`` set; a file that cannot be read, or stops being readable
     part way, ends with a chunk whose ``error`` says where. A :class:`FileDecoder` ``decode``
-    settles on one decoding for a JSON Lines file, from its first bytes, and every chunk of the
-    file carries it.
+    settles on one decoding for a JSON Lines or CSV file, from its first bytes, and every chunk of
+    the file carries it.
     """
     settled: Decoder | None = None
     # Text files are one record each, and Parquet strings are decoded already.
@@ -718,16 +719,14 @@ def _csv_chunks(
         try:
             header = [decode(cell.encode("latin-1"), str(source.path)) for cell in first]
         except InputError as error:
-            header = []
             chunk.error = InputError(source.path, error.reason, 1)
-        repeated = sorted({column for column in header if header.count(column) > 1})
-        if chunk.error is not None:
-            pass
-        elif repeated:
-            chunk.error = InputError(source.path, f"the header names {repeated[0]!r} twice", 1)
-        elif text_field not in header:
-            # One error for the file, not one for each of its rows.
-            chunk.error = InputError(source.path, f"no column {text_field!r}", 1)
+        else:
+            repeated = sorted({column for column in header if header.count(column) > 1})
+            if repeated:
+                chunk.error = InputError(source.path, f"the header names {repeated[0]!r} twice", 1)
+            elif text_field not in header:
+                # One error for the file, not one for each of its rows.
+                chunk.error = InputError(source.path, f"no column {text_field!r}", 1)
         if chunk.error is not None:
             yield chunk
             return
