@@ -462,7 +462,7 @@ BAD_INPUTS = {
     "CSV without the text column": (
         "feed.csv",
         "id,body\na,Hà Nội\n".encode(),
-        {"file": "feed.csv", "line": 1, "error": "no column 'text'"},
+        {"file": "feed.csv", "line": 1, "error": "no column 'text'; the columns are 'id', 'body'"},
     ),
     "CSV header naming a column twice": (
         "feed.csv",
@@ -850,7 +850,9 @@ def test_parquet_without_the_text_column_is_one_error(tmp_path: Path, tiny_segme
     summary = run(
         [tmp_path / "feed.parquet"], tmp_path / "out", segmenter=tiny_segmenter, workers=0
     )
-    assert [e["error"] for e in summary.errors] == ["no column 'text'"]
+    assert [e["error"] for e in summary.errors] == [
+        "no column 'text'; the columns are 'id', 'body'"
+    ]
     summary = run(
         [tmp_path / "feed.parquet"],
         tmp_path / "body",

@@ -30,7 +30,7 @@ import logging
 import os
 import re
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
@@ -661,7 +661,8 @@ def _parquet_chunks(source: InputFile, chunk_bytes: int, text_field: str) -> Ite
         with pq.ParquetFile(source.path) as table:
             if text_field not in table.schema_arrow.names:
                 # One error for the file, not one for each of its million rows.
-                chunk.error = InputError(source.path, f"no column {text_field!r}")
+                columns = table.schema_arrow.names
+                chunk.error = InputError(source.path, _no_column(text_field, columns))
                 yield chunk
                 return
             rows = max(table.metadata.num_rows, 1)
@@ -726,7 +727,7 @@ def _csv_chunks(
                 chunk.error = InputError(source.path, f"the header names {repeated[0]!r} twice", 1)
             elif text_field not in header:
                 # One error for the file, not one for each of its rows.
-                chunk.error = InputError(source.path, f"no column {text_field!r}", 1)
+                chunk.error = InputError(source.path, _no_column(text_field, header), 1)
         if chunk.error is not None:
             yield chunk
             return
@@ -766,6 +767,20 @@ def _csv_chunks(
         chunk.error = _read_error(source, error, start)
     if chunk.records or chunk.error or chunk.index == 0:
         yield chunk
+
+
+def _no_column(text_field: str, columns: Sequence[str]) -> str:
+    """Why a table gives no text, with the columns it has, among which the right one may be.
+
+    >>> _no_column("text", ["id", "content"])
+    "no column 'text'; the columns are 'id', 'content'"
+    """
+    named = ", ".join(map(repr, columns[:20])) + (", …" if len(columns) > 20 else "")
+    return (
+        f"no column {text_field!r}; the columns are {named}"
+        if columns
+        else f"no column {text_field!r}"
+    )
 
 
 def _csv_record(
