@@ -237,27 +237,19 @@ def test_csv_and_tsv_read_as_json_lines_are(tmp_path: Path, tiny_segmenter) -> N
     assert (tmp_path / "out" / "comma.txt").read_bytes() == plain
     assert gzip.decompress((tmp_path / "out" / "tab.txt.gz").read_bytes()) == plain
     # The other columns are carried as JSON fields are, as strings.
-    run(
-        [NEWS / "feed.jsonl"],
-        tmp_path / "plain-json",
-        segmenter=tiny_segmenter,
-        workers=0,
-        output_format="jsonl",
-    )
-    run(
-        [folder / "comma.csv"],
-        tmp_path / "json",
-        output_format="jsonl",
-        segmenter=tiny_segmenter,
-        workers=0,
-    )
-    from_jsonl = (tmp_path / "plain-json" / "feed.jsonl").read_text("utf-8").splitlines()
-    from_csv = (tmp_path / "json" / "comma.jsonl").read_text("utf-8").splitlines()
+    from_jsonl = _jsonl_records(NEWS / "feed.jsonl", tmp_path / "plain-json", tiny_segmenter)
+    from_csv = _jsonl_records(folder / "comma.csv", tmp_path / "json", tiny_segmenter)
     assert len(from_csv) == FEED_DOCUMENTS
-    for jsonl_line, csv_line in zip(from_jsonl, from_csv, strict=True):
-        expected, record = json.loads(jsonl_line), json.loads(csv_line)
+    for expected, record in zip(from_jsonl, from_csv, strict=True):
         assert record.pop("tags") == json.dumps(expected.pop("tags"))
         assert record == expected
+
+
+def _jsonl_records(source: Path, out: Path, segmenter: Segmenter, **options) -> list[dict]:
+    """The records a run writes for one input in the jsonl format."""
+    run([source], out, output_format="jsonl", segmenter=segmenter, workers=0, **options)
+    [written] = (path for path in out.glob("*.jsonl") if path.name != "errors.jsonl")
+    return [json.loads(line) for line in written.read_text("utf-8").splitlines()]
 
 
 def test_the_rows_after_a_bad_csv_row_are_read(tmp_path: Path, tiny_segmenter) -> None:
@@ -270,15 +262,8 @@ def test_the_rows_after_a_bad_csv_row_are_read(tmp_path: Path, tiny_segmenter) -
 
 def test_a_csv_row_without_an_id_is_named_by_its_line(tmp_path: Path, tiny_segmenter) -> None:
     (tmp_path / "feed.csv").write_bytes('id,text\na,Hà Nội\n,"Mưa\nto"\n,Gió\n'.encode())
-    run(
-        [tmp_path / "feed.csv"],
-        tmp_path / "out",
-        output_format="jsonl",
-        segmenter=tiny_segmenter,
-        workers=0,
-    )
-    lines = (tmp_path / "out" / "feed.jsonl").read_text("utf-8").splitlines()
-    assert [json.loads(line)["id"] for line in lines] == ["a", "feed:3", "feed:5"]
+    records = _jsonl_records(tmp_path / "feed.csv", tmp_path / "out", tiny_segmenter)
+    assert [record["id"] for record in records] == ["a", "feed:3", "feed:5"]
 
 
 def test_a_legacy_encoded_csv_is_detected_and_decoded(tmp_path: Path, tiny_segmenter) -> None:
@@ -299,16 +284,10 @@ def test_a_legacy_encoded_csv_is_detected_and_decoded(tmp_path: Path, tiny_segme
         "Bộ_Ngoại_giao Việt_Nam họp báo chiều nay ."
     )
     # the header and every cell are decoded, not the text alone
-    run(
-        [tmp_path / "feed.csv"],
-        tmp_path / "json",
-        segmenter=tiny_segmenter,
-        workers=0,
-        decode=decoder("auto"),
-        output_format="jsonl",
+    records = _jsonl_records(
+        tmp_path / "feed.csv", tmp_path / "json", tiny_segmenter, decode=decoder("auto")
     )
-    lines = (tmp_path / "json" / "feed.jsonl").read_text("utf-8").splitlines()
-    assert [json.loads(line)["nguồn"] for line in lines] == ["Hà Nội", "Huế"]
+    assert [record["nguồn"] for record in records] == ["Hà Nội", "Huế"]
 
 
 @pytest.mark.parametrize(
