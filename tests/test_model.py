@@ -4,6 +4,7 @@ user dictionaries, pickling."""
 from __future__ import annotations
 
 import gzip
+import json
 import pickle
 import random
 
@@ -518,5 +519,20 @@ def test_training_command_names_missing_files_before_it_starts(tmp_path, capsys)
         training_main([*argv, "--register-text", "essays.txt:0-10", "--no-save"])
     assert stopped.value.code == 2
     message = capsys.readouterr().err.splitlines()[-1]
-    missing = ", ".join(str(tmp_path / name) for name in ("nope.txt", "dev.txt", "essays.txt"))
+    missing = ", ".join(
+        f"{name} (nor {tmp_path / name})" for name in ("nope.txt", "dev.txt", "essays.txt")
+    )
     assert message.endswith(f"no such file: {missing}")
+
+
+def test_training_reads_a_file_named_from_the_working_directory(tmp_path, monkeypatch, capsys):
+    # A user's own gold is found where it is named from; the default names under --data.
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "gold.txt").write_text("Hà_Nội là thủ_đô .\n" * 3, "utf-8")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "dev.txt").write_text("Hà_Nội mưa .\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    argv = ["--data", "data", "--train", "mine/gold.txt", "--dev", "dev.txt", "--no-save"]
+    assert training_main([*argv, "--epochs", "1", "--folds", "2", "--weight-bits", "16"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["sentences"] >= 3 and "dev.txt" in report["dev"]

@@ -13,7 +13,7 @@ from pathlib import Path
 from tachtu.evaluation import conllu_lines, is_conll
 from tachtu.syllables import split_syllables
 
-__all__ = ["GoldFileError", "gold_lines", "labeled_units", "text_key"]
+__all__ = ["GoldFileError", "gold_lines", "labeled_units", "located", "text_key"]
 
 
 class GoldFileError(ValueError):
@@ -101,3 +101,15 @@ def text_key(line: str) -> str:
     'hànội1000người'
     """
     return "".join(c for c in line.lower() if c.isalnum())
+
+
+def located(data: Path, name: str) -> Path:
+    """Where the trainer reads a file it is given by ``name``: as given (from the working
+    directory, or absolute) where there is such a file, else under ``data``, where the default
+    files are.
+
+    >>> located(Path("../shared/data"), "vlsp2013-ws/dev.txt").as_posix()
+    '../shared/data/vlsp2013-ws/dev.txt'
+    """
+    given = Path(name)
+    return given if given.is_file() else data / given

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from tachtu.model.gold import gold_lines, labeled_units, text_key
+from tachtu.model.gold import gold_lines, labeled_units, located, text_key
 from tachtu.normalize import tone_key
 
 __all__ = ["compute_register_scores", "read_register_scores", "read_register_text"]
@@ -57,9 +57,10 @@ def compute_register_scores(
 
 
 def read_register_text(data: Path, spec: str) -> list[str]:
-    """Gold lines named ``FILE`` or ``FILE:START-END`` (gold_lines indices, END excluded)."""
+    """Gold lines named ``FILE`` or ``FILE:START-END`` (gold_lines indices, END excluded), the
+    file found as :func:`~tachtu.model.gold.located` finds it."""
     name, _, span = spec.partition(":")
-    lines = gold_lines(data / name)
+    lines = gold_lines(located(data, name))
     if span:
         start, end = (int(x) for x in span.split("-"))
         lines = lines[start:end]

@@ -58,7 +58,7 @@ from tachtu.model.augment import (
     robustness_forms,
 )
 from tachtu.model.features import N_TEMPLATES, syllable_shape
-from tachtu.model.gold import GoldFileError, gold_lines, labeled_units
+from tachtu.model.gold import GoldFileError, gold_lines, labeled_units, located
 from tachtu.model.perceptron import FORMAT_VERSION, PerceptronModel, encode_lines
 from tachtu.model.register import (
     compute_register_scores,
@@ -630,7 +630,7 @@ def parse_templates(disable: str) -> int:
 def _register_text(data: Path, spec: str) -> list[str]:
     if spec == "none":
         return []
-    if spec == DEFAULT_REGISTER_TEXT and not (data / spec.partition(":")[0]).exists():
+    if spec == DEFAULT_REGISTER_TEXT and not located(data, spec.partition(":")[0]).exists():
         # Training on other data: no essays to learn the formal register from, and no need.
         log.warning("no %s: training without the formal register", spec)
         return []
@@ -645,14 +645,19 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m tachtu.model.
         epilog=f"example: {prog} --data ../shared/data --output model.npz",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--data", default="../shared/data", help="folder the default files are in")
+    parser.add_argument(
+        "--data",
+        default="../shared/data",
+        help="folder the default files are in; a file named below that is not found as given is "
+        "looked for there",
+    )
     parser.add_argument(
         "--train",
         nargs="+",
         default=list(DEFAULT_TRAINING_FILES),
-        help="gold files (_-joined text, .conllu or .conll), relative to --data or absolute",
+        help="gold files (_-joined text, .conllu or .conll)",
     )
-    parser.add_argument("--dev", nargs="*", default=list(DEFAULT_DEV_FILES))
+    parser.add_argument("--dev", nargs="*", default=list(DEFAULT_DEV_FILES), help="gold files")
     parser.add_argument(
         "--output",
         default=DEFAULT_OUTPUT,
@@ -728,12 +733,17 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m tachtu.model.
 
     data = Path(args.data)
     # Every file named, before minutes of reading and training: a missing one is a usage error.
-    named = [data / name for name in (*args.train, *args.dev)]
-    named += [data / name for name in args.raw] + [Path(p) for p in (args.extra_words,) if p]
-    named += [data / args.register_scores] if args.register_scores else []
+    named = [*args.train, *args.dev, *args.raw]
+    named += [args.register_scores] if args.register_scores else []
     if args.register_text not in ("none", DEFAULT_REGISTER_TEXT):  # the default may be absent
-        named.append(data / args.register_text.partition(":")[0])
-    missing = [str(path) for path in named if not path.is_file()]
+        named.append(args.register_text.partition(":")[0])
+    missing = [
+        f"{name} (nor {data / name})" if not Path(name).is_absolute() else name
+        for name in named
+        if not located(data, name).is_file()
+    ]
+    if args.extra_words and not Path(args.extra_words).is_file():
+        missing.append(args.extra_words)
     if missing:
         parser.error(f"no such file: {', '.join(missing)}")
     written = [] if args.no_save else [("--output", args.output)]
@@ -744,8 +754,8 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m tachtu.model.
     lines: list[str] = []
     try:
         for name in args.train:
-            lines += gold_lines(data / name)
-        dev = {name: gold_lines(data / name) for name in args.dev}
+            lines += gold_lines(located(data, name))
+        dev = {name: gold_lines(located(data, name)) for name in args.dev}
     except GoldFileError as error:
         print(f"{parser.prog}: error: {error}", file=sys.stderr)
         return 1
@@ -765,7 +775,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m tachtu.model.
         templates=parse_templates(args.disable),
         extra_words=extra,
         max_word_syllables=args.max_word_syllables,
-        raw_text=(lambda: raw_lines([data / r for r in args.raw], args.raw_lines))
+        raw_text=(lambda: raw_lines([located(data, r) for r in args.raw], args.raw_lines))
         if args.raw
         else None,
         mined_min_count=args.mined_min_count,
@@ -773,7 +783,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m tachtu.model.
         case_augment=args.case_augment,
         paragraph_augment=args.paragraph_augment,
         register_text=_register_text(data, args.register_text),
-        register_scores=read_register_scores(data / args.register_scores)
+        register_scores=read_register_scores(located(data, args.register_scores))
         if args.register_scores
         else None,
         register_threshold=args.register_threshold,
