@@ -268,7 +268,27 @@ def test_user_dictionary_forces_joins_and_splits(tmp_path: Path) -> None:
 def test_missing_dictionary_is_a_usage_error(tmp_path: Path) -> None:
     result = run("segment", "--dict", tmp_path / "none.txt", stdin="a\n")
     assert result.exit_code == 2
-    assert "none.txt" in result.stderr
+    assert (
+        result.stderr
+        == f"tachtu: error: --dict {tmp_path / 'none.txt'}: No such file or directory\n"
+    )
+
+
+def test_a_model_file_that_cannot_be_read_is_named_with_its_option(tmp_path: Path) -> None:
+    import numpy as np
+
+    (tmp_path / "text.npz").write_text("not a model", encoding="utf-8")
+    np.savez(tmp_path / "other.npz", weights=np.zeros(3))
+    expected = {
+        tmp_path / "none.npz": "--model {}: No such file or directory",
+        tmp_path: "--model {}: Is a directory",
+        tmp_path / "text.npz": "{}: not a tachtu model file (no .npz archive)",
+        tmp_path / "other.npz": "{}: not a tachtu model file (no array 'format_version')",
+    }
+    for path, message in expected.items():
+        result = run("segment", "--model", path, stdin="Hà Nội\n")
+        assert result.exit_code == 2
+        assert result.stderr == f"tachtu: error: {message.format(path)}\n"
 
 
 def test_train_passes_its_options_to_the_trainer() -> None:

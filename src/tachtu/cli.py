@@ -543,7 +543,16 @@ def _load_segmenter(
     usage (exit 2)."""
     try:
         return Segmenter.load(model, dict=dictionary, tone_style=tone_style)
-    except (OSError, ValueError) as error:
+    except OSError as error:
+        if error.filename is None:
+            message = str(error)
+        else:  # which option named the file, and what is wrong with it, in words
+            named = {str(model): "--model", str(dictionary): "--dict"}
+            option = named.get(str(error.filename), "")
+            message = f"{option} {error.filename}: {error.strerror or error}".lstrip()
+        typer.echo(f"tachtu: error: {message}", err=True)
+        raise typer.Exit(2) from None
+    except ValueError as error:
         typer.echo(f"tachtu: error: {error}", err=True)
         raise typer.Exit(2) from None
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -140,9 +141,16 @@ class PerceptronModel:
             data = resources.files("tachtu.model").joinpath("data", SHIPPED_MODEL).read_bytes()
         else:
             data = Path(path).read_bytes()
-        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-            arrays = {name: npz[name] for name in npz.files}
-        model = cls(arrays, user_dictionary=user_dictionary, pure_python=pure_python)
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+                arrays = {name: npz[name] for name in npz.files}
+        except (ValueError, EOFError, zipfile.BadZipFile):
+            # (numpy's own message for a file that is no archive suggests unpickling it)
+            raise ValueError(f"{path}: not a tachtu model file (no .npz archive)") from None
+        try:
+            model = cls(arrays, user_dictionary=user_dictionary, pure_python=pure_python)
+        except KeyError as error:
+            raise ValueError(f"{path}: not a tachtu model file (no array {error})") from None
         if path is None:
             model._shipped = hashlib.sha256(data).hexdigest()
         return model
