@@ -117,8 +117,12 @@ def test_errors_replace_keeps_going(tmp_path: Path) -> None:
     assert result.stdout == "Ha \ufffd Noi\n"
 
 
-def test_bad_usage_exits_2() -> None:
+def test_bad_usage_exits_2(tmp_path: Path) -> None:
     assert run("segment", "--format", "xml").exit_code == 2
+    for option, value in (("--workers", "-1"), ("--chunk-size", "0")):
+        result = run("corpus", tmp_path, "--out", tmp_path / "out", option, value)
+        assert result.exit_code == 2 and f"Invalid value for '{option}'" in result.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_evaluate_with_and_without_prediction(tmp_path: Path) -> None:

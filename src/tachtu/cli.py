@@ -635,7 +635,9 @@ def corpus(
     ] = "same",
     workers: Annotated[
         int | None,
-        typer.Option(help="Worker processes; default one a core, 0 none.", show_default=False),
+        typer.Option(
+            help="Worker processes; default one a core, 0 none.", show_default=False, min=0
+        ),
     ] = None,
     engine: Annotated[str, typer.Option(help="local (processes) or dask.")] = "local",
     scheduler: Annotated[
@@ -644,8 +646,9 @@ def corpus(
             help="Dask scheduler address; none: a Dask cluster on this machine.", show_default=False
         ),
     ] = None,
-    chunk_size: Annotated[int, typer.Option(help="Bytes of input text in one unit of work.")] = 1
-    << 20,
+    chunk_size: Annotated[
+        int, typer.Option(help="Bytes of input text in one unit of work.", min=1)
+    ] = 1 << 20,
 ) -> None:
     """Segment a whole corpus into a folder, in parallel; a run killed at any point resumes."""
     _word_sep(sep, output_format)  # refused as segment refuses it; run() takes None as its default
