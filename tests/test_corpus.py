@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
@@ -40,7 +41,15 @@ from tachtu.corpus import readers as corpus_readers
 from tachtu.corpus.decoding import decoder
 from tachtu.corpus.engines import _in_order, _widen_pipes
 from tachtu.corpus.manifest import STATE_FOLDER, Manifest
-from tachtu.corpus.readers import Chunk, InputFile, InputKind, parse_chunk, parse_texts
+from tachtu.corpus.readers import (
+    Chunk,
+    InputFile,
+    InputKind,
+    parse_chunk,
+    parse_texts,
+    read_chunks,
+    read_records,
+)
 from tachtu.document import Document, read_document
 from tachtu.encodings import encode
 from tachtu.formats import render
@@ -250,6 +259,42 @@ def _jsonl_records(source: Path, out: Path, segmenter: Segmenter, **options) -> 
     run([source], out, output_format="jsonl", segmenter=segmenter, workers=0, **options)
     [written] = (path for path in out.glob("*.jsonl") if path.name != "errors.jsonl")
     return [json.loads(line) for line in written.read_text("utf-8").splitlines()]
+
+
+_CSV_CELLS = st.text(alphabet=st.sampled_from(list("aăHà Nội,;\"'\t\n\r1 ")), max_size=10)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(_CSV_CELLS, _CSV_CELLS), min_size=1, max_size=8),
+    st.sampled_from([",", "\t"]),
+    st.sampled_from(["\r\n", "\n"]),
+    st.integers(1, 64),
+)
+def test_csv_rows_are_read_as_the_csv_module_writes_them(
+    rows: list[tuple[str, str]], delimiter: str, line_end: str, chunk_bytes: int
+) -> None:
+    # Quotes, delimiters and line breaks in the cells, rows cut into chunks anywhere: each row
+    # comes back as it was written, or as the error of an empty text.
+    out = io.StringIO()
+    # The csv module quotes a cell's lone "\r" only where "\r" ends its rows, and reads such a
+    # cell back wrong itself: rows that end in "\n" have every cell quoted.
+    quoting = csv.QUOTE_MINIMAL if line_end == "\r\n" else csv.QUOTE_ALL
+    writer = csv.writer(out, delimiter=delimiter, lineterminator=line_end, quoting=quoting)
+    writer.writerow(["id", "text"])
+    writer.writerows(rows)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / ("feed.tsv" if delimiter == "\t" else "feed.csv")
+        path.write_bytes(out.getvalue().encode("utf-8"))
+        source = InputFile(path, PurePosixPath(path.name), InputKind.CSV)
+        chunks = list(read_chunks(source, chunk_bytes=chunk_bytes))
+        read = [item for chunk in chunks for item in read_records(chunk, ReadOptions())]
+    assert len(read) == len(rows)
+    for (document_id, text), item in zip(rows, read, strict=True):
+        if not text or text.isspace():
+            assert isinstance(item, InputError) and item.reason == "empty text"
+        else:
+            assert item == ({"id": document_id, "text": text}, text)
 
 
 def test_the_rows_after_a_bad_csv_row_are_read(tmp_path: Path, tiny_segmenter) -> None:
