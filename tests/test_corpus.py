@@ -514,6 +514,11 @@ BAD_INPUTS = {
         'id,text\na,Hà Nội\nb,"Mưa" to\nc,Gió\n'.encode(),
         {"file": "feed.csv", "line": 3, "id": None, "error": "not CSV"},
     ),
+    "CSV rows that end in a lone carriage return": (
+        "feed.csv",
+        "id,text\ra,Hà Nội\r".encode(),
+        {"file": "feed.csv", "line": 1, "error": "not CSV: a carriage return (\\r) outside quotes"},
+    ),
     "empty text in a CSV row": (
         "feed.csv",
         'id,text\na,Hà Nội\nb,""\n'.encode(),

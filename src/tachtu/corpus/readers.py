@@ -685,7 +685,6 @@ def _parquet_chunks(source: InputFile, chunk_bytes: int, text_field: str) -> Ite
 
 # A news article or a law can be longer than the csv module's default limit of 128 KiB a field.
 _CSV_FIELD_LIMIT = 1 << 30
-_CSV_ERRORS: tuple[type[BaseException], ...] = (*_FILE_ERRORS, csv.Error)
 
 
 def _csv_chunks(
@@ -741,7 +740,7 @@ def _csv_chunks(
             except csv.Error as error:
                 # A quote left open, or text after a closing one: the row is named and the
                 # parser starts again on the next line (at the end of the file, it ends).
-                record = InputError(source.path, f"not CSV: {error}", start)
+                record = InputError(source.path, _not_csv(error), start)
             else:
                 if not row:
                     start = rows.line_num + 1
@@ -763,10 +762,26 @@ def _csv_chunks(
         chunk.position = reading.position
         if chunk.index == 0 and not chunk.records:
             chunk.error = InputError(source.path, "a header and no rows", 1)
-    except _CSV_ERRORS as error:
+    except csv.Error as error:  # in the header: no row can be told apart
+        chunk.error = InputError(source.path, _not_csv(error), start)
+    except _FILE_ERRORS as error:
         chunk.error = _read_error(source, error, start)
     if chunk.records or chunk.error or chunk.index == 0:
         yield chunk
+
+
+def _not_csv(error: csv.Error) -> str:
+    """What the csv module's error says, in a CSV file's terms.
+
+    >>> print(_not_csv(csv.Error("new-line character seen in unquoted field - do you need ...")))
+    not CSV: a carriage return (\\r) outside quotes; rows end in \\n or \\r\\n
+    """
+    reason = str(error)
+    if reason.startswith("new-line character seen in unquoted field"):
+        # Its advice is for Python code that opens the file; here the lines are cut at \n, and
+        # what is left is a lone \r, as old Mac files end their rows.
+        reason = "a carriage return (\\r) outside quotes; rows end in \\n or \\r\\n"
+    return f"not CSV: {reason}"
 
 
 def _no_column(text_field: str, columns: Sequence[str]) -> str:
