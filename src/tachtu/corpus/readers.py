@@ -270,16 +270,19 @@ def classify(
     path: Path, relative: PurePosixPath | None = None, *, default: InputKind | None = None
 ) -> InputFile | None:
     """The :class:`InputFile` for ``path`` by its suffixes; ``default`` when they name no kind."""
-    lower = path.name.lower()
-    compression: Compression | None = None
-    for suffix, name in _COMPRESSION_SUFFIXES.items():
-        if lower.endswith(suffix):
-            compression, lower = name, lower[: -len(suffix)]
-            break
+    lower, compression = _without_compression_suffix(path.name.lower())
     kind = next((k for suffix, k in _KIND_SUFFIXES.items() if lower.endswith(suffix)), default)
     if kind is None:
         return None
     return InputFile(path, relative or PurePosixPath(path.name), kind, compression)
+
+
+def _without_compression_suffix(lower: str) -> tuple[str, Compression | None]:
+    """A lower-cased file name without its compression suffix, and the compression it names."""
+    for suffix, compression in _COMPRESSION_SUFFIXES.items():
+        if lower.endswith(suffix):
+            return lower[: -len(suffix)], compression
+    return lower, None
 
 
 def discover_inputs(
@@ -704,9 +707,7 @@ def _csv_chunks(
     chunk = Chunk(source, 0)
     reading = _BlockReader(source)
     lines = (line.decode("latin-1") for line in _lines(reading.blocks()))
-    name = source.relative.name.lower()
-    for suffix in _COMPRESSION_SUFFIXES:
-        name = name.removesuffix(suffix)
+    name, _ = _without_compression_suffix(source.relative.name.lower())
     # strict: a quote left open is an error, not a cell that runs on to the end of the file
     rows = csv.reader(lines, delimiter="\t" if name.endswith(".tsv") else ",", strict=True)
     start = 1
